@@ -1,0 +1,96 @@
+"""cjdsl: customer journeys as code.
+
+>>> import cjdsl
+>>> doc = cjdsl.loads('journey "Shop"\\nentry touchpoint ad "Ad"\\ngoal bought "Bought"\\nad -> bought 40%')
+>>> doc.journey.title, [t.id for t in doc.journey.touchpoints]
+('Shop', ['ad', 'bought'])
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+from . import document as _document
+from .diagnostics import Diagnostic, Severity
+from .document import Document
+from .errors import CjdslError, JourneyError, RenderError
+from .model import Journey
+from .source import SourceFile
+
+__all__ = [
+    "CjdslError",
+    "Diagnostic",
+    "Document",
+    "Journey",
+    "JourneyError",
+    "RenderError",
+    "Severity",
+    "__version__",
+    "load",
+    "loads",
+    "render",
+]
+
+__version__ = "0.1.0"
+
+
+def loads(text: str, *, path: str = "<string>", raise_on_error: bool = True) -> Document:
+    """Parse and check journey text.
+
+    Imports resolve relative to ``path``'s folder.
+
+    Raises:
+        JourneyError: the text has errors (unless ``raise_on_error=False``);
+            its ``diagnostics`` hold every finding.
+    """
+    source = SourceFile(path, text.removeprefix("\ufeff"))
+    return _checked(_document.compile_source(source), raise_on_error)
+
+
+def load(path: str | pathlib.Path, *, raise_on_error: bool = True) -> Document:
+    """Read, parse and check a ``.journey`` file.
+
+    Raises:
+        JourneyError: the file has errors, including invalid UTF-8 (unless
+            ``raise_on_error=False``).
+        OSError: the file cannot be read.
+    """
+    display = str(path)
+    source, problem = _document.decode(pathlib.Path(path).read_bytes(), display)
+    if problem is not None:
+        from . import parsing
+
+        doc = Document(source, parsing.Parsed(source, None, (), ()), None, (problem,))
+        return _checked(doc, raise_on_error)
+    return _checked(_document.compile_source(source), raise_on_error)
+
+
+def _checked(doc: Document, raise_on_error: bool) -> Document:
+    if raise_on_error and not doc.ok:
+        errors = [d for d in doc.diagnostics if d.severity is Severity.ERROR]
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise JourneyError(f"{first.span}: {first.message}{more}", doc.diagnostics)
+    return doc
+
+
+def render(
+    journey: Journey | Document,
+    *,
+    format: str = "svg",  # noqa: A002 - the documented keyword
+    **options: object,
+) -> bytes:
+    """Render a journey to ``svg``, ``png``, ``pdf``, ``dot`` or ``json`` bytes.
+
+    Options are those of ``cjdsl.rendering.RenderOptions`` (``persona``,
+    ``theme``, ``direction``, ``engine``, ``timeout``).
+
+    Raises:
+        RenderError: Graphviz is missing, failed or timed out.
+    """
+    from . import rendering
+
+    model = journey.journey if isinstance(journey, Document) else journey
+    if model is None:
+        raise JourneyError("the document has no journey to render", getattr(journey, "diagnostics", ()))
+    return rendering.render(model, format_=format, **options)  # type: ignore[arg-type]

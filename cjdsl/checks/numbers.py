@@ -1,0 +1,121 @@
+"""Number checks (CJ3xx): probabilities, emotions, links and quantities."""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections import defaultdict
+from collections.abc import Iterator
+
+import networkx as nx
+
+from .. import codes, model
+from ..diagnostics import Diagnostic, Related
+from ..source import Span
+from . import check
+
+__all__ = ["emotions", "links", "negative_quantities", "probability_ranges", "probability_sums"]
+
+_EPSILON = 1e-9
+LINK_SCHEMES = ("http", "https", "mailto")
+
+
+@check(codes.PROBABILITY_RANGE)
+def probability_ranges(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Probabilities below 0 or above 100%."""
+    for t in journey.transitions:
+        p = t.probability
+        if p is None or 0 <= p.value <= 1 + _EPSILON:
+            continue
+        assert t.probability_span is not None
+        bare = p.unit == "" and 1 < p.value <= 100
+        yield Diagnostic(
+            codes.PROBABILITY_RANGE, f"probability `{p.text}` is out of range",
+            t.probability_span, label="probabilities lie between 0 and 100%",
+            hint=f"did you mean `{p.text}%`?" if bare else "write a percentage such as `40%`",
+        )
+
+
+@check(codes.PROBABILITY_SUM)
+def probability_sums(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Written probabilities leaving one node, for one persona, above 100%."""
+    by_source: defaultdict[str, list[model.Transition]] = defaultdict(list)
+    for t in journey.transitions:
+        if t.probability is not None and 0 <= t.probability.value <= 1 + _EPSILON:
+            by_source[t.source].append(t)
+    audiences: list[str | None] = [p.id for p in journey.personas] or [None]
+    for source, transitions in by_source.items():
+        for persona in audiences:
+            applying = [t for t in transitions if t.applies_to(persona)]
+            total = sum(t.probability.value for t in applying if t.probability)
+            if total <= 1 + _EPSILON:
+                continue
+            who = f" for `{persona}`" if persona else ""
+            yield Diagnostic(
+                codes.PROBABILITY_SUM,
+                f"transitions from `{source}`{who} add up to {total:.0%}",
+                applying[-1].span, label="the probabilities leaving one touchpoint exceed 100%",
+                hint="lower them to 100% or less; the rest is the implicit drop-off",
+                related=tuple(Related(t.span, "counted here") for t in applying[:-1]),
+            )
+            break
+
+
+@check(codes.EMOTION_RANGE)
+def emotions(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Emotions outside −2..+2."""
+    for node in journey.touchpoints:
+        if node.emotion is not None and not -2 <= node.emotion.score <= 2:
+            yield Diagnostic(
+                codes.EMOTION_RANGE, f"emotion {node.emotion.score:+g} of `{node.id}` is out of range",
+                node.emotion.span, label="emotions run from -2 to +2",
+                hint="use -2 (very negative) … 0 (neutral) … +2 (very positive)",
+            )
+
+
+def link_is_safe(link: str) -> bool:
+    """True for http(s) with a host, mailto, and relative paths.
+
+    >>> [link_is_safe(x) for x in ("https://a.b/c", "mailto:x@y.z", "faq.html", "javascript:x")]
+    [True, True, True, False]
+    """
+    if any(ord(c) < 32 for c in link) or link.startswith("//"):
+        return False
+    parts = urllib.parse.urlsplit(link.strip())
+    if parts.scheme in ("http", "https"):
+        return bool(parts.netloc)
+    if parts.scheme == "mailto":
+        return bool(parts.path)
+    return parts.scheme == "" and ":" not in link.split("/", 1)[0]
+
+
+@check(codes.INVALID_LINK)
+def links(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Links that are not http(s), mailto or relative."""
+    for node in journey.touchpoints:
+        if node.link is not None and not link_is_safe(node.link):
+            assert node.link_span is not None
+            yield Diagnostic(
+                codes.INVALID_LINK, f"link `{node.link}` is not allowed", node.link_span,
+                label="only http(s), mailto and relative links",
+                hint="link to `https://…`, `mailto:…` or a relative path",
+            )
+
+
+@check(codes.NEGATIVE_QUANTITY)
+def negative_quantities(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Negative reach, cost or duration."""
+    for node in journey.touchpoints:
+        if node.reach is not None and node.reach < 0:
+            yield _negative("reach", node.id, node.name_span)
+        if node.cost is not None and node.cost.amount < 0:
+            yield _negative("cost", node.id, node.name_span)
+    for t in journey.transitions:
+        if t.after is not None and t.after.value < 0:
+            yield _negative("duration", f"{t.source} -> {t.target}", t.span)
+
+
+def _negative(what: str, owner: str, span: Span) -> Diagnostic:
+    return Diagnostic(
+        codes.NEGATIVE_QUANTITY, f"{what} of `{owner}` is negative", span,
+        label=f"a {what} is zero or more", hint=f"write the {what} as zero or more",
+    )

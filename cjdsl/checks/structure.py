@@ -1,0 +1,151 @@
+"""Graph-structure checks (CJ2xx): dead ends, reachability, loops, goals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from .. import codes, graph as graphs, model
+from ..diagnostics import Diagnostic, Related
+from . import check
+
+__all__ = [
+    "dead_ends", "duplicate_transitions", "inescapable_cycles", "no_entry", "no_goal",
+    "no_path_to_goal", "transitions_from_exits", "unreachable",
+]
+
+_EPSILON = 1e-9
+
+
+def _touchpoints(journey: model.Journey, graph: nx.DiGraph) -> Iterator[model.Touchpoint]:
+    return (t for t in journey.touchpoints if t.kind is model.NodeKind.TOUCHPOINT and t.id in graph)
+
+
+@check(codes.DEAD_END)
+def dead_ends(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Touchpoints (not goals or exits) that no transition leaves."""
+    for node in _touchpoints(journey, graph):
+        if graph.out_degree(node.id) == 0:
+            yield Diagnostic(
+                codes.DEAD_END, f"`{node.id}` is a dead end", node.name_span,
+                label="no transition leaves this touchpoint",
+                hint=f"add a transition such as `{node.id} -> …`, or declare it as an `exit`",
+            )
+
+
+@check(codes.UNREACHABLE)
+def unreachable(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Nodes no path from a start reaches."""
+    starts = graphs.starts(journey, graph)
+    if not starts:
+        return
+    reached = set(starts).union(*(nx.descendants(graph, s) for s in starts))
+    for node in journey.touchpoints:
+        if node.id in graph and node.id not in reached:
+            yield Diagnostic(
+                codes.UNREACHABLE, f"`{node.id}` cannot be reached", node.name_span,
+                label="no path from an entry leads here",
+                hint=f"add a transition into `{node.id}`, or mark it `entry`"
+                if node.kind is model.NodeKind.TOUCHPOINT
+                else f"add a transition into `{node.id}`",
+            )
+
+
+@check(codes.NO_PATH_TO_GOAL)
+def no_path_to_goal(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Touchpoints whose every path ends in a dead end or a closed loop."""
+    ends = [t.id for t in journey.touchpoints if t.id in graph and t.kind is not model.NodeKind.TOUCHPOINT]
+    if not any(t.kind is model.NodeKind.GOAL for t in journey.touchpoints):
+        return  # CJ206 says it once for the journey
+    reaching = set(ends).union(*(nx.ancestors(graph, e) for e in ends))
+    for node in _touchpoints(journey, graph):
+        if node.id not in reaching and graph.out_degree(node.id) > 0:
+            yield Diagnostic(
+                codes.NO_PATH_TO_GOAL, f"no goal or exit can be reached from `{node.id}`",
+                node.name_span, label="every path from here ends in a dead end or a loop",
+                hint="lead a path on to a goal, or end it in an `exit`",
+            )
+
+
+@check(codes.INESCAPABLE_CYCLE)
+def inescapable_cycles(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Loops that customers can never leave: no edge out, no implicit drop-off."""
+    order = {t.id: i for i, t in enumerate(journey.touchpoints)}
+    for component in nx.strongly_connected_components(graph):
+        first = min(component, key=order.__getitem__)
+        if len(component) == 1 and not graph.has_edge(first, first):
+            continue
+        leaves = any(v not in component for u in component for v in graph.successors(u))
+        leaks = any(
+            sum(d["p"] for _, _, d in graph.out_edges(u, data=True)) < 1 - _EPSILON
+            for u in component
+        )
+        if leaves or leaks:
+            continue
+        node = journey.touchpoint(first)
+        assert node is not None
+        members = ", ".join(f"`{n}`" for n in sorted(component, key=order.__getitem__))
+        yield Diagnostic(
+            codes.INESCAPABLE_CYCLE, f"customers who enter the loop {members} never leave it",
+            node.name_span, label="no transition leaves this loop and every probability is spent",
+            hint="add a transition out of the loop, or lower a probability to leave a drop-off",
+        )
+
+
+@check(codes.TRANSITION_FROM_EXIT)
+def transitions_from_exits(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Transitions that leave an exit."""
+    for transition in journey.transitions:
+        node = journey.touchpoint(transition.source)
+        if node is not None and node.kind is model.NodeKind.EXIT:
+            yield Diagnostic(
+                codes.TRANSITION_FROM_EXIT, f"a transition leaves the exit `{node.id}`",
+                transition.span, label="exits are terminal",
+                hint=f"declare `{node.id}` as a touchpoint if customers come back from it",
+                related=(Related(node.name_span, "declared as an exit here"),),
+            )
+
+
+@check(codes.NO_GOAL)
+def no_goal(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """A journey without any goal."""
+    if journey.touchpoints and not any(t.kind is model.NodeKind.GOAL for t in journey.touchpoints):
+        yield Diagnostic(
+            codes.NO_GOAL, f"journey `{journey.title}` has no goal", journey.span,
+            label="nothing counts as converting",
+            hint='declare the conversion milestone, e.g. `goal bought "Order placed"`',
+        )
+
+
+@check(codes.NO_ENTRY)
+def no_entry(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """No start at all: no ``entry`` and every touchpoint has a way in."""
+    if any(t.kind is model.NodeKind.TOUCHPOINT for t in journey.touchpoints) and not (
+        graphs.starts(journey, graph)
+    ):
+        yield Diagnostic(
+            codes.NO_ENTRY, "the journey has no start", journey.span,
+            label="no `entry`, and every touchpoint has an incoming transition",
+            hint="mark where customers start: `entry touchpoint …`",
+        )
+
+
+@check(codes.DUPLICATE_TRANSITION)
+def duplicate_transitions(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """The same source and target declared twice for overlapping personas."""
+    seen: dict[tuple[str, str], list[model.Transition]] = {}
+    for transition in journey.transitions:
+        key = (transition.source, transition.target)
+        for earlier in seen.get(key, []):
+            mine, theirs = set(transition.personas), set(earlier.personas)
+            if not mine or not theirs or mine & theirs:
+                yield Diagnostic(
+                    codes.DUPLICATE_TRANSITION,
+                    f"`{key[0]} -> {key[1]}` is declared twice", transition.span,
+                    label="second declaration",
+                    hint="keep one transition and merge the probabilities",
+                    related=(Related(earlier.span, "first declared here"),),
+                )
+                break
+        seen.setdefault(key, []).append(transition)

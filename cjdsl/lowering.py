@@ -1,0 +1,665 @@
+"""Lower a Lark parse tree into the journey model, with CJ1xx diagnostics.
+
+One pass over the statements collects declarations; references are resolved
+afterwards, so order in the file never matters. Imports are read through a
+callable the caller injects: this module does no I/O of its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import pathlib
+import re
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Final, TypeVar
+
+import lark
+
+from . import codes, model, parsing
+from .diagnostics import Diagnostic, Related
+from .source import SourceFile, Span
+
+__all__ = ["Reader", "lower"]
+
+_Declared = TypeVar("_Declared", model.Persona, model.Channel, model.Stage, model.Touchpoint)
+
+Reader = Callable[[pathlib.Path], str]
+"""Reads an imported file's text; raises ``OSError`` when it cannot."""
+
+MAX_IMPORT_DEPTH: Final = 16
+STATEMENTS: Final = (
+    "journey", "import", "persona", "channel", "stage", "touchpoint", "goal", "exit", "entry",
+)
+HEADER_ATTRIBUTES: Final = ("description", "owner")
+TEXT_ATTRIBUTES: Final = (
+    "action", "motivation", "question", "pain", "opportunity", "description", "owner", "link",
+)
+NODE_ATTRIBUTES: Final = (*TEXT_ATTRIBUTES, "emotion", "kpi", "cost", "tags", "reach")
+PERSONA_ATTRIBUTES: Final = ("description", "goal", "pain")
+CHANNEL_ATTRIBUTES: Final = ("description",)
+STAGE_ATTRIBUTES: Final = ("description",)
+DURATION_UNITS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_NUMBER: Final = re.compile(r"([+-]?(?:\d+(?:\.\d+)?|\.\d+))(.*)")
+_CURRENCY: Final = re.compile(r"[A-Z]{3}")
+_ESCAPE: Final = re.compile(r"\\(.)", re.DOTALL)
+_ESCAPES: Final = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
+@dataclasses.dataclass(slots=True)
+class _Collected:
+    """What the statements of one file declare, before references are resolved."""
+
+    title: str | None = None
+    header_span: Span | None = None
+    header: dict[str, str] = dataclasses.field(default_factory=dict)
+    personas: list[model.Persona] = dataclasses.field(default_factory=list)
+    channels: list[model.Channel] = dataclasses.field(default_factory=list)
+    stages: list[model.Stage] = dataclasses.field(default_factory=list)
+    nodes: list[model.Touchpoint] = dataclasses.field(default_factory=list)
+    transitions: list[model.Transition] = dataclasses.field(default_factory=list)
+    imports: list[str] = dataclasses.field(default_factory=list)
+
+
+def lower(
+    parsed: parsing.Parsed,
+    *,
+    read: Reader | None = None,
+    _importing: tuple[pathlib.Path, ...] = (),
+) -> tuple[model.Journey | None, tuple[Diagnostic, ...]]:
+    """Build the journey model of a parsed file.
+
+    Args:
+        parsed: The parse of the file; its tree may come from error recovery.
+        read: Reads imported files; without it, any ``import`` is reported as not found.
+
+    Returns:
+        The journey (``None`` when there is no tree) and the CJ1xx diagnostics.
+    """
+    if parsed.tree is None:
+        return None, ()
+    lowering = _Lowering(parsed.source, read, _importing)
+    lowering.statements(parsed.tree.children, stage=None, top=True)
+    return lowering.finish(), tuple(lowering.diagnostics)
+
+
+class _Lowering:
+    def __init__(
+        self, source: SourceFile, read: Reader | None, importing: tuple[pathlib.Path, ...]
+    ) -> None:
+        self.source = source
+        self.read = read
+        self.importing = importing
+        self.diagnostics: list[Diagnostic] = []
+        self.found = _Collected()
+        self.imported_personas: list[model.Persona] = []
+        self.imported_channels: list[model.Channel] = []
+        self.first: Span | None = None
+
+    # -- helpers -----------------------------------------------------------
+    def span(self, item: lark.Tree[lark.Token] | lark.Token) -> Span:
+        if isinstance(item, lark.Token):
+            start = item.start_pos or 0
+            return Span(self.source, start, item.end_pos or start + len(item))
+        meta = item.meta
+        if getattr(meta, "empty", True):
+            return Span(self.source, 0, 0)
+        return Span(self.source, meta.start_pos, meta.end_pos)
+
+    def report(
+        self, code: codes.Code, message: str, at: Span, *, label: str = "",
+        hint: str | None = None, related: tuple[Related, ...] = (),
+    ) -> None:
+        self.diagnostics.append(Diagnostic(code, message, at, label, hint, related))
+
+    # -- statements --------------------------------------------------------
+    def statements(
+        self, items: Sequence[object], *, stage: str | None, top: bool
+    ) -> list[str]:
+        """Lower statements; returns the ids of the nodes declared among them."""
+        nodes: list[str] = []
+        for item in items:
+            if not isinstance(item, lark.Tree):
+                continue
+            kind = item.data
+            if top and kind != "header" and self.first is None:
+                self.first = self.span(item)
+            if kind == "header":
+                self.header(item)
+            elif kind == "import_":
+                self.import_(item)
+            elif kind == "persona":
+                self.persona(item)
+            elif kind == "channel":
+                self.channel(item)
+            elif kind == "stage":
+                self.stage(item)
+            elif kind == "node":
+                nodes.append(self.node(item, stage))
+            elif kind == "transition":
+                self.transition(item)
+            elif kind == "attribute":
+                self.loose_attribute(item, stage=stage, top=top)
+        return nodes
+
+    def header(self, tree: lark.Tree[lark.Token]) -> None:
+        title, block = tree.children
+        if self.found.title is not None or self.first is not None:
+            self.report(
+                codes.MISPLACED_HEADER,
+                "second `journey` header" if self.found.title else "`journey` header is not first",
+                self.span(tree), label="a file holds one journey, declared first",
+                hint="remove this header, or move it to the top of the file",
+            )
+            if self.found.title is not None:
+                return
+        assert isinstance(title, lark.Token)
+        self.found.title = _text(title)
+        self.found.header_span = self.span(tree)
+        for attribute in self.attributes(block, HEADER_ATTRIBUTES, "a journey"):
+            self.header_attribute(attribute)
+
+    def header_attribute(self, attribute: _Attribute) -> None:
+        if attribute.name in self.found.header:
+            self.report(
+                codes.MISPLACED_HEADER, f"second `{attribute.name}` of the journey",
+                attribute.span, hint=f"keep one `{attribute.name}` line",
+            )
+        self.found.header[attribute.name] = self.one_string(attribute) or ""
+
+    def loose_attribute(
+        self, tree: lark.Tree[lark.Token], *, stage: str | None, top: bool
+    ) -> None:
+        attribute = _Attribute.of(tree, self)
+        if top and attribute.name in HEADER_ATTRIBUTES:
+            self.header_attribute(attribute)
+            return
+        if not top and attribute.name in STAGE_ATTRIBUTES:
+            return  # read by stage(); listed here so it is not "unknown"
+        choices = STATEMENTS + (HEADER_ATTRIBUTES if top else STAGE_ATTRIBUTES)
+        self.report(
+            codes.UNKNOWN_STATEMENT, f"unknown statement `{attribute.name}`",
+            attribute.name_span, label="not a statement",
+            hint=_did_you_mean(attribute.name, choices)
+            or "statements are " + ", ".join(f"`{c}`" for c in STATEMENTS)
+            + ", or a transition `a -> b`",
+        )
+
+    def import_(self, tree: lark.Tree[lark.Token]) -> None:
+        (path_token,) = tree.children
+        assert isinstance(path_token, lark.Token)
+        relative = _text(path_token)
+        self.found.imports.append(relative)
+        at = self.span(path_token)
+        base = pathlib.Path(self.source.path).parent
+        display = (base / relative).as_posix() if self.source.path != "-" else relative
+        target = (base / relative).resolve()
+        if target in self.importing or target == pathlib.Path(self.source.path).resolve():
+            chain = " -> ".join(p.name for p in (*self.importing, target))
+            self.report(
+                codes.IMPORT_CYCLE, f"import cycle: {chain}", at,
+                label="this import leads back to a file that is importing it",
+                hint="move the shared channels and personas into a file both import",
+            )
+            return
+        if len(self.importing) >= MAX_IMPORT_DEPTH:
+            self.report(
+                codes.IMPORT_CYCLE, f"imports nest deeper than {MAX_IMPORT_DEPTH} files", at,
+                hint="flatten the imports",
+            )
+            return
+        try:
+            if self.read is None:
+                raise FileNotFoundError(relative)
+            text = self.read(target)
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else (
+                "not found" if isinstance(error, OSError) else "not valid UTF-8"
+            )
+            self.report(
+                codes.IMPORT_NOT_FOUND, f"cannot import `{relative}`: {reason.lower()}", at,
+                label=f"looked for {display}",
+                hint="imports are relative to the importing file",
+            )
+            return
+        imported = parsing.parse(SourceFile(display, text))
+        self.diagnostics.extend(imported.diagnostics)
+        stack = (*self.importing, pathlib.Path(self.source.path).resolve())
+        journey, diagnostics = lower(imported, read=self.read, _importing=stack)
+        self.diagnostics.extend(
+            d for d in diagnostics if d.code is not codes.UNKNOWN_REFERENCE
+        )
+        if journey is None:
+            return
+        for node in journey.touchpoints:
+            self.report(
+                codes.IMPORT_IGNORED,
+                f"`{node.id}` in imported `{relative}` is ignored", node.span,
+                label="imports share channels and personas only",
+                hint="declare touchpoints in the journey that uses them",
+            )
+        self.imported_personas.extend(journey.personas)
+        self.imported_channels.extend(journey.channels)
+
+    def persona(self, tree: lark.Tree[lark.Token]) -> None:
+        name, label, block = tree.children
+        assert isinstance(name, lark.Token)
+        values: dict[str, list[str]] = {}
+        for attribute in self.attributes(block, PERSONA_ATTRIBUTES, "a persona"):
+            text = self.one_string(attribute)
+            if text is not None:
+                values.setdefault(attribute.name, []).append(text)
+        self.found.personas.append(
+            model.Persona(
+                id=str(name), label=_label(label, name),
+                description=_last(values.get("description")),
+                goals=tuple(values.get("goal", ())), pains=tuple(values.get("pain", ())),
+                span=self.span(tree), name_span=self.span(name), file=self.source.path,
+            )
+        )
+
+    def channel(self, tree: lark.Tree[lark.Token]) -> None:
+        name, label, kind, block = tree.children
+        assert isinstance(name, lark.Token)
+        for attribute in self.attributes(block, CHANNEL_ATTRIBUTES, "a channel"):
+            self.one_string(attribute)
+        if kind is not None and str(kind) not in model.CHANNEL_KINDS:
+            assert isinstance(kind, lark.Token)
+            self.report(
+                codes.INVALID_CHANNEL_KIND, f"unknown channel kind `{kind}`", self.span(kind),
+                label="expected `online` or `offline`",
+                hint=_did_you_mean(str(kind), model.CHANNEL_KINDS)
+                or "write `online` or `offline`",
+            )
+        self.found.channels.append(
+            model.Channel(
+                id=str(name), label=_label(label, name),
+                kind=str(kind) if kind is not None and str(kind) in model.CHANNEL_KINDS else None,
+                span=self.span(tree), name_span=self.span(name), file=self.source.path,
+            )
+        )
+
+    def stage(self, tree: lark.Tree[lark.Token]) -> None:
+        name, label, body = tree.children
+        assert isinstance(name, lark.Token)
+        items = body.children if isinstance(body, lark.Tree) else []
+        description = None
+        for item in items:
+            if isinstance(item, lark.Tree) and item.data == "attribute":
+                attribute = _Attribute.of(item, self)
+                if attribute.name in STAGE_ATTRIBUTES:
+                    description = self.one_string(attribute)
+        nodes = self.statements(items, stage=str(name), top=False)
+        self.found.stages.append(
+            model.Stage(
+                id=str(name), label=_label(label, name), description=description,
+                touchpoints=tuple(nodes), span=self.span(tree), name_span=self.span(name),
+            )
+        )
+
+    def node(self, tree: lark.Tree[lark.Token], stage: str | None) -> str:
+        entry, kind_token, name, label, channel_ref, personas, block = tree.children
+        assert isinstance(name, lark.Token) and isinstance(kind_token, lark.Token)
+        kind = model.NodeKind(str(kind_token))
+        if entry is not None and kind is not model.NodeKind.TOUCHPOINT:
+            assert isinstance(entry, lark.Token)
+            self.report(
+                codes.MISPLACED_ENTRY, f"`entry` cannot mark a {kind.value}", self.span(entry),
+                label=f"customers do not start at a {kind.value}",
+                hint="remove `entry`, or declare a touchpoint where customers start",
+            )
+        fields: dict[str, list[object]] = {}
+        emotion: model.Emotion | None = None
+        cost: model.Money | None = None
+        reach: float | None = None
+        link_span: Span | None = None
+        for attribute in self.attributes(block, NODE_ATTRIBUTES, f"a {kind.value}"):
+            if attribute.name in TEXT_ATTRIBUTES:
+                text = self.one_string(attribute)
+                if text is not None:
+                    fields.setdefault(attribute.name, []).append(text)
+                    if attribute.name == "link":
+                        link_span = attribute.values[0].span
+            elif attribute.name == "emotion":
+                emotion = self.emotion(attribute)
+            elif attribute.name == "kpi":
+                kpi = self.kpi(attribute)
+                if kpi is not None:
+                    fields.setdefault("kpi", []).append(kpi)
+            elif attribute.name == "cost":
+                cost = self.money(attribute, attribute.values, "cost 1200 EUR")
+            elif attribute.name == "tags":
+                fields["tags"] = [*fields.get("tags", []), *self.names(attribute)]
+            elif attribute.name == "reach":
+                reach = self.reach(attribute, entry is not None)
+        channel = (
+            channel_ref.children[0] if isinstance(channel_ref, lark.Tree) else None
+        )
+        text = {k: tuple(str(v) for v in fields.get(k, ())) for k in TEXT_ATTRIBUTES}
+        self.found.nodes.append(
+            model.Touchpoint(
+                id=str(name), label=_label(label, name), kind=kind, stage=stage,
+                channel=str(channel) if channel is not None else None,
+                personas=self.persona_refs(personas), entry=entry is not None, reach=reach,
+                emotion=emotion, description=_last(text["description"]),
+                actions=text["action"], motivations=text["motivation"],
+                questions=text["question"], pains=text["pain"],
+                opportunities=text["opportunity"],
+                kpis=tuple(k for k in fields.get("kpi", ()) if isinstance(k, model.Kpi)),
+                cost=cost, owner=_last(text["owner"]), link=_last(text["link"]),
+                link_span=link_span, tags=tuple(str(t) for t in fields.get("tags", ())),
+                span=self.span(tree), name_span=self.span(name),
+                channel_span=self.span(channel) if isinstance(channel, lark.Token) else None,
+            )
+        )
+        return str(name)
+
+    def transition(self, tree: lark.Tree[lark.Token]) -> None:
+        source, *hops = tree.children
+        assert isinstance(source, lark.Token)
+        for hop in hops:
+            assert isinstance(hop, lark.Tree)
+            _arrow, target, *details = hop.children
+            assert isinstance(target, lark.Token)
+            probability: model.Quantity | None = None
+            probability_span: Span | None = None
+            after: model.Quantity | None = None
+            label: str | None = None
+            personas: tuple[str, ...] = ()
+            for detail in details:
+                assert isinstance(detail, lark.Tree)
+                (first, *_rest) = detail.children
+                assert isinstance(first, lark.Token)
+                at = self.span(detail)
+                if detail.data == "probability":
+                    if probability is not None:
+                        self.report(codes.INVALID_VALUE, "two probabilities on one transition",
+                                    at, hint="keep one probability")
+                    probability, probability_span = self.probability(first), at
+                elif detail.data == "after":
+                    after = self.duration(first)
+                elif detail.data == "label":
+                    label = _text(first)
+                else:
+                    personas = self.persona_refs(detail)
+            self.found.transitions.append(
+                model.Transition(
+                    source=str(source), target=str(target), probability=probability,
+                    after=after, label=label, personas=personas,
+                    span=Span(self.source, self.span(source).start, self.span(hop).end),
+                    source_span=self.span(source), target_span=self.span(target),
+                    probability_span=probability_span,
+                )
+            )
+            source = target
+
+    # -- values ------------------------------------------------------------
+    def attributes(
+        self, block: object, allowed: Sequence[str], owner: str
+    ) -> Iterator[_Attribute]:
+        """The attributes of a block that ``owner`` has; others are reported."""
+        if not isinstance(block, lark.Tree):
+            return
+        for item in block.children:
+            if not isinstance(item, lark.Tree):
+                continue
+            attribute = _Attribute.of(item, self)
+            if attribute.name in allowed:
+                yield attribute
+            else:
+                self.report(
+                    codes.UNKNOWN_ATTRIBUTE, f"{owner} has no attribute `{attribute.name}`",
+                    attribute.name_span, label="unknown attribute",
+                    hint=_did_you_mean(attribute.name, allowed)
+                    or "its attributes are " + ", ".join(f"`{a}`" for a in allowed),
+                )
+
+    def invalid(self, attribute: _Attribute, form: str) -> None:
+        self.report(
+            codes.INVALID_VALUE, f"`{attribute.name}` expects `{form}`", attribute.span,
+            label="wrong value here", hint=f"write it as `{form}`",
+        )
+
+    def one_string(self, attribute: _Attribute) -> str | None:
+        if len(attribute.values) == 1 and attribute.values[0].kind == "STRING":
+            return _text(attribute.values[0].token)
+        self.invalid(attribute, f'{attribute.name} "text"')
+        return None
+
+    def names(self, attribute: _Attribute) -> list[str]:
+        values = attribute.values
+        names = [v.token for v in values[::2]]
+        commas_ok = all(v.kind == "COMMA" for v in values[1::2])
+        if not values or not commas_ok or any(v.kind != "NAME" for v in values[::2]):
+            self.invalid(attribute, f"{attribute.name} a, b-c")
+            return []
+        return [str(n) for n in names]
+
+    def number(self, token: lark.Token) -> tuple[float, str] | None:
+        match = _NUMBER.fullmatch(str(token))
+        if match is None:  # the grammar's NUMBER always matches; keep mypy honest
+            return None
+        return float(match.group(1)), match.group(2)
+
+    def quantity(self, token: lark.Token, *, units: Sequence[str], example: str) -> (
+        model.Quantity | None
+    ):
+        value, unit = self.number(token) or (0.0, "")
+        if unit not in units:
+            allowed = ", ".join(f"`{u}`" if u else "no unit" for u in units)
+            self.report(
+                codes.INVALID_NUMBER, f"`{token}` has a unit that does not fit here",
+                self.span(token), label=f"allowed: {allowed}", hint=f"for example `{example}`",
+            )
+            return None
+        if unit == "%":
+            value /= 100
+        elif unit in DURATION_UNITS:
+            value *= DURATION_UNITS[unit]
+        return model.Quantity(value, unit, str(token))
+
+    def probability(self, token: lark.Token) -> model.Quantity | None:
+        return self.quantity(token, units=("%", ""), example="40%")
+
+    def duration(self, token: lark.Token) -> model.Quantity | None:
+        return self.quantity(token, units=tuple(DURATION_UNITS), example="after 2d")
+
+    def emotion(self, attribute: _Attribute) -> model.Emotion | None:
+        values = attribute.values
+        kinds = [v.kind for v in values]
+        if kinds not in (["NUMBER"], ["NUMBER", "STRING"]):
+            self.invalid(attribute, 'emotion +1 "curious"')
+            return None
+        score = self.quantity(values[0].token, units=("",), example="emotion -1")
+        if score is None:
+            return None
+        word = _text(values[1].token) if len(values) == 2 else None
+        return model.Emotion(score.value, word, attribute.span)
+
+    def money(
+        self, attribute: _Attribute, values: Sequence[_Value], form: str
+    ) -> model.Money | None:
+        if [v.kind for v in values] != ["NUMBER", "NAME"]:
+            self.invalid(attribute, form)
+            return None
+        amount = self.quantity(values[0].token, units=("",), example=form)
+        currency = str(values[1].token)
+        if not _CURRENCY.fullmatch(currency):
+            self.report(
+                codes.INVALID_NUMBER, f"`{currency}` is not a currency code", values[1].span,
+                label="expected an ISO 4217 code", hint="write three capitals, e.g. `EUR`, `USD`",
+            )
+            return None
+        if amount is None:
+            return None
+        text = f"{values[0].token} {currency}"
+        return model.Money(amount.value, currency, text)
+
+    def kpi(self, attribute: _Attribute) -> model.Kpi | None:
+        values = attribute.values
+        form = "kpi name 2.1%"
+        if len(values) < 2 or values[0].kind != "NAME":
+            self.invalid(attribute, form)
+            return None
+        name, rest = str(values[0].token), values[1:]
+        value: model.Quantity | model.Money | None
+        if [v.kind for v in rest] == ["NUMBER"]:
+            value = self.quantity(rest[0].token, units=("", "%", *DURATION_UNITS), example=form)
+        else:
+            value = self.money(attribute, rest, "kpi revenue 1200 EUR")
+        return model.Kpi(name, value, attribute.span) if value is not None else None
+
+    def reach(self, attribute: _Attribute, is_entry: bool) -> float | None:
+        if not is_entry:
+            self.report(
+                codes.MISPLACED_ENTRY, "`reach` on a touchpoint that is no entry",
+                attribute.name_span, label="only entries have a reach",
+                hint="mark the touchpoint `entry`, or remove `reach`",
+            )
+        if [v.kind for v in attribute.values] != ["NUMBER"]:
+            self.invalid(attribute, "reach 10000")
+            return None
+        quantity = self.quantity(attribute.values[0].token, units=("",), example="reach 10000")
+        return quantity.value if quantity else None
+
+    def persona_refs(self, tree: object) -> tuple[str, ...]:
+        if not isinstance(tree, lark.Tree):
+            return ()
+        return tuple(str(t) for t in tree.children if isinstance(t, lark.Token))
+
+    # -- resolution --------------------------------------------------------
+    def finish(self) -> model.Journey:
+        found = self.found
+        personas = self.unique([*self.imported_personas, *found.personas], "persona")
+        channels = self.unique([*self.imported_channels, *found.channels], "channel")
+        stages = self.unique(found.stages, "stage")
+        nodes = self.unique(found.nodes, "touchpoint")
+        self.resolve(found, personas, channels, nodes)
+        whole = Span(self.source, 0, len(self.source.text))
+        if found.title is None and not self.importing:
+            self.report(
+                codes.MISSING_HEADER, "the file has no `journey` header",
+                self.first or Span(self.source, 0, 0),
+                label='expected `journey "Title"` first',
+                hint='start the file with `journey "Your title"`',
+            )
+        return model.Journey(
+            title=found.title or "", description=found.header.get("description"),
+            owner=found.header.get("owner"), personas=tuple(personas),
+            channels=tuple(channels), stages=tuple(stages), touchpoints=tuple(nodes),
+            transitions=tuple(found.transitions), imports=tuple(found.imports),
+            span=found.header_span or whole,
+        )
+
+    def unique(self, items: Iterable[_Declared], what: str) -> list[_Declared]:
+        first: dict[str, _Declared] = {}
+        for item in items:
+            if item.id in first:
+                self.report(
+                    codes.DUPLICATE_ID, f"{what} `{item.id}` is declared twice",
+                    item.name_span, label="second declaration",
+                    hint="give each one its own id",
+                    related=(Related(first[item.id].name_span, "first declared here"),),
+                )
+            else:
+                first[item.id] = item
+        return list(first.values())
+
+    def resolve(
+        self, found: _Collected, personas: list[model.Persona],
+        channels: list[model.Channel], nodes: list[model.Touchpoint],
+    ) -> None:
+        node_ids = [n.id for n in nodes]
+        known_nodes = set(node_ids)
+        persona_ids = [p.id for p in personas]
+        channel_ids = [c.id for c in channels]
+        for node in nodes:
+            if node.channel is not None and node.channel not in channel_ids:
+                assert node.channel_span is not None
+                self.unknown("channel", node.channel, node.channel_span, channel_ids)
+        for transition in found.transitions:
+            for name, at in (
+                (transition.source, transition.source_span),
+                (transition.target, transition.target_span),
+            ):
+                if name not in known_nodes:
+                    self.unknown("touchpoint", name, at, node_ids)
+        for owner_span, refs in [
+            *((n.span, n.personas) for n in nodes),
+            *((t.span, t.personas) for t in found.transitions),
+        ]:
+            for ref in refs:
+                if ref not in persona_ids:
+                    self.unknown("persona", ref, _find(owner_span, ref), persona_ids)
+
+    def unknown(self, what: str, name: str, at: Span, known: Sequence[str]) -> None:
+        if self.importing:
+            return  # an imported library may name things its importers declare
+        self.report(
+            codes.UNKNOWN_REFERENCE, f"unknown {what} `{name}`", at,
+            label=f"no {what} named `{name}`",
+            hint=_did_you_mean(name, known) or f"declare it: `{_declaration(what, name)}`",
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Value:
+    kind: str
+    token: lark.Token
+    span: Span
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Attribute:
+    name: str
+    values: tuple[_Value, ...]
+    span: Span
+    name_span: Span
+
+    @classmethod
+    def of(cls, tree: lark.Tree[lark.Token], lowering: _Lowering) -> _Attribute:
+        name, *values = (t for t in tree.children if isinstance(t, lark.Token))
+        return cls(
+            str(name),
+            tuple(_Value(v.type, v, lowering.span(v)) for v in values),
+            lowering.span(tree), lowering.span(name),
+        )
+
+
+def _text(token: lark.Token) -> str:
+    """The text of a STRING token, escapes resolved; triple-quoted text dedented."""
+    raw = str(token)
+    if raw.startswith('"""'):
+        body = raw[3:-3]
+        first, _, rest = body.partition("\n")
+        return (first.strip() + "\n" + textwrap.dedent(rest)).strip() if rest else first.strip()
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), raw[1:-1])
+
+
+def _label(label: object, name: lark.Token) -> str:
+    return _text(label) if isinstance(label, lark.Token) else str(name)
+
+
+def _last(values: Sequence[str] | None) -> str | None:
+    return values[-1] if values else None
+
+
+def _find(span: Span, word: str) -> Span:
+    """The span of ``word`` inside ``span`` (a persona named in a ``for``)."""
+    match = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w])", span.text)
+    if match is None:
+        return span
+    return Span(span.file, span.start + match.start(), span.start + match.end())
+
+
+def _did_you_mean(name: str, choices: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+def _declaration(what: str, name: str) -> str:
+    return {
+        "channel": f'channel {name} "Label" online',
+        "persona": f'persona {name} "Label"',
+    }.get(what, f'touchpoint {name} "Label"')

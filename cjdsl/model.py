@@ -1,0 +1,218 @@
+"""The typed, immutable model of a customer journey.
+
+Everything downstream of lowering (graph, checks, analysis, rendering) reads
+these dataclasses and nothing from Lark. Every element keeps the span it was
+written at; ``name_span`` points at just its id for carets and editor
+navigation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Final
+
+from .source import Span
+
+__all__ = [
+    "CHANNEL_KINDS",
+    "Channel",
+    "Emotion",
+    "Journey",
+    "Kpi",
+    "Money",
+    "NodeKind",
+    "Persona",
+    "Quantity",
+    "Stage",
+    "Touchpoint",
+    "Transition",
+]
+
+CHANNEL_KINDS: Final = ("online", "offline")
+
+
+class NodeKind(enum.Enum):
+    """What a node of the journey graph is."""
+
+    TOUCHPOINT = "touchpoint"
+    GOAL = "goal"
+    EXIT = "exit"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number as written, with its unit: ``%``, a duration unit, a currency or none.
+
+    ``value`` is normalised: percentages as fractions, durations in seconds.
+    """
+
+    value: float
+    unit: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Money:
+    """An amount with its ISO 4217 currency code."""
+
+    amount: float
+    currency: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Emotion:
+    """The customer's feeling at a touchpoint, −2..+2, with an optional word."""
+
+    score: float
+    word: str | None
+    span: Span
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Kpi:
+    """A named key figure of a touchpoint (``kpi ctr 2.1%``)."""
+
+    name: str
+    value: Quantity | Money
+    span: Span
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Persona:
+    """A customer archetype; ``for`` clauses restrict elements to personas."""
+
+    id: str
+    label: str
+    description: str | None
+    goals: tuple[str, ...]
+    pains: tuple[str, ...]
+    span: Span
+    name_span: Span
+    file: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Channel:
+    """Where a touchpoint happens: web, store, hotline …, online or offline."""
+
+    id: str
+    label: str
+    kind: str | None
+    span: Span
+    name_span: Span
+    file: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Touchpoint:
+    """A node of the journey: a touchpoint, a goal (conversion) or an exit.
+
+    ``personas`` empty means every persona meets it.
+    """
+
+    id: str
+    label: str
+    kind: NodeKind
+    stage: str | None
+    channel: str | None
+    personas: tuple[str, ...]
+    entry: bool
+    reach: float | None
+    emotion: Emotion | None
+    description: str | None
+    actions: tuple[str, ...]
+    motivations: tuple[str, ...]
+    questions: tuple[str, ...]
+    pains: tuple[str, ...]
+    opportunities: tuple[str, ...]
+    kpis: tuple[Kpi, ...]
+    cost: Money | None
+    owner: str | None
+    link: str | None
+    link_span: Span | None
+    tags: tuple[str, ...]
+    span: Span
+    name_span: Span
+    channel_span: Span | None
+
+    def applies_to(self, persona: str | None) -> bool:
+        """True if the persona (or, for ``None``, anyone) meets this touchpoint."""
+        return persona is None or not self.personas or persona in self.personas
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Transition:
+    """One edge ``source -> target``; a chain ``a -> b -> c`` lowers to two.
+
+    ``probability`` is ``None`` when not written (it shares the remaining
+    mass); ``after`` is the typical duration in seconds.
+    """
+
+    source: str
+    target: str
+    probability: Quantity | None
+    after: Quantity | None
+    label: str | None
+    personas: tuple[str, ...]
+    span: Span
+    source_span: Span
+    target_span: Span
+    probability_span: Span | None
+
+    def applies_to(self, persona: str | None) -> bool:
+        """True if the persona (or, for ``None``, anyone) takes this transition."""
+        return persona is None or not self.personas or persona in self.personas
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Stage:
+    """A phase of the journey; declaration order is the diagram's column order."""
+
+    id: str
+    label: str
+    description: str | None
+    touchpoints: tuple[str, ...]
+    span: Span
+    name_span: Span
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Journey:
+    """A whole journey: header, definitions, nodes and transitions, in source order."""
+
+    title: str
+    description: str | None
+    owner: str | None
+    personas: tuple[Persona, ...]
+    channels: tuple[Channel, ...]
+    stages: tuple[Stage, ...]
+    touchpoints: tuple[Touchpoint, ...]
+    transitions: tuple[Transition, ...]
+    imports: tuple[str, ...]
+    span: Span
+    _nodes: dict[str, Touchpoint] = dataclasses.field(
+        init=False, repr=False, compare=False, hash=False
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_nodes", {t.id: t for t in self.touchpoints})
+
+    def touchpoint(self, id_: str) -> Touchpoint | None:
+        """The node with this id, or ``None``."""
+        return self._nodes.get(id_)
+
+    def channel(self, id_: str) -> Channel | None:
+        """The channel with this id, or ``None``."""
+        return next((c for c in self.channels if c.id == id_), None)
+
+    def persona(self, id_: str) -> Persona | None:
+        """The persona with this id, or ``None``."""
+        return next((p for p in self.personas if p.id == id_), None)
