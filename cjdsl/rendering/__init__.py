@@ -1,0 +1,53 @@
+"""Rendering journeys: DOT source (pure) and Graphviz output (through ``engines``)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .. import model
+from ..errors import RenderError
+from . import dot, engines, svg, themes
+
+__all__ = ["FORMATS", "THEMES", "dot", "engines", "render", "svg", "themes"]
+
+FORMATS: Final = ("svg", "png", "pdf", "dot", "json")
+THEMES: Final = tuple(themes.THEMES)
+
+
+def render(
+    journey: model.Journey,
+    *,
+    format_: str = "svg",
+    persona: str | None = None,
+    theme: str = "light",
+    direction: str = "LR",
+    engine: str = "auto",
+    timeout: float = 60.0,
+    memory_mb: int = 4096,
+    prefix: str | None = None,
+) -> bytes:
+    """Render a journey; ``dot`` gives the DOT source without running Graphviz.
+
+    Raises:
+        RenderError: a bad option, or Graphviz missing, failing or timing out.
+    """
+    for value, allowed, what in (
+        (format_, FORMATS, "format"), (theme, THEMES, "theme"),
+        (direction, dot.DIRECTIONS, "direction"), (engine, engines.ENGINES, "engine"),
+    ):
+        if value not in allowed:
+            raise RenderError(f"unknown {what} `{value}` (choose from {', '.join(allowed)})")
+    if persona is not None and journey.persona(persona) is None:
+        known = ", ".join(p.id for p in journey.personas) or "none declared"
+        raise RenderError(f"unknown persona `{persona}` (personas: {known})")
+    prefix = prefix or dot.id_prefix(journey)
+    source = dot.to_dot(journey, persona=persona, theme=theme, direction=direction, prefix=prefix)
+    if format_ == "dot":
+        return source.encode("utf-8")
+    out = engines.layout(
+        source, format_=format_, engine=engine,
+        limits=engines.Limits(timeout=timeout, memory_mb=memory_mb),
+    )
+    if format_ == "svg":
+        out = svg.finish(out, prefix=prefix, title=journey.title, description=journey.description)
+    return out

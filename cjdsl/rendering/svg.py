@@ -1,0 +1,30 @@
+"""Post-processing of Graphviz SVG: accessible title and description, no comments.
+
+Ids are already namespaced by the DOT emitter; this adds what Graphviz
+cannot: ``<title>``/``<desc>`` on the root for screen readers.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Final
+
+__all__ = ["finish"]
+
+_COMMENT: Final = re.compile(r"<!--.*?-->\n?", re.DOTALL)
+_ROOT: Final = re.compile(r"<svg\b[^>]*>")
+
+
+def finish(svg: bytes, *, prefix: str, title: str, description: str | None) -> bytes:
+    """Return the SVG with comments dropped and the root labelled for assistive tech."""
+    text = _COMMENT.sub("", svg.decode("utf-8"))
+    match = _ROOT.search(text)
+    if match is None:
+        return text.encode("utf-8")
+    labelled = f"{prefix}-title" + (f" {prefix}-desc" if description else "")
+    root = match.group()[:-1] + f' role="img" aria-labelledby="{labelled}">'
+    inner = f'\n<title id="{prefix}-title">{html.escape(title)}</title>\n'
+    if description:
+        inner += f'<desc id="{prefix}-desc">{html.escape(description)}</desc>\n'
+    return (text[: match.start()] + root + inner + text[match.end():].lstrip("\n")).encode("utf-8")
