@@ -1,7 +1,8 @@
 """cjdsl: customer journeys as code.
 
 >>> import cjdsl
->>> doc = cjdsl.loads('journey "Shop"\\nentry touchpoint ad "Ad"\\ngoal bought "Bought"\\nad -> bought 40%')
+>>> text = 'journey "Shop"\\nentry touchpoint ad "Ad"\\ngoal bought "Bought"\\nad -> bought 40%'
+>>> doc = cjdsl.loads(text)
 >>> doc.journey.title, [t.id for t in doc.journey.touchpoints]
 ('Shop', ['ad', 'bought'])
 """
@@ -77,7 +78,7 @@ def _checked(doc: Document, raise_on_error: bool) -> Document:
 def render(
     journey: Journey | Document,
     *,
-    format: str = "svg",  # noqa: A002 - the documented keyword
+    format: str = "svg",
     **options: object,
 ) -> bytes:
     """Render a journey to ``svg``, ``png``, ``pdf``, ``dot`` or ``json`` bytes.
@@ -92,5 +93,7 @@ def render(
 
     model = journey.journey if isinstance(journey, Document) else journey
     if model is None:
-        raise JourneyError("the document has no journey to render", getattr(journey, "diagnostics", ()))
+        raise JourneyError(
+            "the document has no journey to render", getattr(journey, "diagnostics", ())
+        )
     return rendering.render(model, format_=format, **options)  # type: ignore[arg-type]

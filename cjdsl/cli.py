@@ -13,7 +13,7 @@ from typing import Final
 
 import click
 
-from . import __version__, document, files, rendering, reporting
+from . import __version__, codes, document, files, rendering, reporting
 from .diagnostics import Diagnostic, Severity
 from .document import Document
 from .errors import CjdslError
@@ -78,8 +78,12 @@ def _report(diagnostics: Sequence[Diagnostic], format_: str, files_count: int) -
 
 
 FORMAT_OPTION = click.option(
-    "--format", "format_", type=click.Choice(reporting.FORMATS), default="text",
-    show_default=True, help="How to print diagnostics.",
+    "--format",
+    "format_",
+    type=click.Choice(reporting.FORMATS),
+    default="text",
+    show_default=True,
+    help="How to print diagnostics.",
 )
 
 
@@ -100,29 +104,68 @@ def _output_format(format_: str | None, output: str | None) -> str:
         return format_
     suffix = pathlib.Path(output).suffix.lstrip(".").lower() if output and output != "-" else ""
     if suffix and suffix not in rendering.FORMATS:
-        raise Fail(f"cannot tell the format from `{output}`; pass -f one of {', '.join(rendering.FORMATS)}")
+        raise Fail(
+            f"cannot tell the format from `{output}`; pass -f one of {', '.join(rendering.FORMATS)}"
+        )
     return {"gv": "dot"}.get(suffix, suffix) or "svg"
 
 
 @cli.command("render")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("-o", "--output", help="Output file (`-`: stdout). Default: FILE with the format's suffix.")
-@click.option("-f", "--format", "format_", type=click.Choice(rendering.FORMATS),
-              help="Output format. Default: from -o's suffix, else svg.")
-@click.option("--out-dir", type=click.Path(file_okay=False), help="Render several files into this folder.")
+@click.option(
+    "-o", "--output", help="Output file (`-`: stdout). Default: FILE with the format's suffix."
+)
+@click.option(
+    "-f",
+    "--format",
+    "format_",
+    type=click.Choice(rendering.FORMATS),
+    help="Output format. Default: from -o's suffix, else svg.",
+)
+@click.option(
+    "--out-dir", type=click.Path(file_okay=False), help="Render several files into this folder."
+)
 @click.option("--persona", help="Only what this persona meets.")
 @click.option("--theme", type=click.Choice(rendering.THEMES), default="light", show_default=True)
-@click.option("--direction", type=click.Choice(["LR", "TB"]), default="LR", show_default=True,
-              help="Stages left to right, or top to bottom.")
-@click.option("--engine", type=click.Choice(rendering.engines.ENGINES), default="auto",
-              show_default=True, help="System `dot`, the WebAssembly build, or the first that works.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
-              help="Seconds Graphviz may take before it is stopped.")
-@click.option("--diagnostics", "diagnostics_format", type=click.Choice(reporting.FORMATS),
-              default="text", show_default=True, help="How to print diagnostics.")
+@click.option(
+    "--direction",
+    type=click.Choice(["LR", "TB"]),
+    default="LR",
+    show_default=True,
+    help="Stages left to right, or top to bottom.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(rendering.engines.ENGINES),
+    default="auto",
+    show_default=True,
+    help="System `dot`, the WebAssembly build, or the first that works.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=60.0,
+    show_default=True,
+    help="Seconds Graphviz may take before it is stopped.",
+)
+@click.option(
+    "--diagnostics",
+    "diagnostics_format",
+    type=click.Choice(reporting.FORMATS),
+    default="text",
+    show_default=True,
+    help="How to print diagnostics.",
+)
 def render_command(
-    paths: tuple[str, ...], output: str | None, format_: str | None, out_dir: str | None,
-    persona: str | None, theme: str, direction: str, engine: str, timeout: float,
+    paths: tuple[str, ...],
+    output: str | None,
+    format_: str | None,
+    out_dir: str | None,
+    persona: str | None,
+    theme: str,
+    direction: str,
+    engine: str,
+    timeout: float,
     diagnostics_format: str,
 ) -> None:
     """Render journey files to SVG, PNG, PDF, DOT or Graphviz JSON."""
@@ -141,8 +184,13 @@ def render_command(
         if files.same_file(path, target):
             raise Fail(f"refusing to overwrite the input {path}; choose another -o")
         data = rendering.render(
-            doc.journey, format_=fmt, persona=persona, theme=theme, direction=direction,
-            engine=engine, timeout=timeout,
+            doc.journey,
+            format_=fmt,
+            persona=persona,
+            theme=theme,
+            direction=direction,
+            engine=engine,
+            timeout=timeout,
         )
         try:
             if target != "-" and out_dir:
@@ -164,6 +212,20 @@ def _target(path: str, output: str | None, out_dir: str | None, fmt: str) -> str
     if path == "-":
         return "-"
     return str(pathlib.Path(path).with_suffix(f".{fmt}"))
+
+
+@cli.command("explain")
+@click.argument("code", required=False)
+@click.option("--all", "all_", is_flag=True, help="Print the whole reference as Markdown.")
+def explain_command(code: str | None, all_: bool) -> None:
+    """Explain a diagnostic code (CJ201 or dead-end), with an example and the fix."""
+    if all_:
+        click.echo(codes.markdown(), nl=False)
+        return
+    found = codes.lookup(code or "")
+    if found is None:
+        raise Fail(f"unknown code `{code}`; `cjdsl explain --all` lists every code")
+    click.echo(codes.explain(found), nl=False)
 
 
 def main() -> None:

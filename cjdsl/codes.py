@@ -1,19 +1,19 @@
 """The table of every diagnostic code cjdsl can emit.
 
 A code never changes meaning once released. ``docs/diagnostics.md`` is
-generated from this table (``python -m cjdsl.codes > docs/diagnostics.md``)
+generated from this table (``cjdsl explain --all > docs/diagnostics.md``)
 and a test keeps the two equal.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import sys
+import textwrap
 from typing import Final
 
 from .diagnostics import Severity
 
-__all__ = ["ALL", "BY_ID", "Code", "lookup", "markdown"]
+__all__ = ["ALL", "BY_ID", "Code", "explain", "lookup", "markdown"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -28,42 +28,54 @@ class Code:
     fix: str
 
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W = Severity.ERROR, Severity.WARNING
 
 # CJ0xx: syntax -----------------------------------------------------------
 SYNTAX_ERROR: Final = Code(
-    "CJ001", "syntax-error", E,
+    "CJ001",
+    "syntax-error",
+    E,
     "The parser met a token it cannot place here.",
     'journey "Shop"\nstage awareness "Awareness" }',
     "Read the expected tokens in the message; usually a missing `{`, a stray "
     "character or two statements on one line without `;`.",
 )
 UNEXPECTED_CHARACTER: Final = Code(
-    "CJ002", "unexpected-character", E,
+    "CJ002",
+    "unexpected-character",
+    E,
     "A character that is not part of the language.",
     'journey "Shop"\ntouchpoint ad "Ad" $ social',
     "Remove the character or put the text inside a string.",
 )
 UNCLOSED_BLOCK: Final = Code(
-    "CJ003", "unclosed-block", E,
+    "CJ003",
+    "unclosed-block",
+    E,
     "A `{` block is never closed.",
     'journey "Shop"\nstage awareness "Awareness" {\n  touchpoint ad "Ad"',
     "Add the missing `}`.",
 )
 UNTERMINATED_STRING: Final = Code(
-    "CJ004", "unterminated-string", E,
+    "CJ004",
+    "unterminated-string",
+    E,
     "A string has no closing quote on its line.",
     'journey "Shop\ntouchpoint ad "Ad"',
     'Close the string with `"`; use `"""` for text over several lines.',
 )
 MISSING_TARGET: Final = Code(
-    "CJ005", "missing-target", E,
+    "CJ005",
+    "missing-target",
+    E,
     "A `->` is not followed by the id of the touchpoint it leads to.",
     'journey "Shop"\nad ->',
     "Write the target id after `->`, on the same line.",
 )
 INVALID_ENCODING: Final = Code(
-    "CJ006", "invalid-encoding", E,
+    "CJ006",
+    "invalid-encoding",
+    E,
     "The file is not valid UTF-8 or contains NUL characters.",
     "(a file saved as Latin-1 with `Kündigung` in it)",
     "Save the file as UTF-8.",
@@ -71,82 +83,107 @@ INVALID_ENCODING: Final = Code(
 
 # CJ1xx: names, imports, literals -----------------------------------------
 UNKNOWN_REFERENCE: Final = Code(
-    "CJ101", "unknown-reference", E,
+    "CJ101",
+    "unknown-reference",
+    E,
     "A transition, channel or persona reference names nothing that is declared.",
-    'journey "Shop"\ntouchpoint checkout "Checkout"\ngoal bought "Bought"\n'
-    "checkout -> bougth",
+    'journey "Shop"\ntouchpoint checkout "Checkout"\ngoal bought "Bought"\ncheckout -> bougth',
     "Fix the spelling (the hint suggests the closest id) or declare it.",
 )
 DUPLICATE_ID: Final = Code(
-    "CJ102", "duplicate-id", E,
+    "CJ102",
+    "duplicate-id",
+    E,
     "Two declarations share one id.",
     'journey "Shop"\ntouchpoint ad "Instagram ad"\ntouchpoint ad "Search ad"',
     "Give each touchpoint, goal, exit, stage, persona and channel its own id.",
 )
 MISSING_HEADER: Final = Code(
-    "CJ103", "missing-header", E,
+    "CJ103",
+    "missing-header",
+    E,
     'The file does not start with `journey "Title"`.',
     'touchpoint ad "Ad"',
     'Add `journey "Your title"` as the first statement.',
 )
 MISPLACED_HEADER: Final = Code(
-    "CJ104", "misplaced-header", E,
+    "CJ104",
+    "misplaced-header",
+    E,
     "A second `journey` header, or header lines after other statements.",
     'journey "Shop"\ntouchpoint ad "Ad"\njourney "Again"',
     "Keep one `journey` header first; `description` and `owner` right after it.",
 )
 UNKNOWN_STATEMENT: Final = Code(
-    "CJ105", "unknown-statement", E,
+    "CJ105",
+    "unknown-statement",
+    E,
     "A line starts with a word that is no statement of the language.",
     'journey "Shop"\ntouchpiont ad "Ad"',
     "Use one of `journey`, `import`, `persona`, `channel`, `stage`, `touchpoint`, "
     "`goal`, `exit`, `entry`, or a transition `a -> b`.",
 )
 UNKNOWN_ATTRIBUTE: Final = Code(
-    "CJ106", "unknown-attribute", E,
+    "CJ106",
+    "unknown-attribute",
+    E,
     "A block holds an attribute its element does not have.",
     'journey "Shop"\ntouchpoint ad "Ad" {\n  emotoin +1\n}',
     "Use one of the attributes listed in the message (the hint suggests the closest).",
 )
 INVALID_VALUE: Final = Code(
-    "CJ107", "invalid-value", E,
+    "CJ107",
+    "invalid-value",
+    E,
     "An attribute has the wrong kind or number of values.",
     'journey "Shop"\ntouchpoint ad "Ad" {\n  emotion "happy"\n}',
-    "Write the value in the form the message shows, e.g. `emotion +1 \"happy\"`.",
+    'Write the value in the form the message shows, e.g. `emotion +1 "happy"`.',
 )
 INVALID_NUMBER: Final = Code(
-    "CJ108", "invalid-number", E,
+    "CJ108",
+    "invalid-number",
+    E,
     "A number has a unit that does not fit where it stands.",
     'journey "Shop"\na -> b 40% after 2x',
     "Durations use s, m, h, d, w; probabilities `%` or a fraction; money an ISO code "
     "such as `EUR`.",
 )
 IMPORT_NOT_FOUND: Final = Code(
-    "CJ109", "import-not-found", E,
+    "CJ109",
+    "import-not-found",
+    E,
     "An imported file cannot be read.",
     'journey "Shop"\nimport "common.journey"',
     "Imports are relative to the importing file; check the path and its case.",
 )
 IMPORT_CYCLE: Final = Code(
-    "CJ110", "import-cycle", E,
+    "CJ110",
+    "import-cycle",
+    E,
     "Files import each other in a circle.",
     '# a.journey\nimport "b.journey"\n# b.journey\nimport "a.journey"',
     "Move the shared channels and personas into a third file both import.",
 )
 IMPORT_IGNORED: Final = Code(
-    "CJ111", "import-ignored", W,
+    "CJ111",
+    "import-ignored",
+    W,
     "An imported file holds statements other than channels and personas.",
     '# common.journey\nchannel web "Web shop" online\ntouchpoint ad "Ad"',
     "Imports share channels and personas only; keep touchpoints in the journey.",
 )
 INVALID_CHANNEL_KIND: Final = Code(
-    "CJ112", "invalid-channel-kind", E,
+    "CJ112",
+    "invalid-channel-kind",
+    E,
     "A channel's kind is neither `online` nor `offline`.",
     'journey "Shop"\nchannel web "Web shop" internet',
     "Write `online` or `offline` after the channel's label.",
 )
 MISPLACED_ENTRY: Final = Code(
-    "CJ113", "misplaced-entry", E,
+    "CJ113",
+    "misplaced-entry",
+    E,
     "`entry` marks a goal or exit, or `reach` sits on a touchpoint that is no entry.",
     'journey "Shop"\nentry goal bought "Bought"',
     "Put `entry` only before `touchpoint`, and `reach` only in an entry's block.",
@@ -154,52 +191,67 @@ MISPLACED_ENTRY: Final = Code(
 
 # CJ2xx: graph structure --------------------------------------------------
 DEAD_END: Final = Code(
-    "CJ201", "dead-end", W,
+    "CJ201",
+    "dead-end",
+    W,
     "A touchpoint that is neither goal nor exit has no way onward.",
-    'journey "Shop"\ntouchpoint ad "Ad"\ntouchpoint shop "Shop"\ngoal bought "Bought"\n'
-    "ad -> shop",
+    'journey "Shop"\ntouchpoint ad "Ad"\ntouchpoint shop "Shop"\ngoal bought "Bought"\nad -> shop',
     "Add a transition from it, or declare it as an `exit` if customers stop there.",
 )
 UNREACHABLE: Final = Code(
-    "CJ202", "unreachable", W,
+    "CJ202",
+    "unreachable",
+    W,
     "No path from any entry leads to this touchpoint.",
     'journey "Shop"\nentry touchpoint ad "Ad"\ntouchpoint mail "Mail"\n'
     'goal bought "Bought"\nad -> bought\nmail -> bought',
     "Add a transition into it, or mark it `entry` if customers start there.",
 )
 NO_PATH_TO_GOAL: Final = Code(
-    "CJ203", "no-path-to-goal", W,
+    "CJ203",
+    "no-path-to-goal",
+    W,
     "Neither a goal nor an exit can be reached from this touchpoint.",
     'journey "Shop"\nentry touchpoint ad "Ad"\ntouchpoint shop "Shop"\n'
     'goal bought "Bought"\nad -> shop',
     "Lead the path on towards a goal, or end it in an `exit` where customers are lost.",
 )
 INESCAPABLE_CYCLE: Final = Code(
-    "CJ204", "inescapable-cycle", W,
+    "CJ204",
+    "inescapable-cycle",
+    W,
     "Touchpoints form a loop that no transition leaves.",
     'journey "Shop"\ntouchpoint a "A"\ntouchpoint b "B"\ngoal g "G"\na -> b\nb -> a',
     "Add a transition out of the loop (to a goal or an exit).",
 )
 TRANSITION_FROM_EXIT: Final = Code(
-    "CJ205", "transition-from-exit", E,
+    "CJ205",
+    "transition-from-exit",
+    E,
     "A transition leaves an `exit`, which is terminal.",
     'journey "Shop"\nexit lost "Lost"\ntouchpoint winback "Win-back"\nlost -> winback',
     "Make it a touchpoint (customers come back from it) or drop the transition.",
 )
 NO_GOAL: Final = Code(
-    "CJ206", "no-goal", W,
+    "CJ206",
+    "no-goal",
+    W,
     "The journey declares no goal, so nothing counts as converting.",
     'journey "Shop"\ntouchpoint ad "Ad"',
     'Declare the conversion milestone: `goal bought "Order placed"`.',
 )
 NO_ENTRY: Final = Code(
-    "CJ207", "no-entry", W,
+    "CJ207",
+    "no-entry",
+    W,
     "No touchpoint is marked `entry` and every touchpoint has an incoming transition.",
     'journey "Shop"\ntouchpoint a "A"\ngoal g "G"\na -> g\ng -> a',
     "Mark where customers start: `entry touchpoint ad ...`.",
 )
 DUPLICATE_TRANSITION: Final = Code(
-    "CJ208", "duplicate-transition", W,
+    "CJ208",
+    "duplicate-transition",
+    W,
     "The same transition is declared twice for the same personas.",
     'journey "Shop"\ntouchpoint a "A"\ngoal g "G"\na -> g 40%\na -> g 20%',
     "Keep one transition and merge the probabilities.",
@@ -207,31 +259,41 @@ DUPLICATE_TRANSITION: Final = Code(
 
 # CJ3xx: numbers and probabilities ----------------------------------------
 PROBABILITY_RANGE: Final = Code(
-    "CJ301", "probability-out-of-range", E,
+    "CJ301",
+    "probability-out-of-range",
+    E,
     "A probability is below 0 or above 100%.",
     'journey "Shop"\ntouchpoint a "A"\ngoal g "G"\na -> g 40',
     "Write a percentage (`40%`) or a fraction between 0 and 1 (`0.4`).",
 )
 PROBABILITY_SUM: Final = Code(
-    "CJ302", "probability-sum", E,
+    "CJ302",
+    "probability-sum",
+    E,
     "The probabilities leaving one touchpoint add up to more than 100%.",
     'journey "Shop"\ntouchpoint a "A"\ngoal g "G"\nexit x "X"\na -> g 70%\na -> x 40%',
     "Lower them so they sum to at most 100%; the rest is the implicit drop-off.",
 )
 EMOTION_RANGE: Final = Code(
-    "CJ303", "emotion-out-of-range", E,
+    "CJ303",
+    "emotion-out-of-range",
+    E,
     "An emotion lies outside −2..+2.",
     'journey "Shop"\ntouchpoint a "A" {\n  emotion +3\n}',
     "Use −2 (very negative) to +2 (very positive).",
 )
 INVALID_LINK: Final = Code(
-    "CJ304", "invalid-link", E,
+    "CJ304",
+    "invalid-link",
+    E,
     "A `link` is not http(s), mailto or a relative path.",
     'journey "Shop"\ntouchpoint a "A" {\n  link "javascript:alert(1)"\n}',
     "Link to `https://…`, `mailto:…` or a relative path such as `docs/faq.html`.",
 )
 NEGATIVE_QUANTITY: Final = Code(
-    "CJ305", "negative-quantity", E,
+    "CJ305",
+    "negative-quantity",
+    E,
     "A reach, cost, duration or KPI that cannot be negative is negative.",
     'journey "Shop"\nentry touchpoint a "A" {\n  reach -10\n}',
     "Write the quantity as zero or more.",
@@ -239,32 +301,40 @@ NEGATIVE_QUANTITY: Final = Code(
 
 # CJ4xx: style and completeness -------------------------------------------
 EMPTY_STAGE: Final = Code(
-    "CJ401", "empty-stage", W,
+    "CJ401",
+    "empty-stage",
+    W,
     "A stage holds no touchpoint, goal or exit.",
     'journey "Shop"\nstage advocacy "Advocacy"',
     "Add the touchpoints of that stage, or remove it.",
 )
 UNUSED_PERSONA: Final = Code(
-    "CJ402", "unused-persona", W,
+    "CJ402",
+    "unused-persona",
+    W,
     "A persona is declared but no `for` names it.",
     'journey "Shop"\npersona anna "Anna"\ntouchpoint a "A"',
     "Restrict the touchpoints or transitions that differ for this persona with "
     "`for anna`, or remove the persona.",
 )
 UNUSED_CHANNEL: Final = Code(
-    "CJ403", "unused-channel", W,
+    "CJ403",
+    "unused-channel",
+    W,
     "A channel is declared but no touchpoint uses it.",
     'journey "Shop"\nchannel store "Store" offline\ntouchpoint a "A"',
     "Put `@store` on the touchpoints of that channel, or remove it.",
 )
 NO_POST_PURCHASE: Final = Code(
-    "CJ404", "no-post-purchase", W,
+    "CJ404",
+    "no-post-purchase",
+    W,
     "No stage follows the conversion: the journey ends at the sale.",
     'journey "Shop"\nstage buy "Purchase" {\n  goal bought "Bought"\n}',
     "Model what happens after the purchase: add retention and advocacy stages.",
 )
 
-del E, W, I
+del E, W
 
 ALL: Final[tuple[Code, ...]] = tuple(
     value for value in list(globals().values()) if isinstance(value, Code)
@@ -293,7 +363,7 @@ def markdown() -> str:
     out = [
         "# Diagnostics reference",
         "",
-        "<!-- generated by `python -m cjdsl.codes > docs/diagnostics.md`; do not edit -->",
+        "<!-- generated by `cjdsl explain --all > docs/diagnostics.md`; do not edit -->",
         "",
         "Every problem cjdsl reports has a stable code. `cjdsl check` exits 1 when any "
         "**error** is found (with `--strict`, warnings too). Codes never change meaning.",
@@ -325,5 +395,9 @@ def markdown() -> str:
     return "\n".join(out) + "\n"
 
 
-if __name__ == "__main__":
-    sys.stdout.write(markdown())
+def explain(code: Code) -> str:
+    """One code's entry as plain text, for ``cjdsl explain CODE``."""
+    return (
+        f"{code.id} {code.name} ({code.severity.value})\n\n{code.summary}\n\n"
+        f"Example:\n\n{textwrap.indent(code.example, '    ')}\n\nFix: {code.fix}\n"
+    )

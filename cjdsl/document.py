@@ -53,23 +53,26 @@ def decode(data: bytes, path: str) -> tuple[SourceFile, Diagnostic | None]:
         source = SourceFile(path, text)
         at = len(data[: error.start].decode("utf-8-sig", errors="replace"))
         return source, Diagnostic(
-            codes.INVALID_ENCODING, f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x})",
-            Span(source, at, at + 1), label="cannot decode this byte",
+            codes.INVALID_ENCODING,
+            f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x})",
+            Span(source, at, at + 1),
+            label="cannot decode this byte",
             hint="save the file as UTF-8",
         )
     source = SourceFile(path, text)
     nul = text.find("\0")
     if nul >= 0:
         return source, Diagnostic(
-            codes.INVALID_ENCODING, "the file contains a NUL character", Span(source, nul, nul + 1),
-            label="NUL here", hint="remove it; is this a binary file?",
+            codes.INVALID_ENCODING,
+            "the file contains a NUL character",
+            Span(source, nul, nul + 1),
+            label="NUL here",
+            hint="remove it; is this a binary file?",
         )
     return source, None
 
 
-def compile_source(
-    source: SourceFile, *, read: lowering.Reader | None = read_file
-) -> Document:
+def compile_source(source: SourceFile, *, read: lowering.Reader | None = read_file) -> Document:
     """Parse, lower and check one source.
 
     With syntax errors, the model is still built from what parsed (for

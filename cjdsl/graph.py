@@ -30,7 +30,8 @@ def build(journey: model.Journey, *, persona: str | None = None) -> nx.DiGraph:
         if node.applies_to(persona):
             graph.add_node(node.id, kind=node.kind, stage=node.stage, channel=node.channel)
     transitions = [
-        t for t in journey.transitions
+        t
+        for t in journey.transitions
         if t.applies_to(persona) and t.source in graph and t.target in graph
     ]
     shares = effective_probabilities(transitions)
@@ -42,7 +43,9 @@ def build(journey: model.Journey, *, persona: str | None = None) -> nx.DiGraph:
             data["transitions"] += (transition,)
             continue
         graph.add_edge(
-            *key, p=share, explicit=transition.probability is not None,
+            *key,
+            p=share,
+            explicit=transition.probability is not None,
             after=transition.after.value if transition.after else None,
             transitions=(transition,),
         )
@@ -67,7 +70,8 @@ def effective_probabilities(transitions: Iterable[model.Transition]) -> list[flo
         else:
             written[t.source] += t.probability.value
     return [
-        t.probability.value if t.probability is not None
+        t.probability.value
+        if t.probability is not None
         else max(0.0, 1.0 - written[t.source]) / unwritten[t.source]
         for t in items
     ]
@@ -79,6 +83,7 @@ def starts(journey: model.Journey, graph: nx.DiGraph) -> list[str]:
     if entries:
         return entries
     return [
-        t.id for t in journey.touchpoints
+        t.id
+        for t in journey.touchpoints
         if t.id in graph and t.kind is model.NodeKind.TOUCHPOINT and graph.in_degree(t.id) == 0
     ]

@@ -30,11 +30,26 @@ Reader = Callable[[pathlib.Path], str]
 
 MAX_IMPORT_DEPTH: Final = 16
 STATEMENTS: Final = (
-    "journey", "import", "persona", "channel", "stage", "touchpoint", "goal", "exit", "entry",
+    "journey",
+    "import",
+    "persona",
+    "channel",
+    "stage",
+    "touchpoint",
+    "goal",
+    "exit",
+    "entry",
 )
 HEADER_ATTRIBUTES: Final = ("description", "owner")
 TEXT_ATTRIBUTES: Final = (
-    "action", "motivation", "question", "pain", "opportunity", "description", "owner", "link",
+    "action",
+    "motivation",
+    "question",
+    "pain",
+    "opportunity",
+    "description",
+    "owner",
+    "link",
 )
 NODE_ATTRIBUTES: Final = (*TEXT_ATTRIBUTES, "emotion", "kpi", "cost", "tags", "reach")
 PERSONA_ATTRIBUTES: Final = ("description", "goal", "pain")
@@ -108,15 +123,19 @@ class _Lowering:
         return Span(self.source, meta.start_pos, meta.end_pos)
 
     def report(
-        self, code: codes.Code, message: str, at: Span, *, label: str = "",
-        hint: str | None = None, related: tuple[Related, ...] = (),
+        self,
+        code: codes.Code,
+        message: str,
+        at: Span,
+        *,
+        label: str = "",
+        hint: str | None = None,
+        related: tuple[Related, ...] = (),
     ) -> None:
         self.diagnostics.append(Diagnostic(code, message, at, label, hint, related))
 
     # -- statements --------------------------------------------------------
-    def statements(
-        self, items: Sequence[object], *, stage: str | None, top: bool
-    ) -> list[str]:
+    def statements(self, items: Sequence[object], *, stage: str | None, top: bool) -> list[str]:
         """Lower statements; returns the ids of the nodes declared among them."""
         nodes: list[str] = []
         for item in items:
@@ -149,7 +168,8 @@ class _Lowering:
             self.report(
                 codes.MISPLACED_HEADER,
                 "second `journey` header" if self.found.title else "`journey` header is not first",
-                self.span(tree), label="a file holds one journey, declared first",
+                self.span(tree),
+                label="a file holds one journey, declared first",
                 hint="remove this header, or move it to the top of the file",
             )
             if self.found.title is not None:
@@ -163,14 +183,14 @@ class _Lowering:
     def header_attribute(self, attribute: _Attribute) -> None:
         if attribute.name in self.found.header:
             self.report(
-                codes.MISPLACED_HEADER, f"second `{attribute.name}` of the journey",
-                attribute.span, hint=f"keep one `{attribute.name}` line",
+                codes.MISPLACED_HEADER,
+                f"second `{attribute.name}` of the journey",
+                attribute.span,
+                hint=f"keep one `{attribute.name}` line",
             )
         self.found.header[attribute.name] = self.one_string(attribute) or ""
 
-    def loose_attribute(
-        self, tree: lark.Tree[lark.Token], *, stage: str | None, top: bool
-    ) -> None:
+    def loose_attribute(self, tree: lark.Tree[lark.Token], *, stage: str | None, top: bool) -> None:
         attribute = _Attribute.of(tree, self)
         if top and attribute.name in HEADER_ATTRIBUTES:
             self.header_attribute(attribute)
@@ -179,10 +199,13 @@ class _Lowering:
             return  # read by stage(); listed here so it is not "unknown"
         choices = STATEMENTS + (HEADER_ATTRIBUTES if top else STAGE_ATTRIBUTES)
         self.report(
-            codes.UNKNOWN_STATEMENT, f"unknown statement `{attribute.name}`",
-            attribute.name_span, label="not a statement",
+            codes.UNKNOWN_STATEMENT,
+            f"unknown statement `{attribute.name}`",
+            attribute.name_span,
+            label="not a statement",
             hint=_did_you_mean(attribute.name, choices)
-            or "statements are " + ", ".join(f"`{c}`" for c in STATEMENTS)
+            or "statements are "
+            + ", ".join(f"`{c}`" for c in STATEMENTS)
             + ", or a transition `a -> b`",
         )
 
@@ -198,14 +221,18 @@ class _Lowering:
         if target in self.importing or target == pathlib.Path(self.source.path).resolve():
             chain = " -> ".join(p.name for p in (*self.importing, target))
             self.report(
-                codes.IMPORT_CYCLE, f"import cycle: {chain}", at,
+                codes.IMPORT_CYCLE,
+                f"import cycle: {chain}",
+                at,
                 label="this import leads back to a file that is importing it",
                 hint="move the shared channels and personas into a file both import",
             )
             return
         if len(self.importing) >= MAX_IMPORT_DEPTH:
             self.report(
-                codes.IMPORT_CYCLE, f"imports nest deeper than {MAX_IMPORT_DEPTH} files", at,
+                codes.IMPORT_CYCLE,
+                f"imports nest deeper than {MAX_IMPORT_DEPTH} files",
+                at,
                 hint="flatten the imports",
             )
             return
@@ -214,11 +241,15 @@ class _Lowering:
                 raise FileNotFoundError(relative)
             text = self.read(target)
         except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else (
-                "not found" if isinstance(error, OSError) else "not valid UTF-8"
+            reason = (
+                error.strerror
+                if isinstance(error, OSError) and error.strerror
+                else ("not found" if isinstance(error, OSError) else "not valid UTF-8")
             )
             self.report(
-                codes.IMPORT_NOT_FOUND, f"cannot import `{relative}`: {reason.lower()}", at,
+                codes.IMPORT_NOT_FOUND,
+                f"cannot import `{relative}`: {reason.lower()}",
+                at,
                 label=f"looked for {display}",
                 hint="imports are relative to the importing file",
             )
@@ -227,15 +258,14 @@ class _Lowering:
         self.diagnostics.extend(imported.diagnostics)
         stack = (*self.importing, pathlib.Path(self.source.path).resolve())
         journey, diagnostics = lower(imported, read=self.read, _importing=stack)
-        self.diagnostics.extend(
-            d for d in diagnostics if d.code is not codes.UNKNOWN_REFERENCE
-        )
+        self.diagnostics.extend(d for d in diagnostics if d.code is not codes.UNKNOWN_REFERENCE)
         if journey is None:
             return
         for node in journey.touchpoints:
             self.report(
                 codes.IMPORT_IGNORED,
-                f"`{node.id}` in imported `{relative}` is ignored", node.span,
+                f"`{node.id}` in imported `{relative}` is ignored",
+                node.span,
                 label="imports share channels and personas only",
                 hint="declare touchpoints in the journey that uses them",
             )
@@ -252,10 +282,14 @@ class _Lowering:
                 values.setdefault(attribute.name, []).append(text)
         self.found.personas.append(
             model.Persona(
-                id=str(name), label=_label(label, name),
+                id=str(name),
+                label=_label(label, name),
                 description=_last(values.get("description")),
-                goals=tuple(values.get("goal", ())), pains=tuple(values.get("pain", ())),
-                span=self.span(tree), name_span=self.span(name), file=self.source.path,
+                goals=tuple(values.get("goal", ())),
+                pains=tuple(values.get("pain", ())),
+                span=self.span(tree),
+                name_span=self.span(name),
+                file=self.source.path,
             )
         )
 
@@ -267,16 +301,20 @@ class _Lowering:
         if kind is not None and str(kind) not in model.CHANNEL_KINDS:
             assert isinstance(kind, lark.Token)
             self.report(
-                codes.INVALID_CHANNEL_KIND, f"unknown channel kind `{kind}`", self.span(kind),
+                codes.INVALID_CHANNEL_KIND,
+                f"unknown channel kind `{kind}`",
+                self.span(kind),
                 label="expected `online` or `offline`",
-                hint=_did_you_mean(str(kind), model.CHANNEL_KINDS)
-                or "write `online` or `offline`",
+                hint=_did_you_mean(str(kind), model.CHANNEL_KINDS) or "write `online` or `offline`",
             )
         self.found.channels.append(
             model.Channel(
-                id=str(name), label=_label(label, name),
+                id=str(name),
+                label=_label(label, name),
                 kind=str(kind) if kind is not None and str(kind) in model.CHANNEL_KINDS else None,
-                span=self.span(tree), name_span=self.span(name), file=self.source.path,
+                span=self.span(tree),
+                name_span=self.span(name),
+                file=self.source.path,
             )
         )
 
@@ -293,8 +331,12 @@ class _Lowering:
         nodes = self.statements(items, stage=str(name), top=False)
         self.found.stages.append(
             model.Stage(
-                id=str(name), label=_label(label, name), description=description,
-                touchpoints=tuple(nodes), span=self.span(tree), name_span=self.span(name),
+                id=str(name),
+                label=_label(label, name),
+                description=description,
+                touchpoints=tuple(nodes),
+                span=self.span(tree),
+                name_span=self.span(name),
             )
         )
 
@@ -305,7 +347,9 @@ class _Lowering:
         if entry is not None and kind is not model.NodeKind.TOUCHPOINT:
             assert isinstance(entry, lark.Token)
             self.report(
-                codes.MISPLACED_ENTRY, f"`entry` cannot mark a {kind.value}", self.span(entry),
+                codes.MISPLACED_ENTRY,
+                f"`entry` cannot mark a {kind.value}",
+                self.span(entry),
                 label=f"customers do not start at a {kind.value}",
                 hint="remove `entry`, or declare a touchpoint where customers start",
             )
@@ -333,23 +377,33 @@ class _Lowering:
                 fields["tags"] = [*fields.get("tags", []), *self.names(attribute)]
             elif attribute.name == "reach":
                 reach = self.reach(attribute, entry is not None)
-        channel = (
-            channel_ref.children[0] if isinstance(channel_ref, lark.Tree) else None
-        )
-        text = {k: tuple(str(v) for v in fields.get(k, ())) for k in TEXT_ATTRIBUTES}
+        channel = channel_ref.children[0] if isinstance(channel_ref, lark.Tree) else None
+        texts = {k: tuple(str(v) for v in fields.get(k, ())) for k in TEXT_ATTRIBUTES}
         self.found.nodes.append(
             model.Touchpoint(
-                id=str(name), label=_label(label, name), kind=kind, stage=stage,
+                id=str(name),
+                label=_label(label, name),
+                kind=kind,
+                stage=stage,
                 channel=str(channel) if channel is not None else None,
-                personas=self.persona_refs(personas), entry=entry is not None, reach=reach,
-                emotion=emotion, description=_last(text["description"]),
-                actions=text["action"], motivations=text["motivation"],
-                questions=text["question"], pains=text["pain"],
-                opportunities=text["opportunity"],
+                personas=self.persona_refs(personas),
+                entry=entry is not None,
+                reach=reach,
+                emotion=emotion,
+                description=_last(texts["description"]),
+                actions=texts["action"],
+                motivations=texts["motivation"],
+                questions=texts["question"],
+                pains=texts["pain"],
+                opportunities=texts["opportunity"],
                 kpis=tuple(k for k in fields.get("kpi", ()) if isinstance(k, model.Kpi)),
-                cost=cost, owner=_last(text["owner"]), link=_last(text["link"]),
-                link_span=link_span, tags=tuple(str(t) for t in fields.get("tags", ())),
-                span=self.span(tree), name_span=self.span(name),
+                cost=cost,
+                owner=_last(texts["owner"]),
+                link=_last(texts["link"]),
+                link_span=link_span,
+                tags=tuple(str(t) for t in fields.get("tags", ())),
+                span=self.span(tree),
+                name_span=self.span(name),
                 channel_span=self.span(channel) if isinstance(channel, lark.Token) else None,
             )
         )
@@ -374,8 +428,12 @@ class _Lowering:
                 at = self.span(detail)
                 if detail.data == "probability":
                     if probability is not None:
-                        self.report(codes.INVALID_VALUE, "two probabilities on one transition",
-                                    at, hint="keep one probability")
+                        self.report(
+                            codes.INVALID_VALUE,
+                            "two probabilities on one transition",
+                            at,
+                            hint="keep one probability",
+                        )
                     probability, probability_span = self.probability(first), at
                 elif detail.data == "after":
                     after = self.duration(first)
@@ -385,19 +443,22 @@ class _Lowering:
                     personas = self.persona_refs(detail)
             self.found.transitions.append(
                 model.Transition(
-                    source=str(source), target=str(target), probability=probability,
-                    after=after, label=label, personas=personas,
+                    source=str(source),
+                    target=str(target),
+                    probability=probability,
+                    after=after,
+                    label=label,
+                    personas=personas,
                     span=Span(self.source, self.span(source).start, self.span(hop).end),
-                    source_span=self.span(source), target_span=self.span(target),
+                    source_span=self.span(source),
+                    target_span=self.span(target),
                     probability_span=probability_span,
                 )
             )
             source = target
 
     # -- values ------------------------------------------------------------
-    def attributes(
-        self, block: object, allowed: Sequence[str], owner: str
-    ) -> Iterator[_Attribute]:
+    def attributes(self, block: object, allowed: Sequence[str], owner: str) -> Iterator[_Attribute]:
         """The attributes of a block that ``owner`` has; others are reported."""
         if not isinstance(block, lark.Tree):
             return
@@ -409,16 +470,21 @@ class _Lowering:
                 yield attribute
             else:
                 self.report(
-                    codes.UNKNOWN_ATTRIBUTE, f"{owner} has no attribute `{attribute.name}`",
-                    attribute.name_span, label="unknown attribute",
+                    codes.UNKNOWN_ATTRIBUTE,
+                    f"{owner} has no attribute `{attribute.name}`",
+                    attribute.name_span,
+                    label="unknown attribute",
                     hint=_did_you_mean(attribute.name, allowed)
                     or "its attributes are " + ", ".join(f"`{a}`" for a in allowed),
                 )
 
     def invalid(self, attribute: _Attribute, form: str) -> None:
         self.report(
-            codes.INVALID_VALUE, f"`{attribute.name}` expects `{form}`", attribute.span,
-            label="wrong value here", hint=f"write it as `{form}`",
+            codes.INVALID_VALUE,
+            f"`{attribute.name}` expects `{form}`",
+            attribute.span,
+            label="wrong value here",
+            hint=f"write it as `{form}`",
         )
 
     def one_string(self, attribute: _Attribute) -> str | None:
@@ -442,15 +508,18 @@ class _Lowering:
             return None
         return float(match.group(1)), match.group(2)
 
-    def quantity(self, token: lark.Token, *, units: Sequence[str], example: str) -> (
-        model.Quantity | None
-    ):
+    def quantity(
+        self, token: lark.Token, *, units: Sequence[str], example: str
+    ) -> model.Quantity | None:
         value, unit = self.number(token) or (0.0, "")
         if unit not in units:
             allowed = ", ".join(f"`{u}`" if u else "no unit" for u in units)
             self.report(
-                codes.INVALID_NUMBER, f"`{token}` has a unit that does not fit here",
-                self.span(token), label=f"allowed: {allowed}", hint=f"for example `{example}`",
+                codes.INVALID_NUMBER,
+                f"`{token}` has a unit that does not fit here",
+                self.span(token),
+                label=f"allowed: {allowed}",
+                hint=f"for example `{example}`",
             )
             return None
         if unit == "%":
@@ -487,8 +556,11 @@ class _Lowering:
         currency = str(values[1].token)
         if not _CURRENCY.fullmatch(currency):
             self.report(
-                codes.INVALID_NUMBER, f"`{currency}` is not a currency code", values[1].span,
-                label="expected an ISO 4217 code", hint="write three capitals, e.g. `EUR`, `USD`",
+                codes.INVALID_NUMBER,
+                f"`{currency}` is not a currency code",
+                values[1].span,
+                label="expected an ISO 4217 code",
+                hint="write three capitals, e.g. `EUR`, `USD`",
             )
             return None
         if amount is None:
@@ -513,8 +585,10 @@ class _Lowering:
     def reach(self, attribute: _Attribute, is_entry: bool) -> float | None:
         if not is_entry:
             self.report(
-                codes.MISPLACED_ENTRY, "`reach` on a touchpoint that is no entry",
-                attribute.name_span, label="only entries have a reach",
+                codes.MISPLACED_ENTRY,
+                "`reach` on a touchpoint that is no entry",
+                attribute.name_span,
+                label="only entries have a reach",
                 hint="mark the touchpoint `entry`, or remove `reach`",
             )
         if [v.kind for v in attribute.values] != ["NUMBER"]:
@@ -539,16 +613,22 @@ class _Lowering:
         whole = Span(self.source, 0, len(self.source.text))
         if found.title is None and not self.importing:
             self.report(
-                codes.MISSING_HEADER, "the file has no `journey` header",
+                codes.MISSING_HEADER,
+                "the file has no `journey` header",
                 self.first or Span(self.source, 0, 0),
                 label='expected `journey "Title"` first',
                 hint='start the file with `journey "Your title"`',
             )
         return model.Journey(
-            title=found.title or "", description=found.header.get("description"),
-            owner=found.header.get("owner"), personas=tuple(personas),
-            channels=tuple(channels), stages=tuple(stages), touchpoints=tuple(nodes),
-            transitions=tuple(found.transitions), imports=tuple(found.imports),
+            title=found.title or "",
+            description=found.header.get("description"),
+            owner=found.header.get("owner"),
+            personas=tuple(personas),
+            channels=tuple(channels),
+            stages=tuple(stages),
+            touchpoints=tuple(nodes),
+            transitions=tuple(found.transitions),
+            imports=tuple(found.imports),
             span=found.header_span or whole,
         )
 
@@ -557,8 +637,10 @@ class _Lowering:
         for item in items:
             if item.id in first:
                 self.report(
-                    codes.DUPLICATE_ID, f"{what} `{item.id}` is declared twice",
-                    item.name_span, label="second declaration",
+                    codes.DUPLICATE_ID,
+                    f"{what} `{item.id}` is declared twice",
+                    item.name_span,
+                    label="second declaration",
                     hint="give each one its own id",
                     related=(Related(first[item.id].name_span, "first declared here"),),
                 )
@@ -567,8 +649,11 @@ class _Lowering:
         return list(first.values())
 
     def resolve(
-        self, found: _Collected, personas: list[model.Persona],
-        channels: list[model.Channel], nodes: list[model.Touchpoint],
+        self,
+        found: _Collected,
+        personas: list[model.Persona],
+        channels: list[model.Channel],
+        nodes: list[model.Touchpoint],
     ) -> None:
         node_ids = [n.id for n in nodes]
         known_nodes = set(node_ids)
@@ -597,7 +682,9 @@ class _Lowering:
         if self.importing:
             return  # an imported library may name things its importers declare
         self.report(
-            codes.UNKNOWN_REFERENCE, f"unknown {what} `{name}`", at,
+            codes.UNKNOWN_REFERENCE,
+            f"unknown {what} `{name}`",
+            at,
             label=f"no {what} named `{name}`",
             hint=_did_you_mean(name, known) or f"declare it: `{_declaration(what, name)}`",
         )
@@ -623,7 +710,8 @@ class _Attribute:
         return cls(
             str(name),
             tuple(_Value(v.type, v, lowering.span(v)) for v in values),
-            lowering.span(tree), lowering.span(name),
+            lowering.span(tree),
+            lowering.span(name),
         )
 
 

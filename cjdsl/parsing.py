@@ -166,22 +166,24 @@ def _diagnose(
     error: lark_errors.UnexpectedInput, text: str, source: SourceFile
 ) -> tuple[Diagnostic, str | None]:
     """Turn a Lark error into a diagnostic and the text to try next (``None``: stop)."""
-    at = min(getattr(error, "pos_in_stream", None) or 0, len(source.text))
     if isinstance(error, lark_errors.UnexpectedCharacters):
-        at = error.pos_in_stream
+        at: int = error.pos_in_stream or 0
         char = text[at]
         span = Span(source, at, min(at + 1, len(source.text)))
         if char == '"':
             line_end = _line_range(text, at)[1]
             diagnostic = Diagnostic(
-                codes.UNTERMINATED_STRING, "string is never closed",
+                codes.UNTERMINATED_STRING,
+                "string is never closed",
                 Span(source, at, min(line_end, len(source.text))),
-                label="no closing `\"` on this line",
+                label='no closing `"` on this line',
                 hint='close it with `"`; text over several lines goes in `"""…"""`',
             )
         else:
             diagnostic = Diagnostic(
-                codes.UNEXPECTED_CHARACTER, f"unexpected character `{char}`", span,
+                codes.UNEXPECTED_CHARACTER,
+                f"unexpected character `{char}`",
+                span,
                 label="not part of the language",
                 hint="remove it, or put the text inside a string",
             )
@@ -198,7 +200,8 @@ def _diagnose(
             brace = open_braces[-1]
             line = source.line_text(source.line_col(brace)[0]).strip()
             diagnostic = Diagnostic(
-                codes.UNCLOSED_BLOCK, "block is never closed",
+                codes.UNCLOSED_BLOCK,
+                "block is never closed",
                 Span(source, brace, brace + 1),
                 label=f"this `{{` of `{line}` has no matching `}}`",
                 hint="add the missing `}`",
@@ -210,7 +213,8 @@ def _diagnose(
     if before.endswith("->") and token.type in ("_SEP", "$END", "STRING", "NUMBER"):
         arrow = len(before) - 2
         diagnostic = Diagnostic(
-            codes.MISSING_TARGET, "`->` leads nowhere",
+            codes.MISSING_TARGET,
+            "`->` leads nowhere",
             Span(source, arrow, arrow + 2),
             label="expected the id of the target touchpoint after this",
             hint="write the target on the same line: `a -> b`",
@@ -219,7 +223,8 @@ def _diagnose(
     end = at + max(len(token), 1) if token.type not in ("_SEP", "$END") else at
     end = min(end, len(source.text))
     diagnostic = Diagnostic(
-        codes.SYNTAX_ERROR, f"unexpected {_describe(token)}",
+        codes.SYNTAX_ERROR,
+        f"unexpected {_describe(token)}",
         Span(source, min(at, len(source.text)), end),
         label=f"expected {_expected(expected)}",
         hint=_hint(token, expected, before),
@@ -231,8 +236,9 @@ def _acceptable(error: lark_errors.UnexpectedToken) -> set[str]:
     """What the parser would have taken: the interactive parser knows better than
     the contextual lexer, which folds keywords into NAME."""
     try:
-        return set(error.interactive_parser.accepts())
-    except Exception:  # noqa: BLE001 - a best-effort refinement only
+        accepted: set[str] = error.interactive_parser.accepts()  # type: ignore[no-untyped-call]
+        return set(accepted)
+    except Exception:
         return set(error.expected)
 
 

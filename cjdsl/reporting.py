@@ -6,10 +6,11 @@ The one place diagnostics are turned into words on a screen.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
 from .diagnostics import Diagnostic, Severity
+from .source import Span
 
 __all__ = ["FORMATS", "render", "render_github", "render_json", "render_text", "summary"]
 
@@ -62,7 +63,9 @@ def _text(d: Diagnostic, color: bool) -> str:
     return "\n".join(out) + "\n"
 
 
-def _snippet(span, label, width, paint, style, mark):  # type: ignore[no-untyped-def]
+def _snippet(
+    span: Span, label: str, width: int, paint: Callable[[str, str], str], style: str, mark: str
+) -> list[str]:
     line, col = span.file.line_col(span.start)
     end_line, end_col = span.file.line_col(span.end)
     text = span.file.line_text(line) if line <= span.file.line_count else ""
@@ -82,22 +85,28 @@ def render_json(diagnostics: Iterable[Diagnostic]) -> str:
     for d in diagnostics:
         line, col = d.span.file.line_col(d.span.start)
         end_line, end_col = d.span.end_line_col
-        items.append({
-            "code": d.code.id,
-            "name": d.code.name,
-            "severity": d.severity.value,
-            "message": d.message,
-            "label": d.label,
-            "hint": d.hint,
-            "path": d.span.file.path,
-            "start": {"line": line, "column": col, "offset": d.span.start},
-            "end": {"line": end_line, "column": end_col, "offset": d.span.end},
-            "related": [
-                {"message": r.message, "path": r.span.file.path,
-                 "line": r.span.line, "column": r.span.col}
-                for r in d.related
-            ],
-        })
+        items.append(
+            {
+                "code": d.code.id,
+                "name": d.code.name,
+                "severity": d.severity.value,
+                "message": d.message,
+                "label": d.label,
+                "hint": d.hint,
+                "path": d.span.file.path,
+                "start": {"line": line, "column": col, "offset": d.span.start},
+                "end": {"line": end_line, "column": end_col, "offset": d.span.end},
+                "related": [
+                    {
+                        "message": r.message,
+                        "path": r.span.file.path,
+                        "line": r.span.line,
+                        "column": r.span.col,
+                    }
+                    for r in d.related
+                ],
+            }
+        )
     return json.dumps({"version": 1, "diagnostics": items}, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -129,8 +138,6 @@ def render_github(diagnostics: Iterable[Diagnostic]) -> str:
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     """``2 errors, 1 warning in 3 files`` (or ``no problems in 3 files``)."""
     counts = {s: sum(d.severity is s for d in diagnostics) for s in Severity}
-    parts = [
-        f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n
-    ]
+    parts = [f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
     where = f"{files} file{'s' if files != 1 else ''}"
     return f"{', '.join(parts)} in {where}" if parts else f"no problems in {where}"

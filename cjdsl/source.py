@@ -45,9 +45,7 @@ class SourceFile:
     def line_text(self, line: int) -> str:
         """Return the text of a 1-based line without its line break."""
         start = self._line_starts[line - 1]
-        end = (
-            self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.text)
-        )
+        end = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.text)
         return self.text[start:end].rstrip("\r")
 
     @property

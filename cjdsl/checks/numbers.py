@@ -29,8 +29,10 @@ def probability_ranges(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Di
         assert t.probability_span is not None
         bare = p.unit == "" and 1 < p.value <= 100
         yield Diagnostic(
-            codes.PROBABILITY_RANGE, f"probability `{p.text}` is out of range",
-            t.probability_span, label="probabilities lie between 0 and 100%",
+            codes.PROBABILITY_RANGE,
+            f"probability `{p.text}` is out of range",
+            t.probability_span,
+            label="probabilities lie between 0 and 100%",
             hint=f"did you mean `{p.text}%`?" if bare else "write a percentage such as `40%`",
         )
 
@@ -53,7 +55,8 @@ def probability_sums(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diag
             yield Diagnostic(
                 codes.PROBABILITY_SUM,
                 f"transitions from `{source}`{who} add up to {total:.0%}",
-                applying[-1].span, label="the probabilities leaving one touchpoint exceed 100%",
+                applying[-1].span,
+                label="the probabilities leaving one touchpoint exceed 100%",
                 hint="lower them to 100% or less; the rest is the implicit drop-off",
                 related=tuple(Related(t.span, "counted here") for t in applying[:-1]),
             )
@@ -66,8 +69,10 @@ def emotions(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
     for node in journey.touchpoints:
         if node.emotion is not None and not -2 <= node.emotion.score <= 2:
             yield Diagnostic(
-                codes.EMOTION_RANGE, f"emotion {node.emotion.score:+g} of `{node.id}` is out of range",
-                node.emotion.span, label="emotions run from -2 to +2",
+                codes.EMOTION_RANGE,
+                f"emotion {node.emotion.score:+g} of `{node.id}` is out of range",
+                node.emotion.span,
+                label="emotions run from -2 to +2",
                 hint="use -2 (very negative) … 0 (neutral) … +2 (very positive)",
             )
 
@@ -95,7 +100,9 @@ def links(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
         if node.link is not None and not link_is_safe(node.link):
             assert node.link_span is not None
             yield Diagnostic(
-                codes.INVALID_LINK, f"link `{node.link}` is not allowed", node.link_span,
+                codes.INVALID_LINK,
+                f"link `{node.link}` is not allowed",
+                node.link_span,
                 label="only http(s), mailto and relative links",
                 hint="link to `https://…`, `mailto:…` or a relative path",
             )
@@ -116,6 +123,9 @@ def negative_quantities(journey: model.Journey, graph: nx.DiGraph) -> Iterator[D
 
 def _negative(what: str, owner: str, span: Span) -> Diagnostic:
     return Diagnostic(
-        codes.NEGATIVE_QUANTITY, f"{what} of `{owner}` is negative", span,
-        label=f"a {what} is zero or more", hint=f"write the {what} as zero or more",
+        codes.NEGATIVE_QUANTITY,
+        f"{what} of `{owner}` is negative",
+        span,
+        label=f"a {what} is zero or more",
+        hint=f"write the {what} as zero or more",
     )

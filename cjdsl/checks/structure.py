@@ -6,13 +6,21 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from .. import codes, graph as graphs, model
+from .. import codes, model
+from .. import graph as graphs
 from ..diagnostics import Diagnostic, Related
 from . import check
 
 __all__ = [
-    "dead_ends", "duplicate_transitions", "inescapable_cycles", "no_entry", "no_goal",
-    "no_path_to_goal", "transitions_from_exits", "unreachable",
+    "closed_loops",
+    "dead_ends",
+    "duplicate_transitions",
+    "inescapable_cycles",
+    "no_entry",
+    "no_goal",
+    "no_path_to_goal",
+    "transitions_from_exits",
+    "unreachable",
 ]
 
 _EPSILON = 1e-9
@@ -28,7 +36,9 @@ def dead_ends(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]
     for node in _touchpoints(journey, graph):
         if graph.out_degree(node.id) == 0:
             yield Diagnostic(
-                codes.DEAD_END, f"`{node.id}` is a dead end", node.name_span,
+                codes.DEAD_END,
+                f"`{node.id}` is a dead end",
+                node.name_span,
                 label="no transition leaves this touchpoint",
                 hint=f"add a transition such as `{node.id} -> …`, or declare it as an `exit`",
             )
@@ -44,7 +54,9 @@ def unreachable(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnosti
     for node in journey.touchpoints:
         if node.id in graph and node.id not in reached:
             yield Diagnostic(
-                codes.UNREACHABLE, f"`{node.id}` cannot be reached", node.name_span,
+                codes.UNREACHABLE,
+                f"`{node.id}` cannot be reached",
+                node.name_span,
                 label="no path from an entry leads here",
                 hint=f"add a transition into `{node.id}`, or mark it `entry`"
                 if node.kind is model.NodeKind.TOUCHPOINT
@@ -55,40 +67,58 @@ def unreachable(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnosti
 @check(codes.NO_PATH_TO_GOAL)
 def no_path_to_goal(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
     """Touchpoints whose every path ends in a dead end or a closed loop."""
-    ends = [t.id for t in journey.touchpoints if t.id in graph and t.kind is not model.NodeKind.TOUCHPOINT]
+    ends = [
+        t.id
+        for t in journey.touchpoints
+        if t.id in graph and t.kind is not model.NodeKind.TOUCHPOINT
+    ]
     if not any(t.kind is model.NodeKind.GOAL for t in journey.touchpoints):
         return  # CJ206 says it once for the journey
     reaching = set(ends).union(*(nx.ancestors(graph, e) for e in ends))
+    looped = set().union(*closed_loops(graph))  # CJ204 reports those
     for node in _touchpoints(journey, graph):
-        if node.id not in reaching and graph.out_degree(node.id) > 0:
+        if node.id not in reaching and node.id not in looped and graph.out_degree(node.id) > 0:
             yield Diagnostic(
-                codes.NO_PATH_TO_GOAL, f"no goal or exit can be reached from `{node.id}`",
-                node.name_span, label="every path from here ends in a dead end or a loop",
+                codes.NO_PATH_TO_GOAL,
+                f"no goal or exit can be reached from `{node.id}`",
+                node.name_span,
+                label="every path from here ends in a dead end or a loop",
                 hint="lead a path on to a goal, or end it in an `exit`",
             )
 
 
-@check(codes.INESCAPABLE_CYCLE)
-def inescapable_cycles(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
-    """Loops that customers can never leave: no edge out, no implicit drop-off."""
-    order = {t.id: i for i, t in enumerate(journey.touchpoints)}
+def closed_loops(graph: nx.DiGraph) -> list[set[str]]:
+    """Loops customers can never leave: no edge out and no implicit drop-off inside."""
+    loops = []
     for component in nx.strongly_connected_components(graph):
-        first = min(component, key=order.__getitem__)
-        if len(component) == 1 and not graph.has_edge(first, first):
-            continue
+        if len(component) == 1:
+            (only,) = component
+            if not graph.has_edge(only, only):
+                continue
         leaves = any(v not in component for u in component for v in graph.successors(u))
         leaks = any(
             sum(d["p"] for _, _, d in graph.out_edges(u, data=True)) < 1 - _EPSILON
             for u in component
         )
-        if leaves or leaks:
-            continue
-        node = journey.touchpoint(first)
+        if not leaves and not leaks:
+            loops.append(component)
+    return loops
+
+
+@check(codes.INESCAPABLE_CYCLE)
+def inescapable_cycles(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Loops that customers can never leave."""
+    order = {t.id: i for i, t in enumerate(journey.touchpoints)}
+    for loop in closed_loops(graph):
+        members = sorted(loop, key=order.__getitem__)
+        node = journey.touchpoint(members[0])
         assert node is not None
-        members = ", ".join(f"`{n}`" for n in sorted(component, key=order.__getitem__))
+        names = ", ".join(f"`{n}`" for n in members)
         yield Diagnostic(
-            codes.INESCAPABLE_CYCLE, f"customers who enter the loop {members} never leave it",
-            node.name_span, label="no transition leaves this loop and every probability is spent",
+            codes.INESCAPABLE_CYCLE,
+            f"customers who enter the loop {names} never leave it",
+            node.name_span,
+            label="no transition leaves this loop and every probability is spent",
             hint="add a transition out of the loop, or lower a probability to leave a drop-off",
         )
 
@@ -100,8 +130,10 @@ def transitions_from_exits(journey: model.Journey, graph: nx.DiGraph) -> Iterato
         node = journey.touchpoint(transition.source)
         if node is not None and node.kind is model.NodeKind.EXIT:
             yield Diagnostic(
-                codes.TRANSITION_FROM_EXIT, f"a transition leaves the exit `{node.id}`",
-                transition.span, label="exits are terminal",
+                codes.TRANSITION_FROM_EXIT,
+                f"a transition leaves the exit `{node.id}`",
+                transition.span,
+                label="exits are terminal",
                 hint=f"declare `{node.id}` as a touchpoint if customers come back from it",
                 related=(Related(node.name_span, "declared as an exit here"),),
             )
@@ -112,7 +144,9 @@ def no_goal(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
     """A journey without any goal."""
     if journey.touchpoints and not any(t.kind is model.NodeKind.GOAL for t in journey.touchpoints):
         yield Diagnostic(
-            codes.NO_GOAL, f"journey `{journey.title}` has no goal", journey.span,
+            codes.NO_GOAL,
+            f"journey `{journey.title}` has no goal",
+            journey.span,
             label="nothing counts as converting",
             hint='declare the conversion milestone, e.g. `goal bought "Order placed"`',
         )
@@ -125,7 +159,9 @@ def no_entry(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
         graphs.starts(journey, graph)
     ):
         yield Diagnostic(
-            codes.NO_ENTRY, "the journey has no start", journey.span,
+            codes.NO_ENTRY,
+            "the journey has no start",
+            journey.span,
             label="no `entry`, and every touchpoint has an incoming transition",
             hint="mark where customers start: `entry touchpoint …`",
         )
@@ -142,7 +178,8 @@ def duplicate_transitions(journey: model.Journey, graph: nx.DiGraph) -> Iterator
             if not mine or not theirs or mine & theirs:
                 yield Diagnostic(
                     codes.DUPLICATE_TRANSITION,
-                    f"`{key[0]} -> {key[1]}` is declared twice", transition.span,
+                    f"`{key[0]} -> {key[1]}` is declared twice",
+                    transition.span,
                     label="second declaration",
                     hint="keep one transition and merge the probabilities",
                     related=(Related(earlier.span, "first declared here"),),

@@ -27,7 +27,9 @@ def empty_stages(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnost
     for stage in journey.stages:
         if not stage.touchpoints:
             yield Diagnostic(
-                codes.EMPTY_STAGE, f"stage `{stage.id}` is empty", stage.name_span,
+                codes.EMPTY_STAGE,
+                f"stage `{stage.id}` is empty",
+                stage.name_span,
                 label="no touchpoint, goal or exit in this stage",
                 hint="add what customers meet in this stage, or remove it",
             )
@@ -41,7 +43,9 @@ def unused_personas(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagn
     for persona in journey.personas:
         if persona.id not in used and persona.file == journey.span.file.path:
             yield Diagnostic(
-                codes.UNUSED_PERSONA, f"persona `{persona.id}` is never used", persona.name_span,
+                codes.UNUSED_PERSONA,
+                f"persona `{persona.id}` is never used",
+                persona.name_span,
                 label="no `for` names this persona",
                 hint=f"restrict what differs for this persona with `for {persona.id}`, "
                 "or remove it",
@@ -55,7 +59,9 @@ def unused_channels(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagn
     for channel in journey.channels:
         if channel.id not in used and channel.file == journey.span.file.path:
             yield Diagnostic(
-                codes.UNUSED_CHANNEL, f"channel `{channel.id}` is never used", channel.name_span,
+                codes.UNUSED_CHANNEL,
+                f"channel `{channel.id}` is never used",
+                channel.name_span,
                 label="no touchpoint is `@` this channel",
                 hint=f"put `@{channel.id}` on its touchpoints, or remove it",
             )
@@ -65,7 +71,8 @@ def unused_channels(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagn
 def post_purchase(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
     """Staged journeys with no stage after the first goal's, and none named for after-sales."""
     goal_stages = [
-        i for i, stage in enumerate(journey.stages)
+        i
+        for i, stage in enumerate(journey.stages)
         for node_id in stage.touchpoints
         if (node := journey.touchpoint(node_id)) and node.kind is model.NodeKind.GOAL
     ]
@@ -76,7 +83,9 @@ def post_purchase(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnos
         return
     stage = journey.stages[min(goal_stages)]
     yield Diagnostic(
-        codes.NO_POST_PURCHASE, "the journey ends at the conversion", stage.name_span,
+        codes.NO_POST_PURCHASE,
+        "the journey ends at the conversion",
+        stage.name_span,
         label="no stage follows the one with the first goal",
         hint="model what happens after the purchase: add retention and advocacy stages",
     )

@@ -32,8 +32,10 @@ def render(
         RenderError: a bad option, or Graphviz missing, failing or timing out.
     """
     for value, allowed, what in (
-        (format_, FORMATS, "format"), (theme, THEMES, "theme"),
-        (direction, dot.DIRECTIONS, "direction"), (engine, engines.ENGINES, "engine"),
+        (format_, FORMATS, "format"),
+        (theme, THEMES, "theme"),
+        (direction, dot.DIRECTIONS, "direction"),
+        (engine, engines.ENGINES, "engine"),
     ):
         if value not in allowed:
             raise RenderError(f"unknown {what} `{value}` (choose from {', '.join(allowed)})")
@@ -45,7 +47,9 @@ def render(
     if format_ == "dot":
         return source.encode("utf-8")
     out = engines.layout(
-        source, format_=format_, engine=engine,
+        source,
+        format_=format_,
+        engine=engine,
         limits=engines.Limits(timeout=timeout, memory_mb=memory_mb),
     )
     if format_ == "svg":

@@ -89,8 +89,12 @@ def _duration(seconds: float) -> str:
 
 class _Emitter:
     def __init__(
-        self, journey: model.Journey, persona: str | None, theme: themes.Theme,
-        direction: str, prefix: str,
+        self,
+        journey: model.Journey,
+        persona: str | None,
+        theme: themes.Theme,
+        direction: str,
+        prefix: str,
     ) -> None:
         self.journey = journey
         self.persona = persona
@@ -131,7 +135,8 @@ class _Emitter:
             colour = self.channel_colour[channel.id]
             lines.append(
                 f'<font point-size="8" color="{colour}">■</font>'
-                f'<font point-size="8" color="{theme.muted}"> {_html(channel.label + kind, 30)}</font>'
+                f'<font point-size="8" color="{theme.muted}"> '
+                f"{_html(channel.label + kind, 30)}</font>"
             )
         if node.emotion is not None:
             word = f" {node.emotion.word}" if node.emotion.word else ""
@@ -156,10 +161,16 @@ class _Emitter:
             border, width = theme.flag, 2.0
         link = node.link if node.link and numbers.link_is_safe(node.link) else None
         return f"  {quote(node.id)} " + _attrs(
-            id=self.node_id(node.id), label="<" + "<br/>".join(lines) + ">", shape=shape,
-            style=style, peripheries=peripheries, color=border or theme.muted, penwidth=width,
+            id=self.node_id(node.id),
+            label="<" + "<br/>".join(lines) + ">",
+            shape=shape,
+            style=style,
+            peripheries=peripheries,
+            color=border or theme.muted,
+            penwidth=width,
             fillcolor=themes.emotion_colour(theme, node.emotion.score if node.emotion else None),
-            tooltip=_tooltip(self.journey, node), URL=link,
+            tooltip=_tooltip(self.journey, node),
+            URL=link,
             target="_blank" if link else None,
         )
 
@@ -182,11 +193,13 @@ class _Emitter:
                     lines.append(_html(transition.label, 28))
             personas = sorted({p for t in transitions for p in t.personas})
             if personas and self.persona is None:
-                lines.append(f'<i>{_html("for " + ", ".join(personas), 28)}</i>')
+                lines.append(f"<i>{_html('for ' + ', '.join(personas), 28)}</i>")
             src_node, dst_node = self.journey.touchpoint(source), self.journey.touchpoint(target)
             backwards = (
-                src_node is not None and dst_node is not None
-                and src_node.stage in stage_index and dst_node.stage in stage_index
+                src_node is not None
+                and dst_node is not None
+                and src_node.stage in stage_index
+                and dst_node.stage in stage_index
                 and stage_index[dst_node.stage] < stage_index[src_node.stage]
             )
             yield f"  {quote(source)} -> {quote(target)} " + _attrs(
@@ -196,7 +209,8 @@ class _Emitter:
                 style=None if data["explicit"] else "dashed",
                 constraint="false" if backwards else None,
                 tooltip=f"{first.source} → {first.target}",
-                color=self.theme.edge, fontcolor=self.theme.text,
+                color=self.theme.edge,
+                fontcolor=self.theme.text,
             )
 
     def stages(self) -> Iterator[str]:
@@ -206,15 +220,22 @@ class _Emitter:
             yield f"  subgraph {quote(f'cluster_{index}')} {{"
             yield "    graph " + _attrs(
                 id=f"{self.prefix}-s-{_slug(stage.id)}",
-                label=f'<<b>{index + 1} · {_html(stage.label, 40)}</b>>',
-                labelloc="t", labeljust="l", style="rounded,filled",
-                fillcolor=self.theme.stage_fill, color=self.theme.stage_border,
-                fontcolor=self.theme.text, fontsize=13.0, margin=14.0,
+                label=f"<<b>{index + 1} · {_html(stage.label, 40)}</b>>",
+                labelloc="t",
+                labeljust="l",
+                style="rounded,filled",
+                fillcolor=self.theme.stage_fill,
+                color=self.theme.stage_border,
+                fontcolor=self.theme.text,
+                fontsize=13.0,
+                margin=14.0,
                 tooltip=stage.description or stage.label,
             )
             if not members:
                 yield f"    {quote(f'__empty_{index}')} " + _attrs(
-                    label="(empty)", shape="plaintext", fontcolor=self.theme.muted,
+                    label="(empty)",
+                    shape="plaintext",
+                    fontcolor=self.theme.muted,
                 )
             for name in members:
                 node = self.journey.touchpoint(name)
@@ -256,8 +277,8 @@ class _Emitter:
             for colour, label in zip(theme.emotion, ("−2", "−1", "0", "+1", "+2"), strict=True)
         )
         table = (
-            f'<<table border="0" cellborder="0" cellspacing="3" cellpadding="3">'
-            f'<tr><td colspan="2" align="left"><b>Legend</b></td></tr>'
+            '<<table border="0" cellborder="0" cellspacing="3" cellpadding="3">'
+            '<tr><td colspan="2" align="left"><b>Legend</b></td></tr>'
             + "".join(rows)
             + f'<tr><td colspan="2" align="left">Emotion (fill)</td></tr>'
             f'<tr><td colspan="2"><table border="0" cellspacing="0" cellpadding="4"><tr>{scale}'
@@ -267,8 +288,13 @@ class _Emitter:
             f"</td></tr></table>>"
         )
         yield f"  {quote('__legend')} " + _attrs(
-            id=f"{self.prefix}-legend", label=table, shape="box", style="rounded",
-            color=theme.stage_border, fontcolor=theme.text, fontsize=9.0,
+            id=f"{self.prefix}-legend",
+            label=table,
+            shape="box",
+            style="rounded",
+            color=theme.stage_border,
+            fontcolor=theme.text,
+            fontsize=9.0,
         )
         last = [n for s in self.journey.stages[-1:] for n in s.touchpoints if n in self.graph]
         for name in last[:1]:
@@ -282,26 +308,48 @@ class _Emitter:
             subtitle.append(_html(journey.description, 100, '<br align="left"/>'))
         if self.persona:
             persona = journey.persona(self.persona)
-            subtitle.append(f"<i>{_html('Persona: ' + (persona.label if persona else self.persona), 100)}</i>")
-        lines = [title, *(f'<font point-size="10" color="{theme.muted}">{s}</font>' for s in subtitle)]
+            subtitle.append(
+                f"<i>{_html('Persona: ' + (persona.label if persona else self.persona), 100)}</i>"
+            )
+        lines = [
+            title,
+            *(f'<font point-size="10" color="{theme.muted}">{s}</font>' for s in subtitle),
+        ]
         label = "<" + '<br align="left"/>'.join(lines) + '<br align="left"/>>'
 
         out = [
             f"digraph {quote(journey.title or 'journey')} {{",
-            "  graph " + _attrs(
-                id=self.prefix, rankdir=self.direction, bgcolor=theme.background, label=label,
-                labelloc="t", labeljust="l", fontname=theme.font, fontcolor=theme.text,
-                nodesep=0.3, ranksep=0.55, pad=0.3, compound="true", newrank="false",
+            "  graph "
+            + _attrs(
+                id=self.prefix,
+                rankdir=self.direction,
+                bgcolor=theme.background,
+                label=label,
+                labelloc="t",
+                labeljust="l",
+                fontname=theme.font,
+                fontcolor=theme.text,
+                nodesep=0.3,
+                ranksep=0.55,
+                pad=0.3,
+                compound="true",
+                newrank="false",
                 tooltip=journey.title,
             ),
             "  node " + _attrs(fontname=theme.font, fontcolor=theme.text, margin="0.14,0.07"),
-            "  edge " + _attrs(
-                fontname=theme.font, fontsize=8.0, arrowsize=0.7, fontcolor=theme.text,
+            "  edge "
+            + _attrs(
+                fontname=theme.font,
+                fontsize=8.0,
+                arrowsize=0.7,
+                fontcolor=theme.text,
             ),
         ]
         out += self.stages()
         staged = {n for s in journey.stages for n in s.touchpoints}
-        out += (self.node(t) for t in journey.touchpoints if t.id in self.graph and t.id not in staged)
+        out += (
+            self.node(t) for t in journey.touchpoints if t.id in self.graph and t.id not in staged
+        )
         out += self.ordering()
         out += self.edges()
         out += self.legend()
@@ -324,11 +372,17 @@ def _tooltip(journey: model.Journey, node: model.Touchpoint) -> str:
     if node.personas:
         lines.append("For: " + ", ".join(node.personas))
     if node.emotion:
-        lines.append(f"Emotion: {node.emotion.score:+g}" + (f" {node.emotion.word}" if node.emotion.word else ""))
+        lines.append(
+            f"Emotion: {node.emotion.score:+g}"
+            + (f" {node.emotion.word}" if node.emotion.word else "")
+        )
     for title, items in (
         ("", (node.description,) if node.description else ()),
-        ("Does", node.actions), ("Wants", node.motivations), ("Asks", node.questions),
-        ("Pain", node.pains), ("Opportunity", node.opportunities),
+        ("Does", node.actions),
+        ("Wants", node.motivations),
+        ("Asks", node.questions),
+        ("Pain", node.pains),
+        ("Opportunity", node.opportunities),
     ):
         lines += [f"{title}: {item}" if title else item for item in items]
     figures = [f"{k.name} {k.value}" for k in node.kpis]
@@ -360,4 +414,3 @@ def to_dot(
     return _Emitter(
         journey, persona, themes.THEMES[theme], direction, prefix or id_prefix(journey)
     ).emit()
-

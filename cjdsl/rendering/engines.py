@@ -18,7 +18,13 @@ from typing import Final
 from ..errors import RenderError
 
 __all__ = [
-    "ENGINES", "SYSTEM_FORMATS", "WASM_FORMATS", "Limits", "layout", "system_dot", "wasm_available",
+    "ENGINES",
+    "SYSTEM_FORMATS",
+    "WASM_FORMATS",
+    "Limits",
+    "layout",
+    "system_dot",
+    "wasm_available",
 ]
 
 ENGINES: Final = ("auto", "dot", "wasm")
@@ -112,8 +118,12 @@ def _run(argv: list[str], dot_source: str, limits: Limits, name: str) -> bytes:
 
     try:
         done = subprocess.run(
-            argv, input=dot_source.encode("utf-8"), capture_output=True,
-            timeout=limits.timeout, preexec_fn=cap_memory, check=False,
+            argv,
+            input=dot_source.encode("utf-8"),
+            capture_output=True,
+            timeout=limits.timeout,
+            preexec_fn=cap_memory,
+            check=False,
             env={**os.environ, "LC_ALL": "C.UTF-8"},
         )
     except FileNotFoundError as error:

@@ -27,4 +27,4 @@ def finish(svg: bytes, *, prefix: str, title: str, description: str | None) -> b
     inner = f'\n<title id="{prefix}-title">{html.escape(title)}</title>\n'
     if description:
         inner += f'<desc id="{prefix}-desc">{html.escape(description)}</desc>\n'
-    return (text[: match.start()] + root + inner + text[match.end():].lstrip("\n")).encode("utf-8")
+    return (text[: match.start()] + root + inner + text[match.end() :].lstrip("\n")).encode("utf-8")
