@@ -36,9 +36,7 @@ def test_without_entries_every_touchpoint_with_no_way_in_is_a_start() -> None:
 
 
 def test_explicit_entries_make_other_sources_unreachable() -> None:
-    assert found("entry touchpoint a\ntouchpoint b\ngoal g\na -> g\nb -> g\n") == [
-        ("CJ202", "b")
-    ]
+    assert found("entry touchpoint a\ntouchpoint b\ngoal g\na -> g\nb -> g\n") == [("CJ202", "b")]
 
 
 def test_no_entry_when_everything_has_a_way_in() -> None:
@@ -67,13 +65,18 @@ def test_probability_sums_are_per_persona() -> None:
 
 
 def test_probability_sum_above_one_without_personas() -> None:
-    (finding,) = [f for f in found("entry touchpoint a\ngoal g\nexit x\na -> g 0.6\na -> x 50%\n")
-                  if f[0] == "CJ302"]
+    (finding,) = [
+        f
+        for f in found("entry touchpoint a\ngoal g\nexit x\na -> g 0.6\na -> x 50%\n")
+        if f[0] == "CJ302"
+    ]
     assert finding == ("CJ302", "a -> x 50%")
 
 
 def test_unwritten_probabilities_share_the_rest() -> None:
-    doc = cjdsl.loads(HEAD + "entry touchpoint a\ngoal g\nexit x\nexit y\na -> g 40%\na -> x\na -> y\n")
+    doc = cjdsl.loads(
+        HEAD + "entry touchpoint a\ngoal g\nexit x\nexit y\na -> g 40%\na -> x\na -> y\n"
+    )
     edges = doc.graph().edges
     assert round(edges["a", "x"]["p"], 9) == 0.3 and round(edges["a", "y"]["p"], 9) == 0.3
     assert edges["a", "g"]["explicit"] and not edges["a", "x"]["explicit"]

@@ -1,0 +1,5 @@
+"""``python -m cjdsl``: the command line."""
+
+from cjdsl.cli import main
+
+main()

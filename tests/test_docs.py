@@ -1,0 +1,33 @@
+"""Every ```journey block in the README and docs is valid: the docs never lie."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import pytest
+
+import cjdsl
+
+from .conftest import ROOT
+
+BLOCK = re.compile(r"```journey\n(.*?)```", re.DOTALL)
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+SAMPLES = [
+    pytest.param(page, text, id=f"{page.name}-{index}")
+    for page in PAGES
+    for index, text in enumerate(BLOCK.findall(page.read_text(encoding="utf-8")))
+    if page.name != "diagnostics.md"  # its examples are wrong on purpose (test_codes checks them)
+]
+
+
+@pytest.mark.parametrize(("page", "text"), SAMPLES)
+def test_journey_samples_have_no_errors(page: pathlib.Path, text: str) -> None:
+    doc = cjdsl.loads(text, path=page.name, raise_on_error=False)
+    assert doc.ok, [f"{d.span}: {d.message}" for d in doc.diagnostics]
+
+
+def test_docs_link_to_pages_that_exist() -> None:
+    for page in PAGES:
+        for target in re.findall(r"\]\(([^)#:]+\.md)\)", page.read_text(encoding="utf-8")):
+            assert (page.parent / target).exists(), f"{page.name} links to missing {target}"

@@ -1,0 +1,70 @@
+"""The built wheel carries the grammar and works outside the source tree."""
+
+from __future__ import annotations
+
+import pathlib
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from .conftest import EXAMPLES, ROOT
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_parses_an_example_outside_the_tree(tmp_path: pathlib.Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    (wheel,) = dist.glob("cjdsl-*.whl")
+    assert "cjdsl/journey.lark" in zipfile.ZipFile(wheel).namelist()
+    venv = tmp_path / "venv"
+    # A truly fresh venv: the wheel's declared dependencies come from the package index,
+    # so a missing runtime dependency fails here rather than on a user's machine.
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    example = EXAMPLES[0]
+    probe = (
+        "import cjdsl, pathlib, sys; "
+        "assert 'site-packages' in cjdsl.__file__, cjdsl.__file__; "
+        f"doc = cjdsl.load({str(example)!r}); print(doc.journey.title)"
+    )
+    done = subprocess.run(
+        [str(python), "-c", probe],
+        cwd=outside,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PYTHONNOUSERSITE": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == cjdsl_title(example)
+    cli = subprocess.run(
+        [str(venv / "bin" / "cjdsl"), "check", str(example)],
+        cwd=outside,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert cli.returncode == 0 and "no problems in 1 file" in cli.stderr
+
+
+def cjdsl_title(path: pathlib.Path) -> str:
+    import cjdsl
+
+    journey = cjdsl.load(path).journey
+    assert journey is not None
+    return journey.title
