@@ -1,0 +1,128 @@
+"""`cjdsl render`: journeys to SVG, PNG, PDF, DOT or Graphviz JSON."""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+
+import click
+
+from .. import files, rendering, reporting
+from . import common
+
+__all__ = ["render_command"]
+
+
+def _output_format(format_: str | None, output: str | None) -> str:
+    if format_:
+        return format_
+    suffix = pathlib.Path(output).suffix.lstrip(".").lower() if output and output != "-" else ""
+    if suffix and suffix not in rendering.FORMATS:
+        raise common.Fail(
+            f"cannot tell the format from `{output}`; pass -f one of {', '.join(rendering.FORMATS)}"
+        )
+    return {"gv": "dot"}.get(suffix, suffix) or "svg"
+
+
+@click.command("render")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option(
+    "-o", "--output", help="Output file (`-`: stdout). Default: FILE with the format's suffix."
+)
+@click.option(
+    "-f",
+    "--format",
+    "format_",
+    type=click.Choice(rendering.FORMATS),
+    help="Output format. Default: from -o's suffix, else svg.",
+)
+@click.option(
+    "--out-dir", type=click.Path(file_okay=False), help="Render several files into this folder."
+)
+@click.option("--persona", help="Only what this persona meets.")
+@click.option("--theme", type=click.Choice(rendering.THEMES), default="light", show_default=True)
+@click.option(
+    "--direction",
+    type=click.Choice(["LR", "TB"]),
+    default="LR",
+    show_default=True,
+    help="Stages left to right, or top to bottom.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(rendering.engines.ENGINES),
+    default="auto",
+    show_default=True,
+    help="System `dot`, the WebAssembly build, or the first that works.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=60.0,
+    show_default=True,
+    help="Seconds Graphviz may take before it is stopped.",
+)
+@click.option(
+    "--diagnostics",
+    "diagnostics_format",
+    type=click.Choice(reporting.FORMATS),
+    default="text",
+    show_default=True,
+    help="How to print diagnostics.",
+)
+def render_command(
+    paths: tuple[str, ...],
+    output: str | None,
+    format_: str | None,
+    out_dir: str | None,
+    persona: str | None,
+    theme: str,
+    direction: str,
+    engine: str,
+    timeout: float,
+    diagnostics_format: str,
+) -> None:
+    """Render journey files to SVG, PNG, PDF, DOT or Graphviz JSON."""
+    if len(paths) > 1 and output:
+        raise common.Fail("-o names one output; to render several files use --out-dir")
+    fmt = _output_format(format_, output)
+    failed = False
+    for path in paths:
+        doc = common.load(path)
+        if doc.diagnostics:
+            common.report(doc.diagnostics, diagnostics_format, 1)
+        if not doc.ok or doc.journey is None:
+            failed = True
+            continue
+        target = _target(path, output, out_dir, fmt)
+        if files.same_file(path, target):
+            raise common.Fail(f"refusing to overwrite the input {path}; choose another -o")
+        data = rendering.render(
+            doc.journey,
+            format_=fmt,
+            persona=persona,
+            theme=theme,
+            direction=direction,
+            engine=engine,
+            timeout=timeout,
+        )
+        try:
+            if target != "-" and out_dir:
+                pathlib.Path(out_dir).mkdir(parents=True, exist_ok=True)
+            files.write_output(target, data)
+        except OSError as error:
+            raise common.Fail(f"cannot write {target}: {error.strerror or error}") from error
+        if target != "-":
+            click.echo(f"wrote {target}", err=True)
+    sys.exit(common.EXIT_PROBLEMS if failed else common.EXIT_OK)
+
+
+def _target(path: str, output: str | None, out_dir: str | None, fmt: str) -> str:
+    if output:
+        return output
+    stem = "journey" if path == "-" else pathlib.Path(path).stem
+    if out_dir:
+        return str(pathlib.Path(out_dir) / f"{stem}.{fmt}")
+    if path == "-":
+        return "-"
+    return str(pathlib.Path(path).with_suffix(f".{fmt}"))
