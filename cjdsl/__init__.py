@@ -56,14 +56,8 @@ def load(path: str | pathlib.Path, *, raise_on_error: bool = True) -> Document:
             ``raise_on_error=False``).
         OSError: the file cannot be read.
     """
-    display = str(path)
-    source, problem = _document.decode(pathlib.Path(path).read_bytes(), display)
-    if problem is not None:
-        from . import parsing
-
-        doc = Document(source, parsing.Parsed(source, None, (), ()), None, (problem,))
-        return _checked(doc, raise_on_error)
-    return _checked(_document.compile_source(source), raise_on_error)
+    data = pathlib.Path(path).read_bytes()
+    return _checked(_document.compile_bytes(data, str(path)), raise_on_error)
 
 
 def _checked(doc: Document, raise_on_error: bool) -> Document:

@@ -15,7 +15,7 @@ from . import checks, codes, graph, lowering, model, parsing
 from .diagnostics import Diagnostic, has_errors, sort
 from .source import SourceFile, Span
 
-__all__ = ["Document", "compile_source", "decode", "read_file"]
+__all__ = ["Document", "compile_bytes", "compile_source", "decode", "read_file"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -93,3 +93,11 @@ def compile_source(source: SourceFile, *, read: lowering.Reader | None = read_fi
                 findings = [d for d in findings if not d.code.id.startswith("CJ2")]
             found += findings
     return Document(source, parsed, journey, sort(found))
+
+
+def compile_bytes(data: bytes, path: str, *, read: lowering.Reader | None = read_file) -> Document:
+    """Decode file bytes and compile them; bad encoding gives a document with one CJ006."""
+    source, problem = decode(data, path)
+    if problem is not None:
+        return Document(source, parsing.Parsed(source, None, (), ()), None, (problem,))
+    return compile_source(source, read=read)

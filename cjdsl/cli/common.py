@@ -9,7 +9,7 @@ from typing import Final
 
 import click
 
-from .. import document, files, parsing, reporting
+from .. import document, files, reporting
 from ..diagnostics import Diagnostic
 from ..document import Document
 
@@ -41,10 +41,7 @@ def load(path: str) -> Document:
     except OSError as error:
         reason = error.strerror or str(error)
         raise Fail(f"cannot read {path}: {reason}") from error
-    source, problem = document.decode(data, display)
-    if problem is not None:
-        return Document(source, parsing.Parsed(source, None, (), ()), None, (problem,))
-    return document.compile_source(source)
+    return document.compile_bytes(data, display)
 
 
 def report(diagnostics: Sequence[Diagnostic], format_: str, files_count: int) -> None:
