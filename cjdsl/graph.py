@@ -16,7 +16,7 @@ import networkx as nx
 
 from . import model
 
-__all__ = ["build", "effective_probabilities", "starts"]
+__all__ = ["build", "effective_probabilities", "reachable", "starts"]
 
 
 def build(journey: model.Journey, *, persona: str | None = None) -> nx.DiGraph:
@@ -87,3 +87,20 @@ def starts(journey: model.Journey, graph: nx.DiGraph) -> list[str]:
         for t in journey.touchpoints
         if t.id in graph and t.kind is model.NodeKind.TOUCHPOINT and graph.in_degree(t.id) == 0
     ]
+
+
+def reachable(graph: nx.DiGraph, sources: Iterable[str], *, backwards: bool = False) -> set[str]:
+    """Every node reachable from ``sources`` (or reaching one, ``backwards``), sources included.
+
+    One traversal for all sources, where a union of ``nx.descendants`` would walk the graph
+    once per source.
+    """
+    step = graph.predecessors if backwards else graph.successors
+    seen = set(sources)
+    stack = list(seen)
+    while stack:
+        for neighbour in step(stack.pop()):
+            if neighbour not in seen:
+                seen.add(neighbour)
+                stack.append(neighbour)
+    return seen

@@ -50,7 +50,7 @@ def unreachable(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnosti
     starts = graphs.starts(journey, graph)
     if not starts:
         return
-    reached = set(starts).union(*(nx.descendants(graph, s) for s in starts))
+    reached = graphs.reachable(graph, starts)
     for node in journey.touchpoints:
         if node.id in graph and node.id not in reached:
             yield Diagnostic(
@@ -74,7 +74,7 @@ def no_path_to_goal(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagn
     ]
     if not any(t.kind is model.NodeKind.GOAL for t in journey.touchpoints):
         return  # CJ206 says it once for the journey
-    reaching = set(ends).union(*(nx.ancestors(graph, e) for e in ends))
+    reaching = graphs.reachable(graph, ends, backwards=True)
     looped = set().union(*closed_loops(graph))  # CJ204 reports those
     for node in _touchpoints(journey, graph):
         if node.id not in reaching and node.id not in looped and graph.out_degree(node.id) > 0:
