@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from .. import model
@@ -12,6 +13,8 @@ __all__ = ["FORMATS", "THEMES", "dot", "engines", "render", "svg", "themes"]
 
 FORMATS: Final = ("svg", "png", "pdf", "dot", "json")
 THEMES: Final = tuple(themes.THEMES)
+# The prefix lands in SVG ids and attributes unescaped: an id-safe word only.
+_PREFIX: Final = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
 def render(
@@ -42,6 +45,8 @@ def render(
     if persona is not None and journey.persona(persona) is None:
         known = ", ".join(p.id for p in journey.personas) or "none declared"
         raise RenderError(f"unknown persona `{persona}` (personas: {known})")
+    if prefix and not _PREFIX.fullmatch(prefix):
+        raise RenderError(f"invalid prefix `{prefix}` (a letter, then letters, digits, `_` or `-`)")
     prefix = prefix or dot.id_prefix(journey)
     source = dot.to_dot(journey, persona=persona, theme=theme, direction=direction, prefix=prefix)
     if format_ == "dot":

@@ -26,6 +26,9 @@ DIRECTIONS: Final = ("LR", "TB")
 WRAP: Final = 24
 _UNSAFE_ID: Final = re.compile(r"[^A-Za-z0-9_-]")
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Characters a URL may not hold raw, and an `&` that starts a character reference (`&#58;`):
+# Graphviz 2.43 copies URLs into SVG unescaped, where parsers would decode it.
+_URL_UNSAFE: Final = re.compile(r'[\s"<>\\^`{|}]|&(?=#?\w+;)')
 
 
 def quote(text: str) -> str:
@@ -45,12 +48,31 @@ def quote(text: str) -> str:
 def _html(text: str, width: int = WRAP, br: str = "<br/>") -> str:
     """Escape text for an HTML-like label and wrap it into lines."""
     text = _CONTROL.sub("", text).replace("\r", "")
+    # Graphviz expands \N, \G … in HTML labels too; a doubled backslash shows as one.
     lines = [
-        html.escape(line, quote=True)
+        html.escape(line.replace("\\", "\\\\"), quote=True)
         for paragraph in text.split("\n")
         for line in (textwrap.wrap(paragraph, width, break_long_words=True) or [""])
     ]
     return br.join(lines)
+
+
+def _escaped(text: str) -> str:
+    r"""Text for a tooltip, shown as written.
+
+    Graphviz expands ``\N``, ``\G`` … in tooltips, in node tooltips twice, so
+    backslashes are doubled here and once more by ``quote``.
+    """
+    return text.replace("\\", "\\\\")
+
+
+def _url(link: str) -> str:
+    """A link with what may not stand raw in an SVG attribute percent-encoded.
+
+    >>> _url('https://a.b/x y?q="<&>"&r=1&#58;')
+    'https://a.b/x%20y?q=%22%3C&%3E%22&r=1%26#58;'
+    """
+    return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), link)
 
 
 def id_prefix(journey: model.Journey) -> str:
@@ -169,8 +191,8 @@ class _Emitter:
             color=border or theme.muted,
             penwidth=width,
             fillcolor=themes.emotion_colour(theme, node.emotion.score if node.emotion else None),
-            tooltip=_tooltip(self.journey, node),
-            URL=link,
+            tooltip=_escaped(_tooltip(self.journey, node)),
+            URL=_url(link) if link else None,
             target="_blank" if link else None,
         )
 
@@ -229,7 +251,7 @@ class _Emitter:
                 fontcolor=self.theme.text,
                 fontsize=13.0,
                 margin=14.0,
-                tooltip=stage.description or stage.label,
+                tooltip=_escaped(stage.description or stage.label),
             )
             if not members:
                 yield f"    {quote(f'__empty_{index}')} " + _attrs(
@@ -334,7 +356,7 @@ class _Emitter:
                 pad=0.3,
                 compound="true",
                 newrank="false",
-                tooltip=journey.title,
+                tooltip=_escaped(journey.title),
             ),
             "  node " + _attrs(fontname=theme.font, fontcolor=theme.text, margin="0.14,0.07"),
             "  edge "

@@ -1,7 +1,8 @@
 """Post-processing of Graphviz SVG: accessible title and description, no comments.
 
 Ids are already namespaced by the DOT emitter; this adds what Graphviz
-cannot: ``<title>``/``<desc>`` on the root for screen readers.
+cannot: ``<title>``/``<desc>`` on the root for screen readers, and link
+targets escaped for XML (Graphviz 2.43 writes them raw).
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ __all__ = ["finish"]
 
 _COMMENT: Final = re.compile(r"<!--.*?-->\n?", re.DOTALL)
 _ROOT: Final = re.compile(r"<svg\b[^>]*>")
+_HREF: Final = re.compile(r'\bhref="([^"]*)"')
+# The DOT emitter percent-encodes an `&` that starts a reference, so any left is Graphviz's own.
+_BARE_AMP: Final = re.compile(r"&(?!#?\w+;)")
 
 
 def finish(svg: bytes, *, prefix: str, title: str, description: str | None) -> bytes:
     """Return the SVG with comments dropped and the root labelled for assistive tech."""
     text = _COMMENT.sub("", svg.decode("utf-8"))
+    text = _HREF.sub(lambda m: f'href="{_BARE_AMP.sub("&amp;", m.group(1))}"', text)
     match = _ROOT.search(text)
     if match is None:
         return text.encode("utf-8")
