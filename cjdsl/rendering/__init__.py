@@ -47,16 +47,34 @@ def render(
         raise RenderError(f"unknown persona `{persona}` (personas: {known})")
     if prefix and not _PREFIX.fullmatch(prefix):
         raise RenderError(f"invalid prefix `{prefix}` (a letter, then letters, digits, `_` or `-`)")
-    prefix = prefix or dot.id_prefix(journey)
-    source = dot.to_dot(journey, persona=persona, theme=theme, direction=direction, prefix=prefix)
+    if timeout <= 0 or memory_mb <= 0:
+        raise RenderError("timeout and memory_mb must be positive")
+    prefix = prefix or dot.id_prefix(journey, persona=persona, theme=theme, direction=direction)
+
+    def source(html_labels: bool) -> str:
+        return dot.to_dot(
+            journey,
+            persona=persona,
+            theme=theme,
+            direction=direction,
+            prefix=prefix,
+            html_labels=html_labels,
+        )
+
     if format_ == "dot":
-        return source.encode("utf-8")
-    out = engines.layout(
-        source,
-        format_=format_,
-        engine=engine,
-        limits=engines.Limits(timeout=timeout, memory_mb=memory_mb),
-    )
+        return source(True).encode("utf-8")
+    limits = engines.Limits(timeout=timeout, memory_mb=memory_mb)
+    first = engines.choose(engine, format_)
+    # The WebAssembly Graphviz is built without expat: it needs plain-text labels.
+    try:
+        out = engines.layout(source(first == "dot"), format_=format_, engine=first, limits=limits)
+    except RenderError as error:
+        if first != "dot" or not engines.can_fall_back(engine, format_):
+            raise
+        try:
+            out = engines.layout(source(False), format_=format_, engine="wasm", limits=limits)
+        except RenderError as second:
+            raise RenderError(f"{error}; the WebAssembly fallback failed too: {second}") from second
     if format_ == "svg":
         out = svg.finish(out, prefix=prefix, title=journey.title, description=journey.description)
     return out

@@ -1,13 +1,18 @@
 """Journey model to Graphviz DOT source: pure, deterministic, golden-tested.
 
 Stages become ordered columns (clusters kept in declaration order by
-invisible anchor nodes between them), touchpoints HTML-labelled boxes styled
-by channel and filled by emotion, edges labelled with probability and
-duration. Every user text is escaped here and nowhere else.
+invisible anchor nodes between them), touchpoints boxes styled by channel and
+filled by emotion, edges labelled with probability and duration. Every user
+text is escaped here and nowhere else.
+
+Labels are built as lines with a style and written either as HTML-like labels
+(sizes, colours, bold) or, for a Graphviz built without expat such as the
+WebAssembly one, as plain multi-line text that every Graphviz shows.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import re
@@ -75,10 +80,74 @@ def _url(link: str) -> str:
     return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), link)
 
 
-def id_prefix(journey: model.Journey) -> str:
-    """An SVG id prefix unique to this journey's source, so diagrams on one page never clash."""
-    digest = hashlib.sha256(journey.span.file.text.encode("utf-8")).hexdigest()
-    return f"cj{digest[:8]}"
+class _Html(str):
+    """An HTML-like label, written between ``<`` and ``>`` instead of quoted."""
+
+    __slots__ = ()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Line:
+    """One line of a label: user text and how it looks (HTML mode only)."""
+
+    text: str
+    size: int | None = None
+    colour: str | None = None
+    bold: bool = False
+    italic: bool = False
+    width: int = WRAP
+    swatch: str | None = None  # a colour shown as a small square before the text
+
+
+def _label(lines: list[_Line], *, html_labels: bool, br: str = "<br/>") -> str:
+    """Write label lines as an HTML-like label or as plain multi-line text."""
+    if not html_labels:
+        return "\n".join(
+            "\n".join(textwrap.wrap(line.text, line.width, break_long_words=True) or [""])
+            for line in lines
+        )
+    parts = []
+    for line in lines:
+        text = _html(line.text, line.width, br)
+        if line.bold:
+            text = f"<b>{text}</b>"
+        if line.italic:
+            text = f"<i>{text}</i>"
+        if line.size or line.colour:
+            size = f' point-size="{line.size}"' if line.size else ""
+            colour = f' color="{line.colour}"' if line.colour else ""
+            text = f"<font{size}{colour}>{text}</font>"
+        if line.swatch:
+            size = f' point-size="{line.size}"' if line.size else ""
+            text = f'<font{size} color="{line.swatch}">■</font> {text}'
+        parts.append(text)
+    return _Html(br.join(parts))
+
+
+def _emotion(score: float) -> str:
+    """An emotion score as shown: ``+1``, ``0``, ``−2`` (a real minus sign)."""
+    return "0" if score == 0 else f"{score:+g}".replace("-", "−")
+
+
+def id_prefix(
+    journey: model.Journey,
+    *,
+    persona: str | None = None,
+    theme: str = "light",
+    direction: str = "LR",
+) -> str:
+    """An SVG id prefix unique to this journey's source and view options.
+
+    Different journeys, or different views (persona, theme, direction) of one
+    journey, never clash when they share an HTML page.
+    """
+    view = [
+        persona or "",
+        "" if theme == "light" else theme,
+        "" if direction == "LR" else direction,
+    ]
+    key = "\0".join([journey.span.file.text, *view]) if any(view) else journey.span.file.text
+    return f"cj{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}"
 
 
 def _slug(name: str) -> str:
@@ -94,7 +163,7 @@ def _attrs(**values: str | float | None) -> str:
         if isinstance(value, float):
             value = f"{value:.2f}".rstrip("0").rstrip(".")
         text = str(value)
-        items.append(f"{key}={text if text.startswith('<') else quote(text)}")
+        items.append(f"{key}=<{text}>" if isinstance(value, _Html) else f"{key}={quote(text)}")
     return "[" + ", ".join(items) + "]" if items else ""
 
 
@@ -117,12 +186,14 @@ class _Emitter:
         theme: themes.Theme,
         direction: str,
         prefix: str,
+        html_labels: bool,
     ) -> None:
         self.journey = journey
         self.persona = persona
         self.theme = theme
         self.direction = direction
         self.prefix = prefix
+        self.html = html_labels
         self.graph = graphs.build(journey, persona=persona)
         self.channel_colour = {
             c.id: theme.channels[i % len(theme.channels)] for i, c in enumerate(journey.channels)
@@ -137,6 +208,9 @@ class _Emitter:
             flags[finding.span.text] = "dead end"
         return flags
 
+    def label(self, lines: list[_Line], br: str = "<br/>") -> str:
+        return _label(lines, html_labels=self.html, br=br)
+
     def node_id(self, name: str) -> str:
         return f"{self.prefix}-n-{_slug(name)}"
 
@@ -145,30 +219,23 @@ class _Emitter:
         theme = self.theme
         channel = self.journey.channel(node.channel) if node.channel else None
         lines = []
-        if node.kind is not model.NodeKind.TOUCHPOINT:
-            colour = theme.goal if node.kind is model.NodeKind.GOAL else theme.exit
-            badge = "✓ GOAL" if node.kind is model.NodeKind.GOAL else "✕ EXIT"
-            lines.append(f'<font point-size="8" color="{colour}"><b>{badge}</b></font>')
+        if node.kind is model.NodeKind.GOAL:
+            lines.append(_Line("✓ GOAL", 8, theme.goal, bold=True))
+        elif node.kind is model.NodeKind.EXIT:
+            lines.append(_Line("✕ EXIT", 8, theme.exit, bold=True))
         elif node.entry:
-            lines.append(f'<font point-size="8" color="{theme.muted}"><b>▶ ENTRY</b></font>')
-        lines.append(f'<font point-size="11"><b>{_html(node.label)}</b></font>')
+            lines.append(_Line("▶ ENTRY", 8, theme.muted, bold=True))
+        lines.append(_Line(node.label, 11, bold=True))
         if channel is not None:
             kind = f" · {channel.kind}" if channel.kind else ""
-            colour = self.channel_colour[channel.id]
-            lines.append(
-                f'<font point-size="8" color="{colour}">■</font>'
-                f'<font point-size="8" color="{theme.muted}"> '
-                f"{_html(channel.label + kind, 30)}</font>"
-            )
+            swatch = self.channel_colour[channel.id]
+            lines.append(_Line(channel.label + kind, 8, theme.muted, width=30, swatch=swatch))
         if node.emotion is not None:
             word = f" {node.emotion.word}" if node.emotion.word else ""
-            lines.append(
-                f'<font point-size="8" color="{theme.muted}">'
-                f"{_html(f'{node.emotion.score:+g}{word}', 30)}</font>"
-            )
+            lines.append(_Line(_emotion(node.emotion.score) + word, 8, theme.muted, width=30))
         flag = self.flags.get(node.id)
         if flag:
-            lines.append(f'<font point-size="8" color="{theme.flag}"><b>⚠ {flag}</b></font>')
+            lines.append(_Line(f"⚠ {flag}", 8, theme.flag, bold=True))
         shape, style, peripheries, border, width = "box", "rounded,filled", None, None, 1.4
         if channel is not None:
             border = self.channel_colour[channel.id]
@@ -184,7 +251,7 @@ class _Emitter:
         link = node.link if node.link and numbers.link_is_safe(node.link) else None
         return f"  {quote(node.id)} " + _attrs(
             id=self.node_id(node.id),
-            label="<" + "<br/>".join(lines) + ">",
+            label=self.label(lines),
             shape=shape,
             style=style,
             peripheries=peripheries,
@@ -209,13 +276,11 @@ class _Emitter:
                 parts.append(f"≈{_percent(p)}")
             if data["after"] is not None:
                 parts.append(f"after {_duration(data['after'])}")
-            lines = [f"<b>{html.escape(' · '.join(parts))}</b>"] if parts else []
-            for transition in transitions:
-                if transition.label:
-                    lines.append(_html(transition.label, 28))
+            lines = [_Line(" · ".join(parts), bold=True, width=40)] if parts else []
+            lines += [_Line(t.label, width=28) for t in transitions if t.label]
             personas = sorted({p for t in transitions for p in t.personas})
             if personas and self.persona is None:
-                lines.append(f"<i>{_html('for ' + ', '.join(personas), 28)}</i>")
+                lines.append(_Line("for " + ", ".join(personas), italic=True, width=28))
             src_node, dst_node = self.journey.touchpoint(source), self.journey.touchpoint(target)
             backwards = (
                 src_node is not None
@@ -226,11 +291,11 @@ class _Emitter:
             )
             yield f"  {quote(source)} -> {quote(target)} " + _attrs(
                 id=f"{self.prefix}-e{index}",
-                label="<" + "<br/>".join(lines) + ">" if lines else None,
+                label=self.label(lines) if lines else None,
                 penwidth=1.0 + 4.0 * min(p, 1.0),
                 style=None if data["explicit"] else "dashed",
                 constraint="false" if backwards else None,
-                tooltip=f"{first.source} → {first.target}",
+                tooltip=_escaped(f"{first.source} → {first.target}"),
                 color=self.theme.edge,
                 fontcolor=self.theme.text,
             )
@@ -242,7 +307,7 @@ class _Emitter:
             yield f"  subgraph {quote(f'cluster_{index}')} {{"
             yield "    graph " + _attrs(
                 id=f"{self.prefix}-s-{_slug(stage.id)}",
-                label=f"<<b>{index + 1} · {_html(stage.label, 40)}</b>>",
+                label=self.label([_Line(f"{index + 1} · {stage.label}", bold=True, width=40)]),
                 labelloc="t",
                 labeljust="l",
                 style="rounded,filled",
@@ -282,63 +347,103 @@ class _Emitter:
             for name in columns[i]:
                 yield f"  {quote(anchor)} -> {quote(name)} [style=invis]"
 
-    def legend(self) -> Iterator[str]:
-        theme = self.theme
+    def used_channels(self) -> list[model.Channel]:
         used = {t.channel for t in self.journey.touchpoints if t.id in self.graph}
-        rows = []
-        for channel in self.journey.channels:
-            if channel.id not in used:
-                continue
-            kind = f" ({channel.kind})" if channel.kind else ""
-            rows.append(
-                f'<tr><td width="14" bgcolor="{self.channel_colour[channel.id]}"></td>'
-                f'<td align="left">{_html(channel.label + kind, 40)}</td></tr>'
-            )
+        return [c for c in self.journey.channels if c.id in used]
+
+    def legend(self) -> Iterator[str]:
+        if self.html:
+            yield from self.legend_table()
+        else:
+            yield from self.legend_nodes()
+        last = [n for s in self.journey.stages[-1:] for n in s.touchpoints if n in self.graph]
+        for name in last[:1]:
+            yield f"  {quote(name)} -> {quote('__legend')} [style=invis]"
+
+    def legend_table(self) -> Iterator[str]:
+        theme = self.theme
+        rows = [
+            f'<tr><td width="14" height="14" fixedsize="true" '
+            f'bgcolor="{self.channel_colour[c.id]}"></td>'
+            f'<td align="left">{_html(c.label + (f" ({c.kind})" if c.kind else ""), 40)}</td></tr>'
+            for c in self.used_channels()
+        ]
         scale = "".join(
-            f'<td bgcolor="{colour}">{label}</td>'
-            for colour, label in zip(theme.emotion, ("−2", "−1", "0", "+1", "+2"), strict=True)
+            f'<td bgcolor="{colour}">{_emotion(score)}</td>'
+            for score, colour in zip(range(-2, 3), theme.emotion, strict=True)
         )
         table = (
-            '<<table border="0" cellborder="0" cellspacing="3" cellpadding="3">'
+            '<table border="0" cellborder="0" cellspacing="3" cellpadding="3">'
             '<tr><td colspan="2" align="left"><b>Legend</b></td></tr>'
             + "".join(rows)
-            + f'<tr><td colspan="2" align="left">Emotion (fill)</td></tr>'
+            + '<tr><td colspan="2" align="left">Emotion (fill)</td></tr>'
             f'<tr><td colspan="2"><table border="0" cellspacing="0" cellpadding="4"><tr>{scale}'
-            f"</tr></table></td></tr>"
+            "</tr></table></td></tr>"
             f'<tr><td colspan="2" align="left"><font color="{theme.goal}">✓ goal</font>'
             f' · <font color="{theme.exit}">✕ exit</font> · dashed edge: share of the rest'
-            f"</td></tr></table>>"
+            "</td></tr></table>"
         )
         yield f"  {quote('__legend')} " + _attrs(
             id=f"{self.prefix}-legend",
-            label=table,
+            label=_Html(table),
             shape="box",
             style="rounded",
             color=theme.stage_border,
             fontcolor=theme.text,
             fontsize=9.0,
         )
-        last = [n for s in self.journey.stages[-1:] for n in s.touchpoints if n in self.graph]
-        for name in last[:1]:
-            yield f"  {quote(name)} -> {quote('__legend')} [style=invis]"
+
+    def legend_nodes(self) -> Iterator[str]:
+        """The legend without HTML tables: a cluster of sample nodes."""
+        theme = self.theme
+        yield f"  subgraph {quote('cluster_legend')} {{"
+        yield "    graph " + _attrs(
+            id=f"{self.prefix}-legend",
+            label="Legend",
+            labeljust="l",
+            style="rounded",
+            color=theme.stage_border,
+            fontcolor=theme.text,
+            fontsize=9.0,
+        )
+        yield f"    {quote('__legend')} " + _attrs(
+            label="✓ goal · ✕ exit\ndashed edge: share of the rest",
+            shape="plaintext",
+            fontsize=8.0,
+        )
+        for i, channel in enumerate(self.used_channels()):
+            kind = f" ({channel.kind})" if channel.kind else ""
+            yield f"    {quote(f'__legend_c{i}')} " + _attrs(
+                label=channel.label + kind,
+                shape="box",
+                style="rounded",
+                fontsize=8.0,
+                color=self.channel_colour[channel.id],
+                penwidth=2.0,
+            )
+        for score, colour in zip(range(-2, 3), theme.emotion, strict=True):
+            yield f"    {quote(f'__legend_e{score + 2}')} " + _attrs(
+                label=f"emotion {_emotion(score)}",
+                shape="box",
+                style="filled",
+                fontsize=8.0,
+                fillcolor=colour,
+                color=theme.stage_border,
+            )
+        yield "  }"
 
     def emit(self) -> str:
         theme, journey = self.theme, self.journey
-        title = f'<font point-size="18"><b>{_html(journey.title, 80)}</b></font>'
-        subtitle = []
+        lines = [_Line(journey.title, 18, bold=True, width=80)]
         if journey.description:
-            subtitle.append(_html(journey.description, 100, '<br align="left"/>'))
+            lines.append(_Line(journey.description, 10, theme.muted, width=100))
         if self.persona:
             persona = journey.persona(self.persona)
-            subtitle.append(
-                f"<i>{_html('Persona: ' + (persona.label if persona else self.persona), 100)}</i>"
-            )
-        lines = [
-            title,
-            *(f'<font point-size="10" color="{theme.muted}">{s}</font>' for s in subtitle),
-        ]
-        label = "<" + '<br align="left"/>'.join(lines) + '<br align="left"/>>'
-
+            name = persona.label if persona else self.persona
+            lines.append(_Line(f"Persona: {name}", 10, theme.muted, italic=True, width=100))
+        left = '<br align="left"/>'
+        label = self.label(lines, br=left)
+        label = _Html(label + left) if isinstance(label, _Html) else label
         out = [
             f"digraph {quote(journey.title or 'journey')} {{",
             "  graph "
@@ -381,7 +486,7 @@ class _Emitter:
 
 def _tooltip(journey: model.Journey, node: model.Touchpoint) -> str:
     """The node's details, shown on hover in SVG."""
-    lines = [f"{node.label} ({node.kind.value} `{node.id}`)"]
+    lines = [f"{node.label} ({node.kind.value} {node.id})"]
     facts = []
     stage = next((s for s in journey.stages if s.id == node.stage), None)
     if stage:
@@ -394,10 +499,8 @@ def _tooltip(journey: model.Journey, node: model.Touchpoint) -> str:
     if node.personas:
         lines.append("For: " + ", ".join(node.personas))
     if node.emotion:
-        lines.append(
-            f"Emotion: {node.emotion.score:+g}"
-            + (f" {node.emotion.word}" if node.emotion.word else "")
-        )
+        word = f" {node.emotion.word}" if node.emotion.word else ""
+        lines.append(f"Emotion: {_emotion(node.emotion.score)}{word}")
     for title, items in (
         ("", (node.description,) if node.description else ()),
         ("Does", node.actions),
@@ -428,11 +531,14 @@ def to_dot(
     theme: str = "light",
     direction: str = "LR",
     prefix: str | None = None,
+    html_labels: bool = True,
 ) -> str:
     """The DOT source of a journey diagram (what ``persona`` sees, if given).
 
-    Deterministic: the same journey and options give the same text.
+    ``html_labels=False`` writes plain-text labels, for a Graphviz built
+    without expat (the WebAssembly build), which shows HTML-like labels as
+    bare node names. Deterministic: the same journey and options give the
+    same text.
     """
-    return _Emitter(
-        journey, persona, themes.THEMES[theme], direction, prefix or id_prefix(journey)
-    ).emit()
+    prefix = prefix or id_prefix(journey, persona=persona, theme=theme, direction=direction)
+    return _Emitter(journey, persona, themes.THEMES[theme], direction, prefix, html_labels).emit()

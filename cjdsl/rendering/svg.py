@@ -23,6 +23,8 @@ _BARE_AMP: Final = re.compile(r"&(?!#?\w+;)")
 def finish(svg: bytes, *, prefix: str, title: str, description: str | None) -> bytes:
     """Return the SVG with comments dropped and the root labelled for assistive tech."""
     text = _COMMENT.sub("", svg.decode("utf-8"))
+    # Graphviz names the link wrapper of object P `a_P`; keep every id under the prefix.
+    text = text.replace(f'id="a_{prefix}-', f'id="{prefix}-a-')
     text = _HREF.sub(lambda m: f'href="{_BARE_AMP.sub("&amp;", m.group(1))}"', text)
     match = _ROOT.search(text)
     if match is None:
