@@ -34,8 +34,9 @@ def write_atomic(path: pathlib.Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(temporary, 0o644 & ~_umask())
+        with contextlib.suppress(OSError):  # keep a rewritten file's mode (fmt, re-render)
+            mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+            os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
