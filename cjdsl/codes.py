@@ -28,7 +28,7 @@ class Code:
     fix: str
 
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: a note, for information
 
 # CJ0xx: syntax -----------------------------------------------------------
 SYNTAX_ERROR: Final = Code(
@@ -334,7 +334,32 @@ NO_POST_PURCHASE: Final = Code(
     "Model what happens after the purchase: add retention and advocacy stages.",
 )
 
-del E, W
+# CJ5xx: funnel order ------------------------------------------------------
+BACK_TO_EARLIER_STAGE: Final = Code(
+    "CJ501",
+    "back-to-earlier-stage",
+    N,
+    "A transition leads back to a touchpoint of an earlier stage.",
+    'journey "Shop"\nstage buy "Purchase" {\n  entry touchpoint cart "Cart"\n'
+    '  goal bought "Bought"\n}\nstage keep "Retention" {\n  touchpoint mail "Offer"\n}\n'
+    "cart -> bought 50%\nbought -> mail 60%\nmail -> cart 10%",
+    "Nothing, if it is a loop on purpose (re-purchase, support, win-back); otherwise "
+    "move the touchpoint to the stage where customers meet it.",
+)
+SKIPPED_STAGE: Final = Code(
+    "CJ502",
+    "skipped-stage",
+    N,
+    "A transition jumps over a stage of the funnel.",
+    'journey "Shop"\nstage aware "Awareness" {\n  entry touchpoint ad "Ad"\n}\n'
+    'stage consider "Consideration" {\n  touchpoint reviews "Reviews"\n}\n'
+    'stage buy "Purchase" {\n  goal bought "Bought"\n}\n'
+    "ad -> reviews 20%\nreviews -> bought 30%\nad -> bought 2%",
+    "Nothing, if customers really take the shortcut; otherwise add the touchpoints of the "
+    "skipped stage on this way.",
+)
+
+del E, W, N
 
 ALL: Final[tuple[Code, ...]] = tuple(
     value for value in list(globals().values()) if isinstance(value, Code)
@@ -386,7 +411,7 @@ def markdown() -> str:
             "",
             f"*{code.severity.value}*: {code.summary}",
             "",
-            "```journey",
+            "```journey-source",
             code.example,
             "```",
             "",

@@ -136,8 +136,14 @@ def render_github(diagnostics: Iterable[Diagnostic]) -> str:
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
-    """``2 errors, 1 warning in 3 files`` (or ``no problems in 3 files``)."""
+    """``2 errors, 1 warning, 1 info in 3 files``; ``no problems in 3 files (1 info)``.
+
+    Infos are findings worth a look, not problems, so they never turn the
+    verdict.
+    """
     counts = {s: sum(d.severity is s for d in diagnostics) for s in Severity}
     parts = [f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
     where = f"{files} file{'s' if files != 1 else ''}"
-    return f"{', '.join(parts)} in {where}" if parts else f"no problems in {where}"
+    if counts[Severity.ERROR] or counts[Severity.WARNING]:
+        return f"{', '.join(parts)} in {where}"
+    return f"no problems in {where}" + (f" ({parts[0]})" if parts else "")

@@ -34,6 +34,6 @@ def run(journey: model.Journey, graph: nx.DiGraph) -> list[Diagnostic]:
     return [d for _, function in sorted(REGISTRY.items()) for d in function(journey, graph)]
 
 
-from . import numbers, structure, style  # noqa: E402  (they register themselves)
+from . import funnel, numbers, structure, style  # noqa: E402  (they register themselves)
 
-__all__ += ["numbers", "structure", "style"]
+__all__ += ["funnel", "numbers", "structure", "style"]

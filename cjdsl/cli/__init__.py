@@ -13,7 +13,7 @@ import click
 
 from .. import __version__
 from ..errors import CjdslError
-from . import check, common, render
+from . import analyze, check, common, fmt, lsp, preview, render, watch
 from .common import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, Fail
 
 __all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_PROBLEMS", "Fail", "cli", "main"]
@@ -40,6 +40,11 @@ def cli() -> None:
 cli.add_command(check.check_command)
 cli.add_command(check.explain_command)
 cli.add_command(render.render_command)
+cli.add_command(fmt.fmt_command)
+cli.add_command(lsp.lsp_command)
+cli.add_command(watch.watch_command)
+cli.add_command(preview.preview_command)
+cli.add_command(analyze.analyze_command)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .. import files, rendering, reporting
+from .. import analysis, files, rendering, reporting
 from . import common
 
 __all__ = ["render_command"]
@@ -63,6 +63,11 @@ def _output_format(format_: str | None, output: str | None) -> str:
     help="Seconds Graphviz may take before it is stopped.",
 )
 @click.option(
+    "--highlight",
+    type=click.Choice(rendering.overlay.HIGHLIGHTS),
+    help="Draw analysis results over the diagram (see `cjdsl analyze`).",
+)
+@click.option(
     "--diagnostics",
     "diagnostics_format",
     type=click.Choice(reporting.FORMATS),
@@ -80,6 +85,7 @@ def render_command(
     direction: str,
     engine: str,
     timeout: float,
+    highlight: str | None,
     diagnostics_format: str,
 ) -> None:
     """Render journey files to SVG, PNG, PDF, DOT or Graphviz JSON."""
@@ -97,6 +103,13 @@ def render_command(
         target = _target(path, output, out_dir, fmt)
         if files.same_file(path, target):
             raise common.Fail(f"refusing to overwrite the input {path}; choose another -o")
+        overlay = None
+        if highlight:
+            try:
+                report = analysis.analyze(doc.journey, persona=persona)
+            except ValueError as error:
+                raise common.Fail(str(error)) from error
+            overlay = rendering.overlay.from_report(report, highlight)
         data = rendering.render(
             doc.journey,
             format_=fmt,
@@ -105,6 +118,7 @@ def render_command(
             direction=direction,
             engine=engine,
             timeout=timeout,
+            overlay=overlay,
         )
         try:
             if target != "-" and out_dir:

@@ -7,9 +7,10 @@ from typing import Final
 
 from .. import model
 from ..errors import RenderError
-from . import dot, engines, svg, themes
+from . import dot, engines, overlay, svg, themes
+from .overlay import Overlay
 
-__all__ = ["FORMATS", "THEMES", "dot", "engines", "render", "svg", "themes"]
+__all__ = ["FORMATS", "THEMES", "Overlay", "dot", "engines", "overlay", "render", "svg", "themes"]
 
 FORMATS: Final = ("svg", "png", "pdf", "dot", "json")
 THEMES: Final = tuple(themes.THEMES)
@@ -28,8 +29,11 @@ def render(
     timeout: float = 60.0,
     memory_mb: int = 4096,
     prefix: str | None = None,
+    overlay: Overlay | None = None,
 ) -> bytes:
     """Render a journey; ``dot`` gives the DOT source without running Graphviz.
+
+    ``overlay`` (see ``overlay.from_report``) draws analysis results over the diagram.
 
     Raises:
         RenderError: a bad option, or Graphviz missing, failing or timing out.
@@ -59,6 +63,7 @@ def render(
             direction=direction,
             prefix=prefix,
             html_labels=html_labels,
+            overlay=overlay,
         )
 
     if format_ == "dot":

@@ -24,6 +24,7 @@ from .. import graph as graphs
 from .. import model
 from ..checks import numbers, structure
 from . import themes
+from .overlay import Overlay
 
 __all__ = ["DIRECTIONS", "id_prefix", "quote", "to_dot"]
 
@@ -187,6 +188,7 @@ class _Emitter:
         direction: str,
         prefix: str,
         html_labels: bool,
+        overlay: Overlay | None = None,
     ) -> None:
         self.journey = journey
         self.persona = persona
@@ -194,6 +196,7 @@ class _Emitter:
         self.direction = direction
         self.prefix = prefix
         self.html = html_labels
+        self.overlay = overlay
         self.graph = graphs.build(journey, persona=persona)
         self.channel_colour = {
             c.id: theme.channels[i % len(theme.channels)] for i, c in enumerate(journey.channels)
@@ -236,6 +239,9 @@ class _Emitter:
         flag = self.flags.get(node.id)
         if flag:
             lines.append(_Line(f"⚠ {flag}", 8, theme.flag, bold=True))
+        heat = self.overlay.heat_of(node.id) if self.overlay else None
+        if heat:
+            lines.append(_Line(heat[1], 8, theme.accent, bold=True, width=30))
         shape, style, peripheries, border, width = "box", "rounded,filled", None, None, 1.4
         if channel is not None:
             border = self.channel_colour[channel.id]
@@ -248,6 +254,8 @@ class _Emitter:
         if flag:
             style += ",dashed"
             border, width = theme.flag, 2.0
+        if self.overlay and node.id in self.overlay.nodes:
+            border, width = theme.accent, 3.0 + 2.0 * (heat[0] if heat else 0.0)
         link = node.link if node.link and numbers.link_is_safe(node.link) else None
         return f"  {quote(node.id)} " + _attrs(
             id=self.node_id(node.id),
@@ -289,15 +297,21 @@ class _Emitter:
                 and dst_node.stage in stage_index
                 and stage_index[dst_node.stage] < stage_index[src_node.stage]
             )
+            colour, text, width = self.theme.edge, self.theme.text, 1.0 + 4.0 * min(p, 1.0)
+            if self.overlay and self.overlay.edges:
+                if (source, target) in self.overlay.edges:
+                    colour, text, width = self.theme.accent, self.theme.accent, width + 2.5
+                else:  # dimmed: the highlighted path stands out
+                    colour, text = f"{self.theme.edge}55", self.theme.muted
             yield f"  {quote(source)} -> {quote(target)} " + _attrs(
                 id=f"{self.prefix}-e{index}",
                 label=self.label(lines) if lines else None,
-                penwidth=1.0 + 4.0 * min(p, 1.0),
+                penwidth=width,
                 style=None if data["explicit"] else "dashed",
                 constraint="false" if backwards else None,
                 tooltip=_escaped(f"{first.source} → {first.target}"),
-                color=self.theme.edge,
-                fontcolor=self.theme.text,
+                color=colour,
+                fontcolor=text,
             )
 
     def stages(self) -> Iterator[str]:
@@ -441,6 +455,8 @@ class _Emitter:
             persona = journey.persona(self.persona)
             name = persona.label if persona else self.persona
             lines.append(_Line(f"Persona: {name}", 10, theme.muted, italic=True, width=100))
+        if self.overlay:
+            lines.append(_Line(self.overlay.caption, 10, theme.accent, bold=True, width=110))
         left = '<br align="left"/>'
         label = self.label(lines, br=left)
         label = _Html(label + left) if isinstance(label, _Html) else label
@@ -532,13 +548,16 @@ def to_dot(
     direction: str = "LR",
     prefix: str | None = None,
     html_labels: bool = True,
+    overlay: Overlay | None = None,
 ) -> str:
     """The DOT source of a journey diagram (what ``persona`` sees, if given).
 
     ``html_labels=False`` writes plain-text labels, for a Graphviz built
     without expat (the WebAssembly build), which shows HTML-like labels as
     bare node names. Deterministic: the same journey and options give the
-    same text.
+    same text. ``overlay`` draws analysis results over the diagram.
     """
     prefix = prefix or id_prefix(journey, persona=persona, theme=theme, direction=direction)
-    return _Emitter(journey, persona, themes.THEMES[theme], direction, prefix, html_labels).emit()
+    return _Emitter(
+        journey, persona, themes.THEMES[theme], direction, prefix, html_labels, overlay
+    ).emit()

@@ -24,7 +24,13 @@ def finish(svg: bytes, *, prefix: str, title: str, description: str | None) -> b
     """Return the SVG with comments dropped and the root labelled for assistive tech."""
     text = _COMMENT.sub("", svg.decode("utf-8"))
     # Graphviz names the link wrapper of object P `a_P`; keep every id under the prefix.
-    text = text.replace(f'id="a_{prefix}-', f'id="{prefix}-a-')
+    # (Graphviz 2.43 writes every `-` inside ids as `&#45;`.)
+    written = "(?:-|&#45;)".join(map(re.escape, prefix.split("-")))
+    text = re.sub(
+        rf'id="a_({written})(-|&#45;|")',
+        lambda m: f'id="{m[1]}-a"' if m[2] == '"' else f'id="{m[1]}{m[2]}a{m[2]}',
+        text,
+    )
     text = _HREF.sub(lambda m: f'href="{_BARE_AMP.sub("&amp;", m.group(1))}"', text)
     match = _ROOT.search(text)
     if match is None:

@@ -27,6 +27,7 @@ class Theme:
     goal: str
     exit: str
     flag: str
+    accent: str
     emotion: tuple[str, str, str, str, str]
     no_emotion: str
     channels: tuple[str, ...]
@@ -45,6 +46,7 @@ THEMES: Final[dict[str, Theme]] = {
         goal="#1a7f37",
         exit="#b42318",
         flag="#cf222e",
+        accent="#e8590c",
         emotion=("#f4a6a0", "#fbd5cc", "#f3f1ec", "#cfe3f1", "#9cc8e8"),
         no_emotion="#ffffff",
         channels=(
@@ -69,6 +71,7 @@ THEMES: Final[dict[str, Theme]] = {
         goal="#3fb950",
         exit="#f85149",
         flag="#ff7b72",
+        accent="#ff922b",
         emotion=("#6e2b2b", "#4d2f2f", "#262c36", "#1f3a52", "#1d4f7a"),
         no_emotion="#21262d",
         channels=(
@@ -93,6 +96,7 @@ THEMES: Final[dict[str, Theme]] = {
         goal="#000000",
         exit="#000000",
         flag="#000000",
+        accent="#000000",
         emotion=("#bdbdbd", "#dcdcdc", "#ffffff", "#f0f0f0", "#e0e0e0"),
         no_emotion="#ffffff",
         channels=(

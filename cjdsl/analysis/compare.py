@@ -1,0 +1,71 @@
+"""What-if: the figures of a journey before and after removing touchpoints or channels.
+
+Every figure both reports share is compared; unchanged per-node and per-channel
+figures are left out so the list says what the removal changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from . import report
+
+__all__ = ["differences"]
+
+_SAME = 1e-12
+
+
+def _pairs(
+    before: report.Report, after: report.Report
+) -> Iterator[tuple[str, str, float | None, float | None]]:
+    a, b = before.conversion, after.conversion
+    yield "conversion", "probability", a.probability, b.probability
+    yield "converted customers", "customers", a.customers, b.customers
+    yield "steps to convert", "steps", a.steps, b.steps
+    yield "time to convert", "seconds", a.time, b.time
+    yield "lost", "probability", a.lost, b.lost
+    for goal in before.goals:
+        other = after.goal(goal.id)
+        if other is not None:
+            yield f"goal `{goal.id}` reached", "probability", goal.conversion, other.conversion
+            yield f"goal `{goal.id}` customers", "customers", goal.customers, other.customers
+            yield f"goal `{goal.id}` time", "seconds", goal.time, other.time
+    entries = {e.id: e for e in after.entries}
+    for entry in before.entries:
+        if entry.id in entries:
+            yield (
+                f"entry `{entry.id}` conversion",
+                "probability",
+                entry.conversion,
+                entries[entry.id].conversion,
+            )
+    stages = {s.id: s for s in after.stages}
+    for stage in before.stages:
+        if stage.id in stages:
+            yield f"stage `{stage.id}` reach", "probability", stage.reach, stages[stage.id].reach
+    channels = {c.id: c for c in after.channels}
+    for channel in before.channels:
+        if channel.id in channels:
+            yield (
+                f"channel `{channel.id}` share",
+                "probability",
+                channel.share,
+                channels[channel.id].share,
+            )
+    for node in before.nodes:
+        changed = after.node(node.id)
+        if changed is not None:
+            yield f"`{node.id}` reach", "probability", node.reach, changed.reach
+            yield f"`{node.id}` drop-off", "probability", node.drop_off, changed.drop_off
+
+
+def differences(before: report.Report, after: report.Report) -> tuple[report.Difference, ...]:
+    """The shared figures that changed (the headline figures always), in report order."""
+    out = []
+    for index, (figure, unit, a, b) in enumerate(_pairs(before, after)):
+        changed = (a is None) != (b is None) or (
+            a is not None and b is not None and abs(a - b) > _SAME * max(1.0, abs(a))
+        )
+        if index < 4 or changed:
+            out.append(report.Difference(figure, unit, a, b))
+    return tuple(out)

@@ -1,0 +1,389 @@
+"""The analysis result as typed, immutable data, and its versioned JSON form.
+
+Probabilities are fractions of the customers who enter (0..1), durations are
+seconds, money is in the currency named beside it. ``docs/analysis-schema.json``
+describes the JSON; ``SCHEMA_VERSION`` changes when a field changes meaning or
+is removed (adding a field keeps it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from typing import Any, Final
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Channel",
+    "Conversion",
+    "Difference",
+    "Emotion",
+    "EmotionPoint",
+    "Entry",
+    "Goal",
+    "GoalShare",
+    "LongestPath",
+    "Move",
+    "Node",
+    "Path",
+    "Report",
+    "Stage",
+    "Switch",
+    "Switches",
+    "TopPaths",
+    "to_dict",
+    "to_json",
+]
+
+SCHEMA_VERSION: Final = 1
+_DIGITS: Final = 10
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Path:
+    """A path of node ids with its probability, number of transitions and total ``after``.
+
+    ``probability`` is the chance that a customer's journey goes exactly this
+    way: the start's share times every transition's probability.
+    """
+
+    nodes: tuple[str, ...]
+    probability: float
+    steps: int
+    duration: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LongestPath:
+    """The path that maximises a total (the critical path, the worst-emotion path).
+
+    ``method`` says how it was found: ``dag`` (the part of the journey between
+    the entries and the goal has no loop: exact), ``condensation`` (loops, each
+    searched exhaustively inside its strongly connected component: exact) or
+    ``condensation-lower-bound`` (a loop too large to search had its back
+    edges dropped: a real path, but a longer one may exist; ``exact`` is false).
+    """
+
+    path: Path
+    value: float
+    exact: bool
+    method: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Conversion:
+    """The whole journey: how many convert, how, and how fast.
+
+    ``steps`` and ``time`` are expectations for converting customers, up to
+    their first goal; ``lost`` ended without converting; ``stuck`` circle in
+    a loop nobody leaves (CJ204) without converting.
+    """
+
+    probability: float
+    customers: float | None
+    entering: float | None
+    steps: float | None
+    time: float | None
+    lost: float
+    stuck: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Entry:
+    """One start: its share of the customers and the conversion of those who start there."""
+
+    id: str
+    label: str
+    weight: float
+    reach: float | None
+    conversion: float
+    customers: float | None
+    goals: tuple[GoalShare, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class GoalShare:
+    """The probability that customers from one entry reach one goal (at least once)."""
+
+    goal: str
+    conversion: float
+    customers: float | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Goal:
+    """One goal: who reaches it, how, and the touchpoints every way to it passes.
+
+    ``conversion`` is the probability of reaching it at least once; ``first``
+    of it being the first goal reached (these add up to the overall
+    conversion). ``steps``/``time`` are expectations for those who reach it.
+    """
+
+    id: str
+    label: str
+    conversion: float
+    first: float
+    customers: float | None
+    steps: float | None
+    time: float | None
+    most_probable: Path | None
+    shortest: Path | None
+    critical: LongestPath | None
+    worst_emotion: LongestPath | None
+    moments: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Node:
+    """Per node: reach, visits, where journeys end, and what removing it would cost.
+
+    ``drop_off`` is the probability that a journey ends here (implicit drop-off
+    plus transitions into exits), of which ``implicit`` is the unwritten rest;
+    ``lost_conversion`` the probability that a not-yet-converted customer's
+    journey ends here; ``removal_effect`` the relative drop in conversion
+    without this touchpoint, ``share`` its normalised part of the conversions.
+    ``visits`` is ``None`` when infinite (a loop nobody leaves).
+    """
+
+    id: str
+    label: str
+    kind: str
+    stage: str | None
+    channel: str | None
+    reach: float
+    visits: float | None
+    drop_off: float
+    implicit: float
+    lost_conversion: float
+    removal_effect: float | None
+    share: float | None
+    removed: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Stage:
+    """One stage of the funnel: reached at least once, and the journeys that end in it."""
+
+    id: str
+    label: str
+    reach: float
+    drop_off: float
+    lost_conversion: float
+    nodes: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Channel:
+    """Graph-based attribution of one channel (removal effect, Anderl et al. 2016).
+
+    ``share`` is the normalised removal effect; ``attributed`` the conversions
+    per entering customer it is credited with, ``customers`` the same as a
+    number of customers when entries have ``reach``; ``cost`` the sum of its
+    nodes' ``cost`` (one currency) and ``cost_per_conversion`` that divided by
+    ``customers``.
+    """
+
+    id: str
+    label: str
+    kind: str | None
+    nodes: tuple[str, ...]
+    removal_effect: float | None
+    share: float | None
+    attributed: float | None
+    customers: float | None
+    cost: float | None
+    currency: str | None
+    cost_per_conversion: float | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TopPaths:
+    """The most probable converting paths, best first; ``complete`` is false if the search stopped.
+
+    A converting path runs from an entry to the first goal it reaches, without
+    repeating a node.
+    """
+
+    paths: tuple[Path, ...]
+    complete: bool
+    expansions: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EmotionPoint:
+    """One node on an emotion curve (``score`` ``None`` where no emotion is written)."""
+
+    node: str
+    label: str
+    stage: str | None
+    score: float | None
+    word: str | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Emotion:
+    """The emotion curve along the most probable converting path, and the journey's low point."""
+
+    curve: tuple[EmotionPoint, ...]
+    average: float | None
+    lowest: tuple[EmotionPoint, ...]
+    pains: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Move:
+    """A transition that goes back to an earlier stage or skips stages (CJ501, CJ502)."""
+
+    source: str
+    target: str
+    from_stage: str
+    to_stage: str
+    kind: str
+    skipped: tuple[str, ...]
+    probability: float
+    traffic: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Switch:
+    """Consecutive touchpoints of a path in different channels."""
+
+    source: str
+    target: str
+    from_channel: str
+    to_channel: str
+    online_offline: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Switches:
+    """Channel switches along the most probable converting path."""
+
+    path: tuple[str, ...]
+    switches: tuple[Switch, ...]
+
+    @property
+    def count(self) -> int:
+        """Number of channel switches."""
+        return len(self.switches)
+
+    @property
+    def online_offline(self) -> int:
+        """Switches between an online and an offline channel."""
+        return sum(s.online_offline for s in self.switches)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Difference:
+    """One figure before and after removing touchpoints or channels (``cjdsl analyze --without``).
+
+    ``unit`` is ``probability``, ``customers``, ``steps`` or ``seconds``.
+    """
+
+    figure: str
+    unit: str
+    before: float | None
+    after: float | None
+
+    @property
+    def change(self) -> float | None:
+        """``after − before``, or ``None`` if either is unknown."""
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Report:
+    """Every figure of one journey for one persona (or everyone), with the what-if baseline.
+
+    The overlay helpers (``most_probable_paths``, ``critical_paths``,
+    ``moment_set``, ``drop_off``, ``lost_conversion``) give a renderer what it
+    highlights.
+    """
+
+    title: str
+    persona: str | None
+    without: tuple[str, ...]
+    weighting: str
+    conversion: Conversion
+    entries: tuple[Entry, ...]
+    goals: tuple[Goal, ...]
+    stages: tuple[Stage, ...]
+    nodes: tuple[Node, ...]
+    channels: tuple[Channel, ...]
+    top_paths: TopPaths
+    moments: tuple[str, ...]
+    bottlenecks: tuple[str, ...]
+    emotion: Emotion
+    moves: tuple[Move, ...]
+    switches: Switches
+    notes: tuple[str, ...]
+    baseline: Report | None = None
+    differences: tuple[Difference, ...] = ()
+
+    def node(self, id_: str) -> Node | None:
+        """The figures of one node, or ``None``."""
+        return next((n for n in self.nodes if n.id == id_), None)
+
+    def goal(self, id_: str) -> Goal | None:
+        """The figures of one goal, or ``None``."""
+        return next((g for g in self.goals if g.id == id_), None)
+
+    @property
+    def most_probable_paths(self) -> dict[str, tuple[str, ...]]:
+        """Per reachable goal, the node ids of its most probable path."""
+        return {g.id: g.most_probable.nodes for g in self.goals if g.most_probable}
+
+    @property
+    def critical_paths(self) -> dict[str, tuple[str, ...]]:
+        """Per reachable goal, the node ids of its critical (longest-duration) path."""
+        return {g.id: g.critical.path.nodes for g in self.goals if g.critical}
+
+    @property
+    def moment_set(self) -> frozenset[str]:
+        """The moments of truth: touchpoints every converting path passes."""
+        return frozenset(self.moments)
+
+    @property
+    def drop_off(self) -> dict[str, float]:
+        """Per node, the probability that a journey ends there."""
+        return {n.id: n.drop_off for n in self.nodes}
+
+    @property
+    def lost_conversion(self) -> dict[str, float]:
+        """Per node, the probability that an unconverted customer's journey ends there."""
+        return {n.id: n.lost_conversion for n in self.nodes}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return float(f"{value:.{_DIGITS}g}") + 0.0  # + 0.0 turns -0.0 into 0.0
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for name in ("change", "count", "online_offline"):
+            if hasattr(type(value), name) and isinstance(getattr(type(value), name), property):
+                out[name] = _plain(getattr(value, name))
+        return out
+    return value
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    """The report as JSON-ready data: ``{"version": 1, "kind": "cjdsl-analysis", …}``."""
+    data: dict[str, Any] = {"version": SCHEMA_VERSION, "kind": "cjdsl-analysis"}
+    data.update(_plain(report))
+    if report.baseline is not None:
+        data["baseline"] = _plain(report.baseline)
+        data["baseline"].pop("baseline")
+        data["baseline"].pop("differences")
+    return data
+
+
+def to_json(report: Report) -> str:
+    """The report as one JSON document (UTF-8 text, keys in a fixed order, newline at the end)."""
+    return json.dumps(to_dict(report), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,405 @@
+"""Linear systems ``(I − Q) x = b`` of absorbing Markov chains, solved along the condensation.
+
+``Q`` is the substochastic transition matrix among the transient states. The
+strongly connected components (SCCs) of its graph, in topological order, make
+``I − Q`` block triangular, so each block is solved once its successors (or,
+transposed, its predecessors) are known:
+
+- single states (the usual case: journeys are mostly acyclic) are solved a
+  whole *level* at a time with one sparse product, where a level holds the
+  components whose successors are all in lower levels;
+- components up to ``DENSE_LIMIT`` states are inverted densely;
+- larger components are split by a Schur complement over a few *feedback*
+  states (heads of the longest back edges of a depth-first search), so the
+  rest is again solved along its own condensation; a component that resists
+  ``MAX_DEPTH`` such splits is solved iteratively (BiCGSTAB, checked, with a
+  direct fallback).
+
+No global LU is factorised: on loop-free journeys the cost is linear in the
+number of transitions. A ``keep`` mask per column makes states absorbing
+(their row of ``Q`` treated as zero) without rebuilding anything for the
+single states; a component that holds masked states is solved with a cached
+system of its masked block.
+
+A *trapped* component (a closed class: all its probability stays inside) has
+no finite solution; ``solve`` gives ``inf`` where mass would enter it and
+``0`` where none does, which is what expected visits and absorption
+probabilities mean there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from typing import Any, Final
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy.sparse import csgraph
+from scipy.sparse import linalg as splinalg
+
+__all__ = ["DENSE_LIMIT", "MAX_DEPTH", "SCHUR_BATCH", "System"]
+
+DENSE_LIMIT: Final = 1000
+SCHUR_BATCH: Final = 64
+MAX_DEPTH: Final = 8
+_TRAPPED: Final = 1e-12
+
+Array = NDArray[np.float64]
+Mask = NDArray[np.bool_]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Level:
+    nodes: NDArray[np.intp]
+    rows: Any  # CSR rows of Q without its diagonal (transposed for the forward order)
+    single: NDArray[np.intp]  # positions within ``nodes`` of one-state components
+    blocks: tuple[tuple[int, NDArray[np.intp]], ...]  # (component, positions)
+
+
+class System:
+    """``I − Q`` prepared for repeated solves; build once per chain, solve many right sides."""
+
+    def __init__(self, q: Any, *, depth: int = 0) -> None:
+        q = sp.csr_array(q, dtype=np.float64)
+        n = q.shape[0]
+        self.size: int = n
+        self._depth = depth
+        self._diag: Array = np.asarray(q.diagonal(), dtype=np.float64)
+        off = sp.csr_array(q - sp.diags_array(self._diag, shape=(n, n)) if n else q)
+        off.eliminate_zeros()
+        self._q = q
+        count, labels = csgraph.connected_components(off, directed=True, connection="strong")
+        sizes = np.bincount(labels, minlength=count)
+        rows, cols = off.nonzero()
+        cross = labels[rows] != labels[cols]
+        edges = np.unique(np.stack([labels[rows[cross]], labels[cols[cross]]]), axis=1)
+        backward, forward = _levels(count, edges[0], edges[1])
+        self._components: list[NDArray[np.intp]] = [np.empty(0, np.intp)] * count
+        order = np.argsort(labels, kind="stable")
+        bounds = np.searchsorted(labels[order], np.arange(count + 1))
+        big = [int(c) for c in np.flatnonzero(sizes > 1)]
+        for component in big:
+            self._components[component] = order[bounds[component] : bounds[component + 1]]
+        self._blocks: dict[int, _Block] = {}
+        self._trapped: dict[int, bool] = {}
+        self._dense: dict[int, Array] = {}  # Q_BB of the blocks small enough to invert densely
+        self._masked_inverse: dict[tuple[int, bytes], Array] = {}
+        for component in big:
+            nodes = self._components[component]
+            block = q[nodes][:, nodes]
+            self._trapped[component] = bool(np.all(np.asarray(block.sum(axis=1)) >= 1 - _TRAPPED))
+            if nodes.size <= DENSE_LIMIT:
+                self._dense[component] = block.toarray()
+            if not self._trapped[component]:
+                self._blocks[component] = _block(block, depth)
+        self._single_trapped: Mask = (sizes[labels] == 1) & (self._diag >= 1 - _TRAPPED)
+        self._labels = labels
+        self._sizes = sizes
+        self._masked: dict[tuple[int, bytes], System] = {}
+        self._backward = self._prepare(off, backward[labels])
+        self._forward = self._prepare(sp.csr_array(off.T), forward[labels])
+
+    def _prepare(self, matrix: Any, level_of: NDArray[np.intp]) -> list[_Level]:
+        perm = np.lexsort((np.arange(self.size), level_of))
+        permuted = matrix[perm] if self.size else matrix
+        bounds = np.searchsorted(level_of[perm], np.arange(int(level_of.max(initial=-1)) + 2))
+        levels = []
+        for start, stop in itertools.pairwise(bounds):
+            nodes = perm[start:stop]
+            single_mask = self._sizes[self._labels[nodes]] == 1
+            grouped: dict[int, list[int]] = {}
+            for position in np.flatnonzero(~single_mask):
+                grouped.setdefault(int(self._labels[nodes[position]]), []).append(int(position))
+            levels.append(
+                _Level(
+                    nodes,
+                    permuted[start:stop],
+                    np.flatnonzero(single_mask),
+                    tuple((c, np.array(p, dtype=np.intp)) for c, p in sorted(grouped.items())),
+                )
+            )
+        return levels
+
+    def solve(self, b: Array, keep: Mask | None = None) -> Array:
+        """``x`` with ``(I − K Q) x = b``; ``b`` is ``(n,)`` or ``(n, k)``, ``keep`` like ``b``."""
+        return self._run(b, keep, transposed=False)
+
+    def solve_transposed(self, w: Array, keep: Mask | None = None) -> Array:
+        """``y`` with ``(I − K Q)ᵀ y = w``: row vector ``wᵀ (I − K Q)⁻¹``, e.g. expected visits."""
+        return self._run(w, keep, transposed=True)
+
+    def _run(self, rhs: Array, keep: Mask | None, *, transposed: bool) -> Array:
+        flat = rhs.ndim == 1
+        b = np.asarray(rhs, dtype=np.float64).reshape(self.size, -1)
+        k = b.shape[1]
+        mask = None if keep is None else np.broadcast_to(keep.reshape(self.size, -1), b.shape)
+        x = np.zeros_like(b)
+        feed = np.zeros_like(b) if transposed else x  # what later levels read: K y, or x
+        for level in self._forward if transposed else self._backward:
+            nodes = level.nodes
+            inflow = level.rows @ feed
+            if mask is not None and not transposed:  # an absorbing state ignores its row
+                inflow = np.where(mask[nodes], inflow, 0.0)
+            r = b[nodes] + inflow
+            if level.single.size:
+                at = nodes[level.single]
+                d = 1.0 - self._diag[at, None] * (1.0 if mask is None else mask[at])
+                x[at] = _divide(r[level.single], np.broadcast_to(d, (at.size, k)))
+            for component, positions in level.blocks:
+                at = nodes[positions]
+                sub = None if mask is None else mask[at]
+                x[at] = self._block_solve(component, r[positions], sub, transposed)
+            if transposed:
+                feed[nodes] = x[nodes] if mask is None else np.where(mask[nodes], x[nodes], 0.0)
+        return x[:, 0] if flat else x
+
+    def _block_solve(self, component: int, r: Array, keep: Mask | None, transposed: bool) -> Array:
+        out = np.empty_like(r)
+        patterns: dict[bytes, list[int]] = {}
+        for column in range(r.shape[1]):
+            key = b"" if keep is None or keep[:, column].all() else keep[:, column].tobytes()
+            patterns.setdefault(key, []).append(column)
+        for key, columns in patterns.items():
+            part = r[:, columns]
+            if key and component in self._dense:
+                inverse = self._masked_dense(component, key)
+                out[:, columns] = (inverse.T if transposed else inverse) @ part
+            elif key:
+                sub = self._masked_system(component, key)
+                out[:, columns] = sub._run(part, None, transposed=transposed)
+            elif self._trapped[component]:
+                out[:, columns] = np.where(np.any(part != 0, axis=0), np.inf, 0.0)
+            else:
+                block = self._blocks[component]
+                out[:, columns] = block.solve_t(part) if transposed else block.solve(part)
+        return out
+
+    def _masked_dense(self, component: int, key: bytes) -> Array:
+        found = self._masked_inverse.get((component, key))
+        if found is None:
+            keep = np.frombuffer(key, dtype=np.bool_)
+            q = self._dense[component] * keep[:, None]
+            found = np.asarray(np.linalg.inv(np.eye(keep.size) - q), dtype=np.float64)
+            self._masked_inverse[(component, key)] = found
+        return found
+
+    def _masked_system(self, component: int, key: bytes) -> System:
+        found = self._masked.get((component, key))
+        if found is None:
+            nodes = self._components[component]
+            keep = np.frombuffer(key, dtype=np.bool_)
+            block = sp.diags_array(keep.astype(np.float64)) @ self._q[nodes][:, nodes]
+            found = self._masked[(component, key)] = System(block, depth=self._depth)
+        return found
+
+    def inverse_diagonal(self, keep: Mask | None = None) -> Array:
+        """The diagonal of ``(I − K Q)⁻¹``: expected visits to a state when starting there."""
+        kept = np.ones(self.size, bool) if keep is None else np.asarray(keep, bool)
+        out = _divide(np.ones(self.size), 1.0 - self._diag * kept)
+        for component, nodes in enumerate(self._components):
+            if nodes.size == 0:
+                continue
+            sub = kept[nodes]
+            if not sub.all() and component in self._dense:
+                out[nodes] = np.diag(self._masked_dense(component, sub.tobytes()))
+            elif not sub.all():
+                out[nodes] = self._masked_system(component, sub.tobytes()).inverse_diagonal()
+            elif self._trapped[component]:
+                out[nodes] = np.inf
+            else:
+                out[nodes] = self._blocks[component].diagonal()
+        return out
+
+    @property
+    def largest_component(self) -> int:
+        """States in the largest strongly connected component (1 for a loop-free chain)."""
+        return int(self._sizes.max(initial=0))
+
+
+def _divide(r: Array, d: Array) -> Array:
+    """``r / d`` where a zero ``d`` (a state that keeps all its mass) gives inf, or 0 for 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(
+            d > _TRAPPED, r / np.where(d > _TRAPPED, d, 1.0), np.where(r != 0, np.inf, 0.0)
+        )
+
+
+def _levels(
+    count: int, sources: NDArray[np.intp], targets: NDArray[np.intp]
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Condensation levels: longest distance to a sink (backward), from a source (forward)."""
+    successors: list[list[int]] = [[] for _ in range(count)]
+    indegree = [0] * count
+    for u, v in zip(sources.tolist(), targets.tolist(), strict=True):
+        successors[u].append(v)
+        indegree[v] += 1
+    order = [c for c in range(count) if indegree[c] == 0]
+    for c in order:  # Kahn's algorithm; ``order`` grows while it is walked
+        for v in successors[c]:
+            indegree[v] -= 1
+            if indegree[v] == 0:
+                order.append(v)
+    forward = [0] * count
+    for c in order:
+        for v in successors[c]:
+            forward[v] = max(forward[v], forward[c] + 1)
+    backward = [0] * count
+    for c in reversed(order):
+        if successors[c]:
+            backward[c] = 1 + max(backward[v] for v in successors[c])
+    return np.array(backward, dtype=np.intp), np.array(forward, dtype=np.intp)
+
+
+class _Block:
+    """One non-trapped strongly connected component: solves with ``A = I − Q_BB``."""
+
+    def solve(self, r: Array) -> Array:
+        raise NotImplementedError
+
+    def solve_t(self, r: Array) -> Array:
+        raise NotImplementedError
+
+    def diagonal(self) -> Array:
+        raise NotImplementedError
+
+
+def _block(q: Any, depth: int) -> _Block:
+    m = q.shape[0]
+    if m <= DENSE_LIMIT:
+        return _Dense(np.eye(m) - q.toarray())
+    if depth < MAX_DEPTH:
+        feedback = _feedback_states(q)
+        if feedback.size:
+            return _Schur(q, feedback, depth)
+    return _Iterative(sp.csr_array(sp.eye_array(m) - q))
+
+
+class _Dense(_Block):
+    def __init__(self, a: Array) -> None:
+        self._inverse: Array = np.asarray(np.linalg.inv(a), dtype=np.float64)
+
+    def solve(self, r: Array) -> Array:
+        return self._inverse @ r
+
+    def solve_t(self, r: Array) -> Array:
+        return self._inverse.T @ r
+
+    def diagonal(self) -> Array:
+        return np.diag(self._inverse).copy()
+
+
+class _Schur(_Block):
+    """Split off feedback states F; the rest D is solved along its own condensation.
+
+    With ``X = A_DD⁻¹ A_DF``, ``Yᵀ = A_DD⁻ᵀ A_FDᵀ`` and ``S = A_FF − A_FD X``:
+    ``x_F = S⁻¹ (b_F − A_FD A_DD⁻¹ b_D)``, ``x_D = A_DD⁻¹ b_D − X x_F``, and
+    ``diag(A⁻¹)_D = diag(A_DD⁻¹) + rowsum((X S⁻¹) ∘ Yᵀ)``, ``diag(A⁻¹)_F = diag(S⁻¹)``.
+    """
+
+    def __init__(self, q: Any, feedback: NDArray[np.intp], depth: int) -> None:
+        m = q.shape[0]
+        inside = np.ones(m, bool)
+        inside[feedback] = False
+        self._d, self._f = np.flatnonzero(inside), feedback
+        self._sub = System(q[self._d][:, self._d], depth=depth + 1)
+        self._q_df = q[self._d][:, self._f].toarray()
+        self._q_fd = sp.csr_array(q[self._f][:, self._d])
+        # Signs: A_DF = −Q_DF and A_FD = −Q_FD, so these hold −X and −Yᵀ.
+        self._x = self._sub.solve(self._q_df)
+        self._yt = self._sub.solve_transposed(self._q_fd.T.toarray())
+        s = np.eye(feedback.size) - q[self._f][:, self._f].toarray() - self._q_fd @ self._x
+        self._s_inverse: Array = np.linalg.inv(s)
+        self._m = m
+
+    def solve(self, r: Array) -> Array:
+        z = self._sub.solve(r[self._d])
+        x_f = self._s_inverse @ (r[self._f] + self._q_fd @ z)
+        out = np.empty_like(r)
+        out[self._f] = x_f
+        out[self._d] = z + self._x @ x_f
+        return out
+
+    def solve_t(self, r: Array) -> Array:
+        z = self._sub.solve_transposed(r[self._d])
+        y_f = self._s_inverse.T @ (r[self._f] + self._q_df.T @ z)
+        out = np.empty_like(r)
+        out[self._f] = y_f
+        out[self._d] = z + self._yt @ y_f
+        return out
+
+    def diagonal(self) -> Array:
+        out = np.empty(self._m)
+        out[self._f] = np.diag(self._s_inverse)
+        out[self._d] = self._sub.inverse_diagonal() + np.sum(
+            (self._x @ self._s_inverse) * self._yt, axis=1
+        )
+        return out
+
+
+class _Iterative(_Block):
+    """BiCGSTAB per column, each answer checked; a direct sparse solve if it does not converge."""
+
+    def __init__(self, a: Any) -> None:
+        self._a = a
+        self._at = sp.csr_array(a.T)
+
+    def _columns(self, a: Any, r: Array) -> Array:
+        out = np.empty_like(r)
+        for column in range(r.shape[1]):
+            b = r[:, column]
+            x, info = splinalg.bicgstab(a, b, rtol=1e-13, atol=0.0, maxiter=20 * a.shape[0])
+            if info != 0 or np.linalg.norm(a @ x - b) > 1e-10 * max(1.0, float(np.linalg.norm(b))):
+                x = splinalg.spsolve(sp.csc_array(a), b)
+            out[:, column] = x
+        return out
+
+    def solve(self, r: Array) -> Array:
+        return self._columns(self._a, r)
+
+    def solve_t(self, r: Array) -> Array:
+        return self._columns(self._at, r)
+
+    def diagonal(self) -> Array:
+        m = self._a.shape[0]
+        out = np.empty(m)
+        for i in range(m):  # m solves: the slow path, for components no split could break up
+            e = np.zeros((m, 1))
+            e[i, 0] = 1.0
+            out[i] = self._columns(self._a, e)[i, 0]
+        return out
+
+
+def _feedback_states(q: Any) -> NDArray[np.intp]:
+    """Heads of the longest back edges of a depth-first search: removing them breaks big loops."""
+    m = q.shape[0]
+    indptr, indices = q.indptr.tolist(), q.indices.tolist()
+    depth = [-1] * m
+    on_stack = [False] * m
+    back: list[tuple[int, int]] = []
+    stack = [(0, indptr[0])]
+    depth[0], on_stack[0] = 0, True
+    while stack:
+        node, position = stack[-1]
+        if position == indptr[node + 1]:
+            stack.pop()
+            on_stack[node] = False
+            continue
+        stack[-1] = (node, position + 1)
+        target = indices[position]
+        if target == node:
+            continue
+        if depth[target] < 0:
+            depth[target] = depth[node] + 1
+            on_stack[target] = True
+            stack.append((target, indptr[target]))
+        elif on_stack[target]:
+            back.append((depth[node] - depth[target], target))
+    heads: list[int] = []
+    for _, head in sorted(back, reverse=True):
+        if head not in heads:
+            heads.append(head)
+            if len(heads) == SCHUR_BATCH:
+                break
+    return np.array(sorted(heads), dtype=np.intp)

@@ -1,0 +1,113 @@
+"""Funnel-order checks (CJ5xx): transitions back to an earlier stage, or past a stage.
+
+Both are information, not mistakes: re-purchase and support loops go back on
+purpose, and a shop visit may turn into a purchase without a consideration
+step. They are worth a look because a funnel that is not in order is often a
+touchpoint filed under the wrong stage. Stages count in declaration order, and
+only stages that hold a node; transitions into exits (customers lost) are no
+funnel move. ``stage_move`` is shared with the analysis.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+
+import networkx as nx
+
+from .. import codes, model
+from ..diagnostics import Diagnostic, Related
+from . import check
+
+__all__ = ["StageMove", "backward_transitions", "skipped_stages", "stage_move", "stage_order"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StageMove:
+    """A transition's move between stages: ``back`` to an earlier one or a ``skip`` over some."""
+
+    kind: str
+    from_stage: str
+    to_stage: str
+    skipped: tuple[str, ...]
+
+
+def stage_order(journey: model.Journey, present: Iterable[str]) -> list[str]:
+    """The ids of the stages that hold one of the ``present`` nodes, in declaration order."""
+    used = {node.stage for id_ in present if (node := journey.touchpoint(id_)) is not None}
+    return [s.id for s in journey.stages if s.id in used]
+
+
+def stage_move(
+    journey: model.Journey, order: list[str], source: str, target: str
+) -> StageMove | None:
+    """How ``source -> target`` moves through the ``order`` of stages, if out of order.
+
+    >>> from cjdsl import loads
+    >>> j = loads('journey "J"\\nstage a {\\n entry touchpoint x\\n}\\n'
+    ...           'stage b {\\n touchpoint y\\n}\\nstage c {\\n goal z\\n}\\n'
+    ...           'x -> y -> z\\nx -> z\\n').journey
+    >>> stage_move(j, ["a", "b", "c"], "x", "z")
+    StageMove(kind='skip', from_stage='a', to_stage='c', skipped=('b',))
+    >>> stage_move(j, ["a", "b", "c"], "x", "y") is None
+    True
+    """
+    start, end = journey.touchpoint(source), journey.touchpoint(target)
+    if start is None or end is None or end.kind is model.NodeKind.EXIT:
+        return None
+    if start.stage not in order or end.stage not in order:
+        return None
+    i, j = order.index(start.stage), order.index(end.stage)
+    if j < i:
+        return StageMove("back", start.stage, end.stage, ())
+    if j > i + 1:
+        return StageMove("skip", start.stage, end.stage, tuple(order[i + 1 : j]))
+    return None
+
+
+def _moves(
+    journey: model.Journey, graph: nx.DiGraph, kind: str
+) -> Iterator[tuple[model.Transition, StageMove]]:
+    order = stage_order(journey, graph.nodes)
+    for transition in journey.transitions:
+        if transition.source not in graph or transition.target not in graph:
+            continue
+        move = stage_move(journey, order, transition.source, transition.target)
+        if move is not None and move.kind == kind:
+            yield transition, move
+
+
+def _stage_span(journey: model.Journey, stage: str) -> model.Stage:
+    return next(s for s in journey.stages if s.id == stage)
+
+
+@check(codes.BACK_TO_EARLIER_STAGE)
+def backward_transitions(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Transitions from a touchpoint to one in an earlier stage."""
+    for transition, move in _moves(journey, graph, "back"):
+        yield Diagnostic(
+            codes.BACK_TO_EARLIER_STAGE,
+            f"`{transition.source} -> {transition.target}` goes back from stage "
+            f"`{move.from_stage}` to the earlier stage `{move.to_stage}`",
+            transition.span,
+            label="back to an earlier stage",
+            hint="fine for a loop (re-purchase, support); otherwise check the stages "
+            f"of `{transition.source}` and `{transition.target}`",
+            related=(Related(_stage_span(journey, move.to_stage).name_span, "earlier stage"),),
+        )
+
+
+@check(codes.SKIPPED_STAGE)
+def skipped_stages(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Transitions that jump over one or more stages."""
+    for transition, move in _moves(journey, graph, "skip"):
+        names = ", ".join(f"`{s}`" for s in move.skipped)
+        plural = "s" if len(move.skipped) > 1 else ""
+        yield Diagnostic(
+            codes.SKIPPED_STAGE,
+            f"`{transition.source} -> {transition.target}` skips the stage{plural} {names}",
+            transition.span,
+            label=f"from `{move.from_stage}` straight to `{move.to_stage}`",
+            hint="fine for a shortcut; otherwise add the touchpoints of the skipped "
+            f"stage{plural} on this way",
+        )

@@ -1,0 +1,81 @@
+"""`cjdsl analyze`: conversion, funnel, paths, attribution and emotion of a journey."""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+
+import click
+
+from .. import analysis, files
+from ..analysis import tables
+from ..diagnostics import Severity
+from . import common
+
+__all__ = ["analyze_command"]
+
+
+_SUFFIXES = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
+
+
+def _ids(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+@click.command("analyze")
+@click.argument("path", type=click.Path(allow_dash=True))
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(tables.FORMATS),
+    help="Tables for the terminal, Markdown for a wiki, or JSON (docs/analysis-schema.json); "
+    "default: from the suffix of -o (.md, .json), else text.",
+)
+@click.option("--persona", help="Analyse what this persona meets (default: everyone).")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1, max=1000),
+    default=3,
+    show_default=True,
+    help="How many of the most probable converting paths to list.",
+)
+@click.option(
+    "--without",
+    metavar="ID[,ID…]",
+    multiple=True,
+    help="Remove these touchpoints or channels and show what changes (repeatable).",
+)
+@click.option("-o", "--output", default="-", show_default=True, help="Write to this file.")
+def analyze_command(
+    path: str,
+    format_: str | None,
+    persona: str | None,
+    top: int,
+    without: tuple[str, ...],
+    output: str,
+) -> None:
+    """Analyse a journey: conversion, funnel, paths, moments of truth, attribution, emotion."""
+    doc = common.load(path)
+    shown = [d for d in doc.diagnostics if d.severity is not Severity.INFO]
+    if shown:
+        common.report(shown, "text", 1)
+    if not doc.ok or doc.journey is None:
+        sys.exit(common.EXIT_PROBLEMS)
+    removed = tuple(i for value in without for i in _ids(value))
+    try:
+        result = analysis.analyze(doc.journey, persona=persona, without=removed, top=top)
+    except ValueError as error:
+        raise common.Fail(str(error)) from error
+    format_ = format_ or _SUFFIXES.get(pathlib.PurePath(output).suffix.lower(), "text")
+    if format_ == "json":
+        out = analysis.to_json(result)
+    elif format_ == "markdown":
+        out = tables.markdown(result)
+    else:
+        out = tables.text(result)
+    if output != "-" and files.same_file(path, output):
+        raise common.Fail(f"refusing to overwrite the input {path}; choose another -o")
+    try:
+        files.write_output(output, out.encode("utf-8"))
+    except OSError as error:
+        raise common.Fail(f"cannot write {output}: {error.strerror or error}") from error

@@ -1,0 +1,105 @@
+"""`cjdsl preview`: the diagram and its diagnostics in a browser, refreshed on every save."""
+
+from __future__ import annotations
+
+import pathlib
+import signal
+import sys
+import threading
+import time
+import webbrowser
+from types import FrameType
+
+import click
+
+from .. import preview, rendering, reporting, watching
+from ..preview_html import View
+from . import common, render_options
+
+__all__ = ["preview_command"]
+
+
+@click.command("preview")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+@click.option("--open", "open_", is_flag=True, help="Open the page in the default browser.")
+@render_options.render_options(
+    themes=("auto", *rendering.THEMES),
+    theme="auto",
+    theme_help="Diagram colours; auto shows light or dark as the browser prefers.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.05),
+    default=watching.INTERVAL,
+    show_default=True,
+    help="Seconds between two looks at the files.",
+)
+def preview_command(
+    path: str,
+    port: int,
+    open_: bool,
+    persona: str | None,
+    theme: str,
+    direction: str,
+    engine: str,
+    timeout: float,
+    interval: float,
+) -> None:
+    """Show PATH's diagram and diagnostics on a local page that updates on every save.
+
+    The page is served on 127.0.0.1 only. With --theme auto (the default) it
+    follows the browser's light or dark mode.
+    """
+    journey = pathlib.Path(path)
+    options: dict[str, object] = {
+        "persona": persona,
+        "direction": direction,
+        "engine": engine,
+        "timeout": timeout,
+    }
+    live = preview.Preview(View(0, path, ""))
+    try:
+        server = preview.make_server(live, port)
+    except OSError as error:
+        raise common.Fail(
+            f"cannot listen on {preview.HOST}:{port}: {error.strerror or error}; "
+            "try another --port (0 picks a free one)"
+        ) from error
+    url = f"http://{preview.HOST}:{server.server_address[1]}/"
+
+    def report(view: View) -> None:
+        stamp = time.strftime("%H:%M:%S")
+        found = reporting.summary(view.diagnostics, 1).removesuffix(" in 1 file")
+        problem = f"; {view.problem}" if view.problem else ""
+        click.echo(f"{stamp} run {view.version}: {found}{problem}", err=True)
+
+    preview.watch_in_thread(
+        live, journey, theme=theme, options=options, interval=interval, report=report
+    )
+    click.echo(f"preview of {path} at {url} (Ctrl-C stops)", err=True)
+    if open_:
+        webbrowser.open(url)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    serving = threading.Thread(target=server.serve_forever, name="cjdsl-preview", daemon=True)
+    serving.start()
+    try:
+        while serving.is_alive():
+            serving.join(0.5)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        live.stop()
+        server.shutdown()
+        server.server_close()
+    sys.exit(common.EXIT_OK)

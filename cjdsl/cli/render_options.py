@@ -1,0 +1,77 @@
+"""The diagram options `watch` and `preview` share with `render`: one definition, one help text."""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from .. import rendering
+from . import common
+
+__all__ = ["output_format", "render_options"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def render_options(
+    *,
+    themes: Sequence[str] = rendering.THEMES,
+    theme: str = "light",
+    theme_help: str = "Diagram colours.",
+) -> Callable[[F], F]:
+    """Add ``--persona --theme --direction --engine --timeout`` to a command."""
+
+    def add(command: F) -> F:
+        for option in reversed(
+            [
+                click.option("--persona", help="Only what this persona meets."),
+                click.option(
+                    "--theme",
+                    type=click.Choice(themes),
+                    default=theme,
+                    show_default=True,
+                    help=theme_help,
+                ),
+                click.option(
+                    "--direction",
+                    type=click.Choice(["LR", "TB"]),
+                    default="LR",
+                    show_default=True,
+                    help="Stages left to right, or top to bottom.",
+                ),
+                click.option(
+                    "--engine",
+                    type=click.Choice(rendering.engines.ENGINES),
+                    default="auto",
+                    show_default=True,
+                    help="System `dot`, the WebAssembly build, or the first that works.",
+                ),
+                click.option(
+                    "--timeout",
+                    type=click.FloatRange(min=1),
+                    default=60.0,
+                    show_default=True,
+                    help="Seconds Graphviz may take before it is stopped.",
+                ),
+            ]
+        ):
+            command = option(command)
+        return command
+
+    return add
+
+
+def output_format(format_: str | None, output: str) -> str:
+    """The format asked for, else the one ``output``'s suffix names, else SVG."""
+    if format_:
+        return format_
+    suffix = pathlib.Path(output).suffix.lstrip(".").lower()
+    suffix = {"gv": "dot"}.get(suffix, suffix)
+    if suffix and suffix not in rendering.FORMATS:
+        raise common.Fail(
+            f"cannot tell the format from `{output}`; pass -f one of {', '.join(rendering.FORMATS)}"
+        )
+    return suffix or "svg"

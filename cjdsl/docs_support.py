@@ -1,0 +1,523 @@
+"""What the Sphinx and MkDocs front ends share: options, located problems and cached renders.
+
+Both plugins stay thin: they find the journeys on a page, hand the text and the
+options to this module, and put the HTML that ``docs_html`` makes of the
+renders into the page. Nothing here imports Sphinx or MkDocs.
+
+Rendering goes through ``cjdsl.rendering.render`` and is cached on disk by a
+content hash of the journey, the texts of every file it imports, the options,
+the cjdsl version and the Graphviz version, so an unchanged site rebuilds
+without starting Graphviz, and a changed import re-renders every diagram that
+uses it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+import itertools
+import json
+import os
+import pathlib
+import re
+import shlex
+from collections.abc import Callable, Iterable, Mapping
+from typing import Final
+
+from . import __version__, analysis, document, files, model, rendering
+from .diagnostics import Severity
+from .document import Document
+from .errors import RenderError
+from .source import SourceFile
+
+__all__ = [
+    "DIAGNOSTICS",
+    "FORMATS",
+    "SOURCES",
+    "THEMES",
+    "VIEWS",
+    "Cache",
+    "Compiled",
+    "Highlight",
+    "Image",
+    "OptionError",
+    "Options",
+    "Problem",
+    "compile_text",
+    "graphviz_version",
+    "parse_info",
+    "prefix_for",
+    "problems",
+    "render",
+    "reported",
+]
+
+THEMES: Final = ("auto", *rendering.THEMES)
+"""``auto`` renders light and dark and lets the site's colour scheme pick one."""
+FORMATS: Final = ("inline", "svg", "png")
+"""``inline`` puts the SVG into the page (links clickable); ``svg``/``png`` link an image file."""
+VIEWS: Final = ("diagram",)
+SOURCES: Final = ("none", "above", "below", "only")
+"""Where to show the journey's source text beside its diagram (``only``: no diagram)."""
+DIAGNOSTICS: Final = ("error", "warning", "info")
+"""The least severe diagnostic a build reports (``warning``: errors and warnings)."""
+_DIRECTIONS: Final = rendering.dot.DIRECTIONS
+_ENGINES: Final = rendering.engines.ENGINES
+_ID: Final = re.compile(r"[A-Za-z][A-Za-z0-9_:.-]*")
+_CLASS: Final = re.compile(r"-?[_A-Za-z][_A-Za-z0-9-]*")
+# Highlight specs: `ad -> shop -> checkout, bought` (ids as the language writes them).
+_HIGHLIGHT_ID: Final = re.compile(r"[^\W\d][\w]*(?:-[\w]+)*")
+
+
+class OptionError(ValueError):
+    """An option has a bad name or value; the message names the allowed values."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Options:
+    """How one journey is shown; the defaults are the site-wide settings."""
+
+    persona: str | None = None
+    theme: str = "auto"
+    direction: str = "LR"
+    engine: str = "auto"
+    format_: str = "inline"
+    view: str = "diagram"
+    highlight: str | None = None
+    caption: str | None = None
+    name: str | None = None
+    alt: str | None = None
+    classes: tuple[str, ...] = ()
+    source: str = "none"
+    timeout: float = 60.0
+    zoom: float = 0.75
+    """Inline SVG shrinks to the column but not below this share of its size (0: ``fit``)."""
+
+    def replace(self, values: Mapping[str, str | None]) -> Options:
+        """These options with ``values`` (option names as users write them) applied.
+
+        >>> Options().replace({"theme": "dark", "persona": "anna"}).theme
+        'dark'
+
+        Raises:
+            OptionError: an unknown name, or a value that is not allowed.
+        """
+        changes: dict[str, object] = {}
+        for key, raw in values.items():
+            name = key.replace("-", "_")
+            name = {"format": "format_", "class": "classes", "id": "name"}.get(name, name)
+            if name not in _FIELDS:
+                raise OptionError(_unknown("option", key, _OPTION_NAMES))
+            changes[name] = _convert(name, key, raw)
+        new = dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        if new.format_ == "png" and manual_highlight(new.highlight):
+            raise OptionError("`highlight` needs SVG: use format `inline` or `svg`, not `png`")
+        return new
+
+
+_FIELDS: Final = tuple(f.name for f in dataclasses.fields(Options))
+_OPTION_NAMES: Final = tuple(
+    {"format_": "format", "classes": "class"}.get(f, f).replace("_", "-") for f in _FIELDS
+)
+_CHOICES: Final[dict[str, tuple[str, ...]]] = {
+    "theme": THEMES,
+    "direction": _DIRECTIONS,
+    "engine": _ENGINES,
+    "format_": FORMATS,
+    "view": VIEWS,
+    "source": SOURCES,
+}
+
+
+def _unknown(what: str, value: str, allowed: Iterable[str]) -> str:
+    allowed = tuple(allowed)
+    close = difflib.get_close_matches(value, allowed, n=1)
+    hint = f"; did you mean `{close[0]}`?" if close else ""
+    return f"unknown {what} `{value}` (choose from {', '.join(allowed)}){hint}"
+
+
+def _convert(name: str, key: str, raw: str | None) -> object:
+    value = (raw or "").strip()
+    if name in _CHOICES:
+        if name == "view" and value == "map":
+            raise OptionError("the `map` view (the journey-map table) is not available yet")
+        if value not in _CHOICES[name]:
+            raise OptionError(_unknown(key, value, _CHOICES[name]))
+        return value
+    if name == "timeout":
+        try:
+            seconds = float(value)
+        except ValueError:
+            seconds = 0.0
+        if not seconds > 0:
+            raise OptionError(f"`timeout` must be a positive number of seconds, not `{value}`")
+        return seconds
+    if name == "zoom":
+        if value == "fit":
+            return 0.0
+        try:
+            share = float(value)
+        except ValueError:
+            share = -1.0
+        if not 0 < share <= 1:
+            raise OptionError(f"`zoom` is `fit` or a number from 0 to 1 (e.g. 0.75), not `{value}`")
+        return share
+    if name == "classes":
+        classes = tuple(value.replace(",", " ").split())
+        bad = [c for c in classes if not _CLASS.fullmatch(c)]
+        if bad:
+            raise OptionError(f"`{bad[0]}` is not a CSS class name")
+        return classes
+    if name == "name" and value and not _ID.fullmatch(value):
+        raise OptionError(f"`{value}` cannot be an anchor: a letter, then letters, digits, `-_:.`")
+    if name == "highlight" and value:
+        manual_highlight(value)  # report bad syntax where the option is written
+    return value or None
+
+
+def parse_info(info: str) -> dict[str, str | None]:
+    """Options from a fence's info string or an attribute list.
+
+    Accepts ``key=value``, ``key="quoted value"``, ``#anchor`` and ``.class``,
+    with or without surrounding braces.
+
+    >>> parse_info('{persona=anna caption="Anna buys" #fig-anna .wide}')
+    {'persona': 'anna', 'caption': 'Anna buys', 'name': 'fig-anna', 'class': 'wide'}
+
+    Raises:
+        OptionError: unbalanced quotes, or a word that is not ``key=value``.
+    """
+    text = info.strip()
+    if text.startswith("{") and text.endswith("}"):
+        text = text[1:-1]
+    try:
+        words = shlex.split(text, posix=True)
+    except ValueError as error:
+        raise OptionError(f"cannot read the options `{info.strip()}`: {error}") from error
+    found: dict[str, str | None] = {}
+    classes: list[str] = []
+    for word in words:
+        if word.startswith("#"):
+            found["name"] = word[1:]
+        elif word.startswith("."):
+            classes.append(word[1:])
+        elif "=" in word:
+            key, _, value = word.partition("=")
+            found[key.strip()] = value
+        else:
+            raise OptionError(f"`{word}` is not an option; write `key=value`")
+    if classes:
+        found["class"] = " ".join(classes)
+    return found
+
+
+# -- compiling and locating problems ------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Compiled:
+    """A checked journey and every file it imports, read once for the cache key and watching.
+
+    ``imports`` maps each imported file (resolved) to its text; ``missing`` lists
+    imports that could not be read, which a site should watch for appearing.
+    """
+
+    document: Document
+    imports: tuple[tuple[str, str], ...]
+    missing: tuple[str, ...]
+
+    @property
+    def dependencies(self) -> tuple[str, ...]:
+        """Every imported path, read or missing, sorted."""
+        return tuple(sorted({p for p, _ in self.imports} | set(self.missing)))
+
+
+def compile_text(text: str, *, path: str | os.PathLike[str]) -> Compiled:
+    """Parse and check ``text`` as if it were the file ``path`` (imports resolve beside it).
+
+    Never raises for bad input: every problem is a diagnostic of the document.
+    """
+    read: dict[str, str] = {}
+    missing: list[str] = []
+
+    def reader(target: pathlib.Path) -> str:
+        try:
+            content = document.read_file(target)
+        except (OSError, UnicodeDecodeError):
+            missing.append(str(target))
+            raise
+        read[str(target)] = content
+        return content
+
+    source = SourceFile(os.fspath(path), text.removeprefix("\ufeff"))
+    doc = document.compile_source(source, read=reader)
+    return Compiled(doc, tuple(sorted(read.items())), tuple(sorted(set(missing))))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Problem:
+    """A diagnostic (or an option or render problem) placed where the author can find it.
+
+    ``path`` is a file the author edits: the ``.journey`` file, or the page
+    for a journey written inline, with ``line`` counted in that file.
+    """
+
+    path: str
+    line: int
+    col: int
+    code: str
+    severity: Severity
+    message: str
+
+    @property
+    def location(self) -> str:
+        """``path:line:col``."""
+        return f"{self.path}:{self.line}:{self.col}"
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.code} {self.message}"
+
+
+def problems(
+    compiled: Compiled,
+    *,
+    display: Callable[[str], str] = str,
+    inline_at: tuple[str, int, int] | None = None,
+) -> tuple[Problem, ...]:
+    """Every diagnostic of ``compiled`` as a located ``Problem``.
+
+    Args:
+        display: turns a file path into the path shown (e.g. relative to the project).
+        inline_at: for a journey written inside a page: ``(page path, line of the
+            journey's first line in the page, indentation)``; diagnostics of that
+            text are moved there. Diagnostics in imported files keep their own files.
+    """
+    main = compiled.document.source.path
+    found = []
+    for diagnostic in compiled.document.diagnostics:
+        span = diagnostic.span
+        message = diagnostic.message + (f" (help: {diagnostic.hint})" if diagnostic.hint else "")
+        path, line, col = span.file.path, span.line, span.col
+        if inline_at is not None and path == main:
+            path, first, indent = inline_at
+            line, col = first + line - 1, col + indent
+        found.append(
+            Problem(display(path), line, col, diagnostic.code.id, diagnostic.severity, message)
+        )
+    return tuple(found)
+
+
+def reported(found: Iterable[Problem], level: str) -> tuple[Problem, ...]:
+    """The problems at least as severe as ``level`` (one of ``DIAGNOSTICS``)."""
+    rank = DIAGNOSTICS.index(level)
+    return tuple(p for p in found if p.severity.rank <= rank)
+
+
+# -- highlight overlay ------------------------------------------------------------------
+
+
+def manual_highlight(spec: str | None) -> Highlight | None:
+    """The highlight an author spelled out as ids, or ``None``.
+
+    ``None`` also for the analysis highlights (``critical``, ``probable``,
+    ``bottlenecks``, ``moments``): the renderer draws those itself.
+    """
+    if not spec or spec.strip() in rendering.overlay.HIGHLIGHTS:
+        return None
+    return Highlight.parse(spec)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Highlight:
+    """Touchpoints and transitions to emphasise; the rest of the diagram is dimmed.
+
+    >>> spec = Highlight.parse("ad -> shop -> checkout, bought")
+    >>> spec.nodes, spec.edges
+    (('ad', 'bought', 'checkout', 'shop'), (('ad', 'shop'), ('shop', 'checkout')))
+    """
+
+    nodes: tuple[str, ...]
+    edges: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def parse(cls, spec: str) -> Highlight:
+        """Read ``a -> b -> c, d``: ids separated by commas, arrows mark transitions.
+
+        Raises:
+            OptionError: something other than ids, ``->`` and commas.
+        """
+        nodes: set[str] = set()
+        edges: set[tuple[str, str]] = set()
+        for part in spec.split(","):
+            chain = [step.strip() for step in part.split("->")]
+            if chain == [""]:
+                continue
+            for step in chain:
+                if not _HIGHLIGHT_ID.fullmatch(step):
+                    raise OptionError(
+                        f"cannot read the highlight `{spec.strip()}` at `{step}`: write ids "
+                        "separated by commas, and `a -> b` for a transition"
+                    )
+            nodes.update(chain)
+            edges.update(itertools.pairwise(chain))
+        return cls(tuple(sorted(nodes)), tuple(sorted(edges)))
+
+    def check(self, compiled: Compiled) -> tuple[str, ...]:
+        """What this highlight names that the journey does not have, as messages."""
+        journey = compiled.document.journey
+        if journey is None:
+            return ()
+        ids = [t.id for t in journey.touchpoints]
+        messages = [_unknown("touchpoint to highlight", n, ids) for n in self.nodes if n not in ids]
+        arrows = {(t.source, t.target) for t in journey.transitions}
+        messages += [
+            f"no transition `{a} -> {b}` to highlight"
+            for a, b in self.edges
+            if a in ids and b in ids and (a, b) not in arrows
+        ]
+        return tuple(messages)
+
+
+# -- rendering with a cache ---------------------------------------------------------------
+
+
+class Cache:
+    """Rendered diagrams on disk under a content hash; ``None`` as folder turns caching off."""
+
+    def __init__(self, folder: str | os.PathLike[str] | None) -> None:
+        self.folder = pathlib.Path(folder) if folder is not None else None
+
+    def path(self, key: str, suffix: str) -> pathlib.Path | None:
+        """Where the entry for ``key`` lives (``None`` without a folder)."""
+        return self.folder / key[:2] / f"{key}.{suffix}" if self.folder else None
+
+    def load(self, key: str, suffix: str) -> bytes | None:
+        """The cached bytes, or ``None`` when absent or unreadable."""
+        path = self.path(key, suffix)
+        try:
+            return path.read_bytes() if path else None
+        except OSError:
+            return None
+
+    def store(self, key: str, suffix: str, data: bytes) -> None:
+        """Keep ``data`` under ``key``; a cache that cannot be written is skipped, not fatal."""
+        path = self.path(key, suffix)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            files.write_atomic(path, data)
+        except OSError:
+            return
+
+
+def graphviz_version(engine: str, cache: Cache) -> str:
+    """The Graphviz ``engine`` uses, for cache keys, without starting it when the cache knows.
+
+    The system ``dot``'s version is remembered in the cache beside a stamp of
+    the binary (path, size, modification time), so an upgrade is noticed.
+
+    Raises:
+        RenderError: no Graphviz for ``engine``.
+    """
+    if rendering.engines.choose(engine, "svg") == "wasm":
+        return rendering.engines.version("wasm")
+    dot = rendering.engines.system_dot()
+    assert dot is not None
+    stat = os.stat(dot)
+    stamp = f"{os.path.realpath(dot)}|{stat.st_size}|{stat.st_mtime_ns}"
+    key = hashlib.sha256(stamp.encode("utf-8")).hexdigest()
+    known = cache.load(key, "version")
+    if known is not None:
+        return known.decode("utf-8")
+    found = rendering.engines.version("dot")
+    cache.store(key, "version", found.encode("utf-8"))
+    return found
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Image:
+    """One rendered diagram: its theme, bytes, file suffix and content hash."""
+
+    theme: str
+    data: bytes
+    suffix: str
+    key: str
+    prefix: str
+
+    @property
+    def filename(self) -> str:
+        """A file name unique to the content: ``journey-<hash>.svg``."""
+        return f"journey-{self.key[:20]}.{self.suffix}"
+
+
+def prefix_for(page: str, index: int) -> str:
+    """An SVG id prefix unique to one diagram occurrence on one page.
+
+    >>> prefix_for("examples/online-shop.md", 2)
+    'cj-examples-online-shop-e5dc8d-2'
+    """
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", pathlib.PurePosixPath(page).with_suffix("").as_posix())
+    digest = hashlib.sha256(page.encode("utf-8")).hexdigest()[:6]
+    return f"cj-{slug.strip('-')[:40].rstrip('-') or 'page'}-{digest}-{index}"
+
+
+def render(compiled: Compiled, options: Options, *, prefix: str, cache: Cache) -> tuple[Image, ...]:
+    """Render a journey without errors, once per theme (light and dark for ``auto``).
+
+    Raises:
+        RenderError: the journey has errors, or Graphviz is missing or fails.
+    """
+    journey = compiled.document.journey
+    if journey is None or not compiled.document.ok:
+        raise RenderError("the journey has errors and cannot be rendered")
+    fmt = "png" if options.format_ == "png" else "svg"
+    version = graphviz_version(options.engine, cache)
+    out = []
+    for theme in ("light", "dark") if options.theme == "auto" else (options.theme,):
+        own = f"{prefix}-dark" if options.theme == "auto" and theme == "dark" else prefix
+        key = _key(compiled, options, theme=theme, prefix=own, fmt=fmt, graphviz=version)
+        data = cache.load(key, fmt)
+        if data is None:
+            data = rendering.render(
+                journey,
+                format_=fmt,
+                persona=options.persona,
+                theme=theme,
+                direction=options.direction,
+                engine=options.engine,
+                timeout=options.timeout,
+                prefix=own,
+                overlay=_analysis_overlay(journey, options),
+            )
+            cache.store(key, fmt, data)
+        out.append(Image(theme, data, fmt, key, own))
+    return tuple(out)
+
+
+def _analysis_overlay(journey: model.Journey, options: Options) -> rendering.Overlay | None:
+    kind = (options.highlight or "").strip()
+    if kind not in rendering.overlay.HIGHLIGHTS:
+        return None
+    return rendering.overlay.from_report(analysis.analyze(journey, persona=options.persona), kind)
+
+
+def _key(
+    compiled: Compiled, options: Options, *, theme: str, prefix: str, fmt: str, graphviz: str
+) -> str:
+    base = pathlib.Path(compiled.document.source.path).parent
+    payload = {
+        "cjdsl": __version__,
+        "graphviz": graphviz,
+        "journey": compiled.document.source.text,
+        "imports": [
+            [pathlib.Path(os.path.relpath(path, base)).as_posix(), text]
+            for path, text in compiled.imports
+        ],
+        "view": [options.view, options.persona, theme, options.direction, options.engine],
+        "highlight": options.highlight,
+        "prefix": prefix,
+        "format": fmt,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()

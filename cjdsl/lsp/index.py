@@ -1,0 +1,135 @@
+"""Every place a journey names an id: declarations and references, for navigation.
+
+Built from the model (which carries the spans of declarations, transition
+ends and ``@channel``) plus a lexical look at ``for`` lists, whose persona
+names the model keeps without spans. Pure: no protocol types here.
+
+>>> from cjdsl import document
+>>> from cjdsl.source import SourceFile
+>>> doc = document.compile_source(SourceFile("x", 'journey "J"\\ntouchpoint a\\ngoal b\\na -> b'))
+>>> [(o.kind, o.name, o.declaration) for o in build(doc).occurrences]
+[('touchpoint', 'a', True), ('goal', 'b', True), ('touchpoint', 'a', False), ('goal', 'b', False)]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Final
+
+from .. import model
+from ..document import Document
+from ..source import SourceFile, Span
+from . import tokens
+
+__all__ = ["KINDS", "Index", "Occurrence", "build"]
+
+KINDS: Final = ("touchpoint", "goal", "exit", "channel", "persona", "stage")
+"""What an id can name; nodes are told apart by their kind so hover and symbols can say it."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Occurrence:
+    """An id written somewhere: what it names (``kind`` and ``name``), where, and whether
+    this is the declaration."""
+
+    kind: str
+    name: str
+    span: Span
+    declaration: bool
+
+    @property
+    def space(self) -> str:
+        """The namespace of the id: goals and exits share the touchpoints' one."""
+        return "node" if self.kind in ("touchpoint", "goal", "exit") else self.kind
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Index:
+    """The occurrences of one document, in source order (imported declarations last)."""
+
+    source: SourceFile
+    journey: model.Journey | None
+    occurrences: tuple[Occurrence, ...]
+
+    def at(self, offset: int) -> Occurrence | None:
+        """The occurrence in this document under ``offset`` (its end counts: the cursor
+        may stand right after an id)."""
+        for occurrence in self.occurrences:
+            span = occurrence.span
+            if span.file is self.source and span.start <= offset <= span.end:
+                return occurrence
+        return None
+
+    def declaration(self, of: Occurrence) -> Occurrence | None:
+        """Where the id that ``of`` names is declared (possibly in an imported file)."""
+        return next(
+            (
+                o
+                for o in self.occurrences
+                if o.declaration and o.space == of.space and o.name == of.name
+            ),
+            None,
+        )
+
+    def references(self, of: Occurrence, *, include_declaration: bool) -> tuple[Occurrence, ...]:
+        """Every occurrence of the id that ``of`` names."""
+        return tuple(
+            o
+            for o in self.occurrences
+            if o.space == of.space
+            and o.name == of.name
+            and (include_declaration or not o.declaration)
+        )
+
+
+def build(doc: Document) -> Index:
+    """Index a compiled document; without a model, there is nothing to index."""
+    journey = doc.journey
+    if journey is None:
+        return Index(doc.source, None, ())
+    found = list(_occurrences(journey))
+    found.sort(key=lambda o: (o.span.file is not doc.source, o.span.start))
+    return Index(doc.source, journey, tuple(found))
+
+
+def _occurrences(journey: model.Journey) -> Iterator[Occurrence]:
+    kinds = {t.id: t.kind.value for t in journey.touchpoints}
+    for persona in journey.personas:
+        yield Occurrence("persona", persona.id, persona.name_span, True)
+    for channel in journey.channels:
+        yield Occurrence("channel", channel.id, channel.name_span, True)
+    for stage in journey.stages:
+        yield Occurrence("stage", stage.id, stage.name_span, True)
+    for node in journey.touchpoints:
+        yield Occurrence(node.kind.value, node.id, node.name_span, True)
+        if node.channel is not None and node.channel_span is not None:
+            yield Occurrence("channel", node.channel, node.channel_span, False)
+        block = next(
+            (
+                t.start
+                for t in tokens.scan(node.span.file.text, node.name_span.end, node.span.end)
+                if t.text == "{"
+            ),
+            node.span.end,
+        )
+        yield from _personas(node.span.file, node.name_span.end, block)
+    for transition in journey.transitions:
+        for name, span in (
+            (transition.source, transition.source_span),
+            (transition.target, transition.target_span),
+        ):
+            yield Occurrence(kinds.get(name, "touchpoint"), name, span, False)
+        yield from _personas(transition.span.file, transition.target_span.end, transition.span.end)
+
+
+def _personas(source: SourceFile, start: int, end: int) -> Iterator[Occurrence]:
+    """The persona names of the ``for`` list in ``source.text[start:end]``."""
+    listing = False
+    for token in tokens.scan(source.text, start, end):
+        if token.kind == "name" and token.text == "for":
+            listing = True
+        elif listing and token.kind == "name":
+            yield Occurrence("persona", token.text, Span(source, token.start, token.end), False)
+        elif not (listing and token.text == ","):
+            listing = False

@@ -1,0 +1,242 @@
+"""The live preview server: a journey's diagram and diagnostics on a loopback web page.
+
+``Preview`` holds the latest ``View`` and wakes the browsers waiting for a
+new one; ``serve`` runs the HTTP server (``127.0.0.1`` only) while a thread
+rebuilds the view on every save (``watching``). Endpoints: ``/`` the page,
+``/content`` its live part (ETag'd by version, 304 when unchanged) and
+``/events`` a Server-Sent Events stream of versions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import pathlib
+import threading
+from collections.abc import Callable, Iterator
+from typing import Final
+
+from . import document, rendering, watching
+from .errors import RenderError
+from .preview_html import View, content, page
+
+__all__ = ["HOST", "Preview", "build_view", "make_server", "watch_in_thread"]
+
+HOST: Final = "127.0.0.1"
+KEEPALIVE: Final = 15.0
+"""Seconds between SSE comments that keep idle connections open through proxies."""
+
+_HEADERS: Final = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+        "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+    ),
+}
+
+
+def _inline(svg: bytes) -> str:
+    """SVG text fit to sit inside HTML: no XML declaration or doctype before ``<svg``."""
+    text = svg.decode("utf-8")
+    return text[text.find("<svg") :] if "<svg" in text else text
+
+
+def build_view(
+    path: pathlib.Path,
+    *,
+    version: int,
+    previous: View | None,
+    theme: str,
+    options: dict[str, object],
+) -> tuple[View, watching.Snapshot]:
+    """Check and render ``path`` once: the new view and the snapshot of the files read.
+
+    ``theme`` ``auto`` renders a light and a dark diagram and lets the
+    browser's colour scheme choose. A run that cannot render keeps the
+    previous diagrams, marked stale.
+    """
+    kept = previous.diagrams if previous is not None else ()
+    title = previous.title if previous is not None else ""
+    shown = str(path)
+    loaded = watching.load(path)
+    if loaded.data is None:
+        reason = loaded.error.strerror if loaded.error else None
+        problem = f"cannot read `{shown}`: {reason or loaded.error}; waiting for it"
+        return View(version, shown, title, kept, (), bool(kept), problem), loaded.seen
+    doc = document.compile_bytes(loaded.data, shown)
+    if doc.journey is not None and doc.journey.title:
+        title = doc.journey.title
+    if not doc.ok or doc.journey is None:
+        return View(version, shown, title, kept, doc.diagnostics, bool(kept)), loaded.seen
+    schemes = ("light", "dark") if theme == "auto" else ("any",)
+    try:
+        diagrams = tuple(
+            (
+                scheme,
+                _inline(
+                    rendering.render(
+                        doc.journey,
+                        format_="svg",
+                        theme=theme if scheme == "any" else scheme,
+                        **options,  # type: ignore[arg-type]
+                    )
+                ),
+            )
+            for scheme in schemes
+        )
+    except RenderError as error:
+        problem = f"cannot render: {error}"
+        view = View(version, shown, title, kept, doc.diagnostics, bool(kept), problem)
+        return view, loaded.seen
+    return View(version, shown, title, diagrams, doc.diagnostics), loaded.seen
+
+
+class Preview:
+    """The current view, and a condition the event streams wait on."""
+
+    def __init__(self, view: View) -> None:
+        self._view = view
+        self._changed = threading.Condition()
+        self.stopping = threading.Event()
+
+    @property
+    def view(self) -> View:
+        """The latest view."""
+        with self._changed:
+            return self._view
+
+    def publish(self, view: View) -> None:
+        """Show a new view and wake every waiting stream."""
+        with self._changed:
+            self._view = view
+            self._changed.notify_all()
+
+    def wait(self, version: int, timeout: float) -> int:
+        """Block until the version differs from ``version`` (or ``timeout``); the current one."""
+        with self._changed:
+            self._changed.wait_for(
+                lambda: self._view.version != version or self.stopping.is_set(), timeout
+            )
+            return self._view.version
+
+    def stop(self) -> None:
+        """End the event streams."""
+        self.stopping.set()
+        with self._changed:
+            self._changed.notify_all()
+
+
+def watch_in_thread(
+    preview: Preview,
+    path: pathlib.Path,
+    *,
+    theme: str,
+    options: dict[str, object],
+    interval: float,
+    report: Callable[[View], None],
+) -> threading.Thread:
+    """Rebuild the view on every change of ``path`` or its imports, in a daemon thread."""
+
+    def build() -> watching.Snapshot:
+        before = preview.view
+        view, seen = build_view(
+            path, version=before.version + 1, previous=before, theme=theme, options=options
+        )
+        preview.publish(view)
+        report(view)
+        return seen
+
+    def loop() -> None:
+        watching.watch(
+            build,
+            interval=interval,
+            sleep=preview.stopping.wait,
+            running=lambda: not preview.stopping.is_set(),
+        )
+
+    thread = threading.Thread(target=loop, name="cjdsl-preview-watch", daemon=True)
+    thread.start()
+    return thread
+
+
+def make_server(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
+    """An HTTP server for ``preview`` on ``127.0.0.1:port`` (``0``: any free port).
+
+    Raises:
+        OSError: the port is taken.
+    """
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        server_version = "cjdsl-preview"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet: the terminal shows each run, not each request."""
+
+        def _host_ok(self) -> bool:
+            # A page on another site may not read ours through a rebound DNS name.
+            host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+            return host in (HOST, "localhost", "[::1]")
+
+        def _send(self, status: int, body: bytes, kind: str, **extra: str) -> None:
+            self.send_response(status)
+            for name, value in {**_HEADERS, **extra}.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_HEAD(self) -> None:
+            self.do_GET()
+
+        def do_GET(self) -> None:
+            route = self.path.split("?", 1)[0]
+            if not self._host_ok():
+                self._send(403, b"forbidden host\n", "text/plain; charset=utf-8")
+            elif route == "/":
+                body = page(preview.view).encode("utf-8")
+                self._send(200, body, "text/html; charset=utf-8")
+            elif route == "/content":
+                view = preview.view
+                etag = f'"{view.version}"'
+                if self.headers.get("If-None-Match") == etag:
+                    self._send(304, b"", "text/html; charset=utf-8", ETag=etag)
+                else:
+                    body = content(view).encode("utf-8")
+                    self._send(200, body, "text/html; charset=utf-8", ETag=etag)
+            elif route == "/events":
+                self._events()
+            else:
+                self._send(404, b"not found\n", "text/plain; charset=utf-8")
+
+        def _events(self) -> None:
+            self.send_response(200)
+            for name, value in _HEADERS.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            version = -1
+            with contextlib.suppress(OSError):
+                for chunk in self._stream(version):
+                    self.wfile.write(chunk)
+                    self.wfile.flush()
+
+        def _stream(self, version: int) -> Iterator[bytes]:
+            yield b"retry: 1000\n\n"
+            while not preview.stopping.is_set():
+                current = preview.wait(version, KEEPALIVE)
+                if current != version:
+                    version = current
+                    yield f"event: version\ndata: {version}\n\n".encode()
+                else:
+                    yield b": keep-alive\n\n"
+
+    server = http.server.ThreadingHTTPServer((HOST, port), Handler)
+    server.daemon_threads = True
+    return server

@@ -1,0 +1,255 @@
+"""Hypothesis strategies that write valid `.journey` texts in many layouts.
+
+``journeys()`` draws a journey (header, imports, personas, channels, stages with
+nodes and attributes, transitions with every hop attribute, stage-less nodes)
+and writes it with random spacing, tabs, indentation, ``;``, blank lines, both
+kinds of strings and comments in every place a comment can stand. With
+``canonical=True`` statements and attributes come in the formatter's order, so
+comments keep their order too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Callable, Iterator
+
+from hypothesis import strategies as st
+
+from cjdsl import formatting
+
+__all__ = ["journeys"]
+
+ID_STEMS = ("ad", "shop", "kündigung", "cart-email", "_draft", "Straße", "x-y-z", "Ärger")
+PLAIN = "abcxyzäöüßéABC 0123.,:;!?'()[]{}#@->%&/+-=_*~"
+PROBABILITIES = ("40%", "0.4", "5%", "1", ".5", "100%", "12.5%", "0")
+DURATIONS = ("2d", "30m", "1w", "1.5h", "45s")
+NUMBERS = ("12", "0.4", "+1", "-2", "0", "2.1%", "35m", "1200")
+CURRENCIES = ("EUR", "USD")
+TEXT_ATTRIBUTES = ("action", "motivation", "question", "pain", "opportunity", "owner", "link")
+SPACES = (" ", "  ", "\t", " \t ")
+INDENTS = ("", "  ", "    ", "\t", " ")
+BREAKS = ("\n", "\n\n", "\n\n\n", "\n  \n", ";\n", "\n;\n")
+
+
+@dataclasses.dataclass
+class _Part:
+    """A statement or attribute as written: its words, block and comments."""
+
+    words: list[str]
+    block: list[_Part] | None = None
+    leading: list[str] = dataclasses.field(default_factory=list)
+    trailing: str | None = None
+    opening: str | None = None
+    closing: list[str] = dataclasses.field(default_factory=list)
+    one_line: bool = False
+
+
+class _Writer:
+    """Draws the parts of one journey and writes them out."""
+
+    def __init__(self, draw: st.DrawFn, canonical: bool) -> None:
+        self.draw = draw
+        self.canonical = canonical
+        self.count = itertools.count()
+        self.ids: list[str] = []
+
+    # -- words -------------------------------------------------------------
+    def new_id(self) -> str:
+        stem = self.draw(st.sampled_from(ID_STEMS))
+        self.ids.append(f"{stem}{next(self.count)}")
+        return self.ids[-1]
+
+    def some_id(self) -> str:
+        return self.draw(st.sampled_from(self.ids)) if self.ids else self.new_id()
+
+    def string(self, *, multi_line: bool = False) -> str:
+        draw = self.draw
+        if multi_line and draw(st.booleans()):
+            lines = draw(st.lists(st.text(PLAIN + "\\", max_size=12), min_size=1, max_size=4))
+            margin = draw(st.sampled_from(INDENTS))
+            body = "\n".join(margin + line for line in lines)
+            first = draw(st.sampled_from(("", "\n", " ")))
+            last = draw(st.sampled_from(("", "\n", "\n  ")))
+            return f'"""{first}{body}{last}"""'
+        pieces = st.one_of(
+            st.text(PLAIN + "\t", min_size=1, max_size=6),
+            st.sampled_from(('\\"', "\\\\", "\\n", "\\t", "\\q", "\\ä")),
+        )
+        return '"' + "".join(draw(st.lists(pieces, max_size=4))) + '"'
+
+    def comment(self) -> str:
+        text = self.draw(st.text(PLAIN + '"\t', max_size=15))
+        return f"# c{next(self.count)} {text}".rstrip()
+
+    def comments(self, most: int = 2) -> list[str]:
+        return [self.comment() for _ in range(self.draw(st.integers(0, most)))]
+
+    def maybe(self, value: Callable[[], str]) -> list[str]:
+        return [value()] if self.draw(st.booleans()) else []
+
+    def kind(self) -> str:
+        return self.draw(st.sampled_from(("online", "offline", "web")))
+
+    def personas(self) -> list[str]:
+        names = [self.some_id() for _ in range(self.draw(st.integers(1, 3)))]
+        return ["for", ", ".join(names)]
+
+    # -- parts -------------------------------------------------------------
+    def part(
+        self, words: list[str], *, block: list[_Part] | None = None, one_line_ok: bool = True
+    ) -> _Part:
+        part = _Part(words, block, self.comments())
+        if self.draw(st.booleans()):
+            part.trailing = self.comment()
+        if block is not None:
+            part.one_line = one_line_ok and bool(block) and self.draw(st.booleans())
+            if not part.one_line:
+                part.opening = self.comment() if self.draw(st.booleans()) else None
+                part.closing = self.comments(1)
+        return part
+
+    def attributes(self, order: tuple[str, ...], make: Callable[[str], list[str]]) -> list[_Part]:
+        names = self.draw(st.lists(st.sampled_from(order), max_size=5))
+        if self.canonical:
+            names.sort(key=order.index)
+        return [self.part([name, *make(name)]) for name in names]
+
+    def value(self, name: str) -> list[str]:
+        draw = self.draw
+        if name == "emotion":
+            return [draw(st.sampled_from(("+1", "-2", "0", "+2"))), *self.maybe(self.string)]
+        if name == "kpi":
+            amount = [draw(st.sampled_from(NUMBERS))]
+            return [self.new_id(), *amount, *self.maybe(lambda: draw(st.sampled_from(CURRENCIES)))]
+        if name == "cost":
+            return [draw(st.sampled_from(("1200", "0.40", "5"))), draw(st.sampled_from(CURRENCIES))]
+        if name == "tags":
+            return [", ".join(self.new_id() for _ in range(draw(st.integers(1, 3))))]
+        if name == "reach":
+            return [draw(st.sampled_from(("10000", "40")))]
+        return [self.string(multi_line=True)]
+
+    def block(self, order: tuple[str, ...]) -> list[_Part] | None:
+        if not self.draw(st.booleans()):
+            return None
+        return self.attributes(order, self.value)
+
+    def node(self) -> _Part:
+        draw = self.draw
+        kind = draw(st.sampled_from(("touchpoint", "goal", "exit")))
+        words = [*(["entry"] if kind == "touchpoint" and draw(st.booleans()) else []), kind]
+        words += [self.new_id(), *self.maybe(self.string)]
+        words += self.maybe(lambda: "@" + self.some_id())
+        if draw(st.booleans()):
+            words += self.personas()
+        return self.part(words, block=self.block(formatting.ATTRIBUTE_ORDER["node"]))
+
+    def transition(self) -> _Part:
+        draw = self.draw
+        words = [self.some_id()]
+        for _ in range(draw(st.integers(1, 3))):
+            target = self.some_id()
+            words += [f"->{target}"] if draw(st.booleans()) else ["->", target]
+            kinds = draw(st.lists(st.sampled_from(formatting.HOP_ORDER), unique=True))
+            if self.canonical:
+                kinds.sort(key=formatting.HOP_ORDER.index)
+            for kind in kinds:
+                if kind == "probability":
+                    words.append(draw(st.sampled_from(PROBABILITIES)))
+                elif kind == "after":
+                    words += ["after", draw(st.sampled_from(DURATIONS))]
+                elif kind == "label":
+                    words.append(self.string(multi_line=True))
+                else:
+                    words += self.personas()
+        return self.part(words)
+
+    def stage(self) -> _Part:
+        items: list[_Part] = []
+        if self.draw(st.booleans()):
+            items.append(self.part(["description", self.string(multi_line=True)]))
+        makers = st.sampled_from((self.node, self.node, self.transition))
+        for _ in range(self.draw(st.integers(0, 4))):
+            items.append(self.draw(makers)())
+        if not self.canonical:
+            items = self.draw(st.permutations(items))
+        body = items if items or self.draw(st.booleans()) else None
+        words = ["stage", self.new_id(), *self.maybe(self.string)]
+        return self.part(words, block=body, one_line_ok=False)
+
+    def journey(self) -> list[_Part]:
+        draw = self.draw
+        header = self.part(["journey", self.string()])
+        loose = draw(st.booleans())
+        header_order = formatting.ATTRIBUTE_ORDER["header"]
+        attributes = self.attributes(header_order, lambda _: [self.string(multi_line=True)])
+        if not loose:
+            header.block = attributes
+            header.one_line = bool(attributes) and draw(st.booleans())
+            if not header.one_line:
+                header.opening = self.comment() if draw(st.booleans()) else None
+                header.closing = self.comments(1)
+        head = [header, *(attributes if loose else [])]
+        imports = [
+            self.part(["import", '"common.journey"']) for _ in range(draw(st.integers(0, 1)))
+        ]
+        personas = [
+            self.part(
+                ["persona", self.new_id(), *self.maybe(self.string)],
+                block=self.block(formatting.ATTRIBUTE_ORDER["persona"]),
+            )
+            for _ in range(draw(st.integers(0, 2)))
+        ]
+        channels = [
+            self.part(
+                ["channel", self.new_id(), *self.maybe(self.string), *self.maybe(self.kind)],
+                block=self.block(formatting.ATTRIBUTE_ORDER["channel"]),
+            )
+            for _ in range(draw(st.integers(0, 3)))
+        ]
+        makers = st.sampled_from((self.stage, self.stage, self.node, self.transition))
+        rest = [draw(makers)() for _ in range(draw(st.integers(0, 5)))]
+        parts = [*head, *imports, *personas, *channels, *rest]
+        return parts if self.canonical else [head[0], *draw(st.permutations(parts[1:]))]
+
+    # -- text --------------------------------------------------------------
+    def write(self, parts: list[_Part], indent: str) -> Iterator[str]:
+        """The parts with separators: a newline where comments need one, else any."""
+        for index, part in enumerate(parts):
+            if index:
+                before = parts[index - 1]
+                needs_line = before.trailing or part.leading
+                breaks = BREAKS if needs_line else (*BREAKS, ";", " ; ")
+                yield self.draw(st.sampled_from(breaks))
+            yield from self.written(part, indent)
+
+    def written(self, part: _Part, indent: str) -> Iterator[str]:
+        inner = indent + self.draw(st.sampled_from(("  ", "    ", "\t", "")))
+        for comment in part.leading:
+            yield indent + comment + self.draw(st.sampled_from(("\n", "\n\n")))
+        gap = self.draw(st.sampled_from(SPACES))
+        yield indent + gap.join(part.words).replace(
+            ", ", self.draw(st.sampled_from((",", ", ", " , ")))
+        )
+        if part.block is not None and part.one_line:  # attributes' comments are left out
+            yield " {" + gap + "; ".join(gap.join(a.words) for a in part.block) + gap + "}"
+        elif part.block is not None:
+            yield " {" + (gap + part.opening if part.opening else "") + "\n"
+            yield from self.write(part.block, inner)
+            for comment in part.closing:
+                yield "\n" + inner + comment
+            yield "\n" + indent + "}"
+        if part.trailing:
+            yield gap + part.trailing
+
+
+@st.composite
+def journeys(draw: st.DrawFn, *, canonical: bool = False) -> str:
+    """A valid journey text; ``canonical`` keeps statements in the formatter's order."""
+    writer = _Writer(draw, canonical)
+    parts = writer.journey()
+    lead = "".join(c + "\n" for c in writer.comments())
+    end = "".join("\n" + c for c in writer.comments())
+    text = lead + "".join(writer.write(parts, "")) + end
+    return text + draw(st.sampled_from(("", "\n", "\n\n", ";\n")))
