@@ -1,8 +1,10 @@
-"""The HTML of journeys in documentation pages: themed SVG, image tags, notes and the stylesheet.
+"""The HTML of journeys in documentation pages: SVG, maps, image tags, notes and the stylesheet.
 
 Shared by the Sphinx and MkDocs front ends. Light and dark renders sit side by
 side in one wrapper, and ``CSS`` shows the one that matches the site's colour
 scheme; the highlight overlay is a class on the SVG's groups plus a scoped style.
+A journey map is one HTML fragment whose colours are custom properties: the
+same site selectors switch them to the dark set.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from . import docs_support as support
+from .rendering import map_style
 
 __all__ = [
     "CSS",
@@ -21,9 +24,25 @@ __all__ = [
     "image_bytes",
     "images_html",
     "inline_html",
+    "map_html",
     "overlay",
     "source_html",
 ]
+
+# Pages in a dark colour scheme, as the common themes mark them (docs/docs-plugins.md lists
+# them); the diagram rules in _DIAGRAM_CSS spell out the same selectors.
+_DARK_SITES: Final = (
+    '[data-md-color-scheme="slate"]',  # mkdocs-material
+    'html[data-theme="dark"]',  # pydata-sphinx-theme
+    'body[data-theme="dark"]',  # furo
+    '[data-bs-theme="dark"]',  # Bootstrap themes
+    "html.dark",
+)
+# Pages that follow the reader's `prefers-color-scheme` (furo's `auto`, or `cjdsl_scheme = system`).
+_SYSTEM_SITES: Final = (
+    'body[data-theme="auto"]',
+    "body:not([data-theme]):not([data-md-color-scheme]) .cjdsl-system",
+)
 
 _GROUP: Final = re.compile(
     r'<g id="[^"]*" class="(?P<kind>node|edge)">\s*<title>(?P<title>[^<]*)</title>'
@@ -135,6 +154,21 @@ def images_html(
     )
 
 
+def map_html(
+    journey_map: support.MapHtml, options: support.Options, *, system: bool = False
+) -> str:
+    """A journey map in its scrolling frame (with the anchor when there is no caption).
+
+    ``system``: a ``cjm-auto`` map follows the reader's ``prefers-color-scheme``
+    even where the site names no scheme.
+    """
+    classes = ["cjdsl-map-frame", *options.classes]
+    if system:
+        classes.append("cjdsl-system")
+    anchor = f' id="{html.escape(options.name)}"' if options.name and not options.caption else ""
+    return f'<div class="{" ".join(classes)}"{anchor}>{journey_map.html}</div>'
+
+
 def figure_html(body: str, options: support.Options) -> str:
     """``body`` in a ``<figure>`` with the caption (and the anchor) when there is a caption."""
     if not options.caption:
@@ -174,7 +208,7 @@ def source_html(text: str) -> str:
     )
 
 
-CSS: Final = """\
+_DIAGRAM_CSS: Final = """\
 /* cjdsl: journey diagrams in documentation sites */
 .cjdsl-journey { margin: 1em 0; overflow-x: auto; text-align: center; }
 .cjdsl-journey svg, .cjdsl-journey img { max-width: 100%; height: auto; }
@@ -212,4 +246,10 @@ html.dark .cjdsl-auto > .cjdsl-dark { display: block; }
   .cjdsl-auto > .cjdsl-light { display: block !important; }
   .cjdsl-journey { overflow: visible; }
 }
+
+/* Journey maps: every rule under .cjdsl-map; the site's scheme picks the colours. */
+.cjdsl-map-frame { margin: 1em 0; }
+.cjdsl-map-frame > .cjdsl-map.cjdsl-map { margin: 0; }
 """
+CSS: Final = _DIAGRAM_CSS + map_style.CSS + map_style.auto_css(_DARK_SITES, _SYSTEM_SITES)
+"""The stylesheet of a site with journeys: diagrams, maps, notes, light and dark."""

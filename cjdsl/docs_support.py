@@ -8,7 +8,8 @@ Rendering goes through ``cjdsl.rendering.render`` and is cached on disk by a
 content hash of the journey, the texts of every file it imports, the options,
 the cjdsl version and the Graphviz version, so an unchanged site rebuilds
 without starting Graphviz, and a changed import re-renders every diagram that
-uses it.
+uses it. The ``map`` view (``rendering.journey_map``) is cached the same way,
+without Graphviz: it is HTML made from the journey and its analysis.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from . import __version__, analysis, document, files, model, rendering
 from .diagnostics import Severity
 from .document import Document
 from .errors import RenderError
+from .rendering import journey_map
 from .source import SourceFile
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "Compiled",
     "Highlight",
     "Image",
+    "MapHtml",
     "OptionError",
     "Options",
     "Problem",
@@ -50,6 +53,7 @@ __all__ = [
     "prefix_for",
     "problems",
     "render",
+    "render_map",
     "reported",
 ]
 
@@ -57,7 +61,8 @@ THEMES: Final = ("auto", *rendering.THEMES)
 """``auto`` renders light and dark and lets the site's colour scheme pick one."""
 FORMATS: Final = ("inline", "svg", "png")
 """``inline`` puts the SVG into the page (links clickable); ``svg``/``png`` link an image file."""
-VIEWS: Final = ("diagram",)
+VIEWS: Final = ("diagram", "map")
+"""``diagram``: the Graphviz diagram; ``map``: the journey map (HTML table, persona, highlights)."""
 SOURCES: Final = ("none", "above", "below", "only")
 """Where to show the journey's source text beside its diagram (``only``: no diagram)."""
 DIAGNOSTICS: Final = ("error", "warning", "info")
@@ -113,6 +118,12 @@ class Options:
         new = dataclasses.replace(self, **changes)  # type: ignore[arg-type]
         if new.format_ == "png" and manual_highlight(new.highlight):
             raise OptionError("`highlight` needs SVG: use format `inline` or `svg`, not `png`")
+        if new.view == "map":
+            # A site-wide `format` is for diagrams; one written beside `view=map` is a mistake.
+            if "format" in values and new.format_ != "inline":
+                raise OptionError("the `map` view is HTML in the page: leave out `format`")
+            if new.highlight:
+                raise OptionError("`highlight` is for diagrams; the `map` view shows every figure")
         return new
 
 
@@ -140,8 +151,6 @@ def _unknown(what: str, value: str, allowed: Iterable[str]) -> str:
 def _convert(name: str, key: str, raw: str | None) -> object:
     value = (raw or "").strip()
     if name in _CHOICES:
-        if name == "view" and value == "map":
-            raise OptionError("the `map` view (the journey-map table) is not available yet")
         if value not in _CHOICES[name]:
             raise OptionError(_unknown(key, value, _CHOICES[name]))
         return value
@@ -496,6 +505,49 @@ def render(compiled: Compiled, options: Options, *, prefix: str, cache: Cache) -
     return tuple(out)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class MapHtml:
+    """One journey map as a page fragment; ``note`` says why its analysis figures are missing."""
+
+    html: str
+    key: str
+    note: str | None = None
+
+
+def render_map(compiled: Compiled, options: Options, *, prefix: str, cache: Cache) -> MapHtml:
+    """The journey map of a journey without errors, as HTML to put into a page.
+
+    Cached like diagrams, without Graphviz in the key. A map whose analysis
+    failed is not cached, so its warning comes back on every build.
+
+    Raises:
+        RenderError: the journey has errors, or the persona is unknown.
+    """
+    journey = compiled.document.journey
+    if journey is None or not compiled.document.ok:
+        raise RenderError("the journey has errors and cannot be rendered")
+    key = _key(compiled, options, theme=options.theme, prefix=prefix, fmt="html", graphviz="")
+    cached = cache.load(key, "html")
+    if cached is not None:
+        return MapHtml(cached.decode("utf-8"), key)
+    try:
+        report, note = journey_map.analyse(journey, persona=options.persona)
+        html = journey_map.fragment(
+            journey,
+            report,
+            persona=options.persona,
+            theme=options.theme,
+            prefix=prefix,
+            label=options.alt,
+            note=note,
+        )
+    except ValueError as error:
+        raise RenderError(str(error)) from error
+    if note is None:
+        cache.store(key, "html", html.encode("utf-8"))
+    return MapHtml(html, key, note)
+
+
 def _analysis_overlay(journey: model.Journey, options: Options) -> rendering.Overlay | None:
     kind = (options.highlight or "").strip()
     if kind not in rendering.overlay.HIGHLIGHTS:
@@ -517,6 +569,7 @@ def _key(
         ],
         "view": [options.view, options.persona, theme, options.direction, options.engine],
         "highlight": options.highlight,
+        "alt": options.alt if fmt == "html" else None,
         "prefix": prefix,
         "format": fmt,
     }

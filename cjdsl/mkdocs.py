@@ -2,10 +2,11 @@
 
 With ``plugins: [cjdsl]`` in ``mkdocs.yml``, every ```` ```journey ```` fence and
 every image reference to a ``.journey`` file (``![Alt](shop.journey)``) becomes a
-diagram rendered at build time. Fence options follow the info string
-(```` ```journey {persona=anna caption="Anna buys" #fig-anna} ````); a reference
-takes them as an attribute list after it. Problems are logged as located
-warnings, so ``mkdocs build --strict`` fails on a broken journey.
+diagram rendered at build time, or with ``view=map`` the journey map. Fence
+options follow the info string (```` ```journey {persona=anna caption="Anna buys"
+#fig-anna} ````); a reference takes them as an attribute list after it. Problems
+are logged as located warnings, so ``mkdocs build --strict`` fails on a broken
+journey.
 
 Sites that route fences through ``pymdownx.superfences`` instead register
 ``fence_formatter`` with ``fence_validator`` as a custom fence; a broken journey
@@ -332,19 +333,59 @@ def _show(
         return pages.figure_html(code, options)
     if not compiled.document.ok:
         return pages.error_html(p for p in found if p.severity is Severity.ERROR)
-    highlight = support.manual_highlight(options.highlight)
+    # With a caption the figure carries the anchor; the frame inside it must not repeat it.
+    inner = dataclasses.replace(options, caption=None, name=None) if options.caption else options
+    if options.view == "map":
+        body, shown = _map(compiled, inner, site, prefix, where)
+    else:
+        body, shown = _diagram(compiled, inner, site, prefix, where, images, page)
+    if not shown:
+        return body
+    body = pages.figure_html(body, options)
+    if options.source == "none":
+        return body
+    return code + body if options.source == "above" else body + code
+
+
+def _map(
+    compiled: support.Compiled, options: support.Options, site: _Site, prefix: str, where: str
+) -> tuple[str, bool]:
+    """The journey map's HTML and ``True``, or the note saying why it is missing and ``False``."""
+    try:
+        found = support.render_map(compiled, options, prefix=prefix, cache=site.cache)
+    except RenderError as error:
+        log.warning(f"cjdsl: {where}: cannot render the journey map: {error}")
+        return pages.error_html((), what=str(error)), False
+    if found.note:
+        log.warning(f"cjdsl: {where}: the map has no analysis figures: {found.note}")
+    return pages.map_html(found, options, system=site.system), True
+
+
+def _diagram(
+    compiled: support.Compiled,
+    inner: support.Options,
+    site: _Site,
+    prefix: str,
+    where: str,
+    images: dict[str, bytes] | None,
+    page: Page | None,
+) -> tuple[str, bool]:
+    """The diagram's HTML (inline SVG or image tags, the files go to ``images``) and ``True``.
+
+    Or the note saying why it is missing, and ``False``.
+    """
+    highlight = support.manual_highlight(inner.highlight)
     if highlight is not None:
         for message in highlight.check(compiled):
             log.warning(f"cjdsl: {where}: {message}")
-    inner = dataclasses.replace(options, caption=None) if options.caption else options
     try:
         rendered = support.render(compiled, inner, prefix=prefix, cache=site.cache)
     except RenderError as error:
         log.warning(f"cjdsl: {where}: cannot render the journey: {error}")
-        return pages.error_html((), what=str(error))
+        return pages.error_html((), what=str(error)), False
     journey = compiled.document.journey
     title = journey.title if journey is not None else "journey"
-    if options.format_ == "inline" or images is None or page is None:
+    if inner.format_ == "inline" or images is None or page is None:
         body = pages.inline_html(rendered, inner, highlight=highlight, system=site.system)
     else:
         urls = []
@@ -353,10 +394,7 @@ def _show(
             url = get_relative_url(f"{IMAGES_URI}/{image.filename}", page.url)
             urls.append((image.theme, url))
         body = pages.images_html(urls, inner, title=title, system=site.system)
-    body = pages.figure_html(body, options)
-    if options.source == "none":
-        return body
-    return code + body if options.source == "above" else body + code
+    return body, True
 
 
 # -- the pymdownx.superfences route -------------------------------------------------------

@@ -7,7 +7,9 @@ In ``conf.py``: ``extensions = ["cjdsl.sphinx"]``; in a page::
        :caption: Anna's way to the first order
        :name: fig-shop
 
-or with the journey written inline as the directive's content. Diagnostics
+or with the journey written inline as the directive's content; ``:view: map``
+shows the journey map (one column per touchpoint, the emotion curve, persona
+and analysis highlights) in place of the diagram. Diagnostics
 become Sphinx warnings at the ``.journey`` file and line (or the page and
 line for inline content), so ``-W`` fails a build on a broken journey; a page
 with findings is read again on every build so the warnings never go quiet.
@@ -154,6 +156,9 @@ class JourneyDirective(SphinxDirective):
         return self._wrap(node, options, compiled)
 
     def _render(self, node: journey, compiled: support.Compiled, options: support.Options) -> None:
+        if options.view == "map":
+            self._map(node, compiled, options)
+            return
         highlight = support.manual_highlight(options.highlight)
         if highlight is not None:
             for message in highlight.check(compiled):
@@ -176,6 +181,20 @@ class JourneyDirective(SphinxDirective):
             ]
             node["options"] = unnamed
             node["system"] = system
+
+    def _map(self, node: journey, compiled: support.Compiled, options: support.Options) -> None:
+        """The journey map, embedded as HTML (no Graphviz)."""
+        prefix = support.prefix_for(self.env.docname, self.env.new_serialno("cjdsl"))
+        unnamed = dataclasses.replace(options, name=None, caption=None)
+        try:
+            found = support.render_map(compiled, unnamed, prefix=prefix, cache=_cache(self.env))
+        except RenderError as error:
+            self._warn(f"journey directive: cannot render: {error}")
+            node["error"] = pages.error_html((), what=str(error))
+            return
+        if found.note:
+            self._warn(f"journey directive: the map has no analysis figures: {found.note}")
+        node["html"] = pages.map_html(found, unnamed, system=self.config.cjdsl_scheme == "system")
 
     def _wrap(
         self, node: nodes.Element, options: support.Options, compiled: support.Compiled | None

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from cjdsl.cli import cli
 
-from .conftest import EXAMPLES, need_dot
+from .conftest import EXAMPLES, ROOT, need_dot
 
 GOOD = 'journey "Good"\nentry touchpoint a "A"\ngoal g "G"\nexit x\na -> g 40%\na -> x 10%\n'
 WARN = 'journey "Warn"\nentry touchpoint a "A"\ntouchpoint b "B"\ngoal g "G"\na -> g\na -> b\n'
@@ -132,6 +132,32 @@ def test_render_unknown_persona_is_a_usage_error(files: dict[str, pathlib.Path])
     assert code == 2 and "unknown persona `zed`" in err
 
 
+def test_render_html_is_the_journey_map(tmp_path: pathlib.Path) -> None:
+    shop = ROOT / "examples" / "online-shop.journey"
+    target = tmp_path / "shop.html"
+    code, _, err = run("render", str(shop), "-o", str(target))
+    assert code == 0 and f"wrote {target}" in err
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<section class="cjdsl-map cjm-light"' in page
+    assert "Running shoes, bought online" in page and page.count('class="cjm-persona ') == 3
+    code, out, _ = run("render", str(shop), "-f", "html", "-o", "-", "--persona", "ben")
+    assert code == 0 and "· Ben, 24, student" in out and "Size finder quiz" not in out
+    assert run("render", str(shop), "-o", str(tmp_path / "dark.htm"), "--theme", "dark")[0] == 0
+    assert 'class="cjdsl-map cjm-dark"' in (tmp_path / "dark.htm").read_text(encoding="utf-8")
+    code, _, err = run("render", str(shop), "-o", str(target), "--highlight", "probable")
+    assert code == 2 and "--highlight draws on diagrams" in err
+    code, _, err = run("render", str(shop), "-o", str(target), "--persona", "zed")
+    assert code == 2 and "unknown persona `zed` (personas: anna, ben, carla)" in err
+
+
+def test_render_html_beside_the_input_needs_no_graphviz(
+    files: dict[str, pathlib.Path], monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert run("render", "-f", "html", str(files["good"]))[0] == 0
+    assert "cjdsl-map" in files["good"].with_suffix(".html").read_text(encoding="utf-8")
+
+
 def test_version_and_help() -> None:
     assert run("--version")[0] == 0
     code, out, _ = run("render", "--help")
@@ -162,6 +188,22 @@ def test_subprocess_check_and_svg_to_stdout(files: dict[str, pathlib.Path]) -> N
     done = cjdsl("render", "-", "-o", "-", "-f", "svg", input=GOOD.encode())
     assert done.returncode == 0 and done.stdout.lstrip().startswith(b"<?xml")
     assert b"Traceback" not in done.stderr
+
+
+def test_subprocess_journey_map_bytes_do_not_depend_on_hash_seeds(tmp_path: pathlib.Path) -> None:
+    outputs = []
+    for seed in ("1", "2"):
+        target = tmp_path / f"map-{seed}.html"
+        done = subprocess.run(
+            [sys.executable, "-m", "cjdsl", "render", str(EXAMPLES[-1]), "-o", str(target)],
+            capture_output=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1] and "Kündigung".encode() in outputs[0]
 
 
 def test_subprocess_never_prints_a_traceback_on_bad_input(tmp_path: pathlib.Path) -> None:

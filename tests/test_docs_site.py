@@ -12,6 +12,8 @@ import sys
 
 import pytest
 
+from .browser import Browser
+from .browser import chromium as chromium_binary
 from .conftest import EXAMPLES, ROOT, need, need_dot
 
 pytest.importorskip("mkdocs")
@@ -67,6 +69,7 @@ def test_the_docs_build_with_warnings_as_errors_and_render_every_diagram(
         page = (site / "examples" / path.stem / "index.html").read_text(encoding="utf-8")
         assert page.count('<div class="cjdsl-journey') == 2  # everyone, and one persona
         assert page.count("<svg") >= 4 and 'class="language-journey"' in page
+        assert page.count('<section class="cjdsl-map cjm-auto"') == 1  # and the journey map
     language = (site / "language" / "index.html").read_text(encoding="utf-8")
     assert "cjdsl-journey" in language and "cjdsl-source" in language
     diagnostics = (site / "diagnostics" / "index.html").read_text(encoding="utf-8")
@@ -138,3 +141,37 @@ def test_a_browser_shows_the_diagram_in_the_sites_scheme(
     shown, hidden = (LIGHT, DARK) if scheme == "light" else (DARK, LIGHT)
     assert colour_share(shot, shown) > 0.01, "the diagram is not visible"
     assert colour_share(shot, hidden) < 0.001, "the other scheme's diagram shows too"
+
+
+@pytest.mark.parametrize(
+    ("dark", "background"), [(False, "rgb(255, 255, 255)"), (True, "rgb(13, ")]
+)
+def test_a_browser_shows_the_journey_map_in_the_sites_scheme(
+    site: pathlib.Path, dark: bool, background: str
+) -> None:
+    binary = chromium_binary()
+    need(binary is not None, "Chromium (Debian package `chromium`)")
+    assert binary is not None
+    browser = Browser(binary, width=1400, height=1000, dark=dark)
+    try:
+        browser.goto((site / "examples" / "versicherung" / "index.html").as_uri())
+        seen = browser.evaluate(
+            """(() => {
+              const map = document.querySelector('.cjdsl-map');
+              map.scrollIntoView();
+              const r = map.getBoundingClientRect();
+              const curve = map.querySelector('.cjm-curve-svg').getBoundingClientRect();
+              return {width: r.width, height: r.height, curve: curve.height,
+                      background: getComputedStyle(map).backgroundColor,
+                      scheme: document.body.getAttribute('data-md-color-scheme'),
+                      item: getComputedStyle(map.querySelector('.cjm-persona-list li')).marginLeft,
+                      text: map.innerText};
+            })()"""
+        )
+    finally:
+        browser.close()
+    assert seen["scheme"] == ("slate" if dark else "default")
+    assert seen["width"] > 600 and seen["height"] > 800 and seen["curve"] > 100
+    assert seen["background"].startswith(background)
+    assert seen["item"] == "0px", "the site's list style leaks into the map"
+    assert "Kündigung eingegangen" in seen["text"] and "Moments of truth".upper() in seen["text"]

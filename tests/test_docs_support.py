@@ -23,7 +23,9 @@ def test_options_are_validated_with_the_allowed_values() -> None:
     for values, message in [
         ({"theme": "darkk"}, "unknown theme `darkk` (choose from auto, light, dark, print)"),
         ({"colour": "x"}, "unknown option `colour`"),
-        ({"view": "map"}, "the `map` view"),
+        ({"view": "chart"}, "unknown view `chart` (choose from diagram, map)"),
+        ({"view": "map", "format": "png"}, "the `map` view is HTML in the page"),
+        ({"view": "map", "highlight": "probable"}, "`highlight` is for diagrams"),
         ({"zoom": "3"}, "`zoom` is `fit` or a number from 0 to 1"),
         ({"highlight": "a -> (b)"}, "cannot read the highlight"),
         ({"format": "png", "highlight": "a"}, "`highlight` needs SVG"),

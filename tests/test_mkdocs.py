@@ -156,8 +156,8 @@ def test_fences_and_references_become_inline_diagrams(site: pathlib.Path, build:
     assert "Listed" in listed
     assert "this is how a fence is written" in html  # the nested example stays code
     assert "<code>![x](journeys/shop.journey)</code>" in html
-    ids = re.findall(r'\sid="([^"]+)"', "".join(journeys(html)))
-    assert len(ids) == len(set(ids))
+    ids = re.findall(r'\sid="([^"]+)"', html[html.index("<article") :])
+    assert len(ids) == len(set(ids))  # and a figure's anchor is not repeated inside it
     assert "assets/cjdsl/cjdsl.css" in html
     css = (site / "site" / "assets" / "cjdsl" / "cjdsl.css").read_text(encoding="utf-8")
     assert '[data-md-color-scheme="slate"] .cjdsl-auto > .cjdsl-dark' in css
@@ -334,3 +334,96 @@ def test_wide_diagrams_keep_a_readable_minimum_size(site: pathlib.Path, build: B
     width = re.search(r'<svg width="([0-9.]+)pt"', shop)
     least = re.search(r'style="min-width:([0-9]+)pt"', shop)
     assert width and least and int(least.group(1)) == round(float(width.group(1)) * 0.75)
+
+
+MAPS = """\
+# Maps
+
+![The shop as a map](journeys/shop.journey "The shop, mapped"){view=map #map-shop}
+
+```journey {view=map persona=anna theme=light source=below}
+journey "Für Anna"
+persona anna "Anna"
+persona ben "Ben"
+entry touchpoint a "Anzeige <neu>" for anna { emotion +1 "neugierig" }
+touchpoint c "Only Ben" for ben
+goal b "B"
+a -> b 50%
+a -> c for ben
+c -> b
+```
+"""
+
+
+@pytest.fixture
+def maps(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Counts journey maps made (the real function still runs)."""
+    from cjdsl.rendering import journey_map
+
+    made: list[str] = []
+    real = journey_map.fragment
+
+    def counting(journey: object, *args: object, **options: object) -> str:
+        made.append(str(options.get("prefix")))
+        return real(journey, *args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(journey_map, "fragment", counting)
+    return made
+
+
+def test_the_map_view_embeds_cached_journey_maps(
+    site: pathlib.Path, build: Build, maps: list[str], renders: list[str]
+) -> None:
+    write(site, {"docs/maps.md": MAPS})
+    _html, log = build(site)
+    assert "cjdsl:" not in log
+    page = (site / "site" / "maps" / "index.html").read_text(encoding="utf-8")
+    sections = re.findall(r'<section class="cjdsl-map (cjm-\w+)" id="([^"]+)"', page)
+    assert [theme for theme, _ in sections] == ["cjm-auto", "cjm-light"]
+    ids = re.findall(r'\sid="([^"]+)"', page[page.index("<article") :])
+    assert len(ids) == len(set(ids)), "two maps on one page share ids"
+    assert '<figure class="cjdsl-figure" id="map-shop">' in page
+    assert "<figcaption>The shop, mapped</figcaption>" in page
+    fenced = page[page.rindex("<section") :]
+    shown = fenced[: fenced.index("</section>")]
+    assert "Anzeige &lt;neu&gt;" in shown and "Für Anna" in shown and "Only Ben" not in shown
+    assert "cjdsl-source" in fenced[len(shown) :]  # the source below the map
+    assert "<p><section" not in page and "<p><div" not in page  # not wrapped in a paragraph
+    assert not any("maps" in p for p in renders), "maps need no Graphviz"
+    assert len(maps) == 2
+    maps.clear()
+    build(site, site_dir="again")
+    assert maps == []
+    css = (site / "site" / "assets" / "cjdsl" / "cjdsl.css").read_text(encoding="utf-8")
+    assert ".cjdsl-map .cjm-stage-in" in css
+    assert '[data-md-color-scheme="slate"] .cjdsl-map.cjm-auto' in css
+
+
+def test_map_view_options_are_checked_where_they_are_written(
+    site: pathlib.Path, build: Build
+) -> None:
+    write(
+        site,
+        {
+            "docs/maps.md": (
+                "# Maps\n\n![Shop](journeys/shop.journey){view=map format=png}\n\n"
+                "![Shop](journeys/shop.journey){view=map highlight=probable}\n"
+            )
+        },
+    )
+    with pytest.raises(Abort):
+        build(site)
+    _html, log = build(site, strict=False)
+    assert "cjdsl: docs/maps.md:3: the `map` view is HTML in the page" in log
+    assert "cjdsl: docs/maps.md:5: `highlight` is for diagrams" in log
+
+
+def test_superfences_route_renders_maps(
+    tmp_path: pathlib.Path, build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    page = '# F\n\n```journey view="map"\njourney "Fenced map"\nentry touchpoint a "A"\n'
+    page += 'goal b "B"\na -> b\n```\n'
+    write(tmp_path, {"mkdocs.yml": SUPERFENCES, "docs/index.md": page})
+    html, _log = build(tmp_path)
+    assert '<section class="cjdsl-map cjm-auto"' in html and "Fenced map" in html

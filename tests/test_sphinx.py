@@ -313,3 +313,112 @@ def test_bad_options_warn_at_the_directive(tmp_path: pathlib.Path, build: Build)
     assert f"{index}:7: WARNING: journey directive: unknown touchpoint to highlight `c`" in warnings
     assert f"{index}:10: WARNING: journey directive: cannot read missing.journey" in warnings
     assert html.count("This journey was not rendered") == 2
+
+
+MAPPED = """\
+journey "Shop für Läufer"
+persona anna "Anna, 36"
+channel web "Web shop" online
+stage buy "Buy" {
+  entry touchpoint ad "Instagram <ad>" @web { emotion +1 "curious"; action "Taps the reel" }
+  touchpoint cart "Cart" @web for anna { emotion -1 "annoyed"; pain "Shipping costs" }
+  goal bought "Order placed"
+}
+stage keep "Keep" {
+  exit lost "Lost"
+}
+ad -> cart 40%
+cart -> bought 60%
+cart -> lost 30%
+"""
+
+
+def test_the_map_view_embeds_journey_maps_that_never_clash(
+    tmp_path: pathlib.Path, build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cjdsl.rendering import journey_map
+
+    made: list[str] = []
+    real = journey_map.fragment
+
+    def counting(journey: object, *args: object, **options: object) -> str:
+        made.append(str(options.get("prefix")))
+        return real(journey, *args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(journey_map, "fragment", counting)
+    src = tmp_path / "src"
+    write(
+        src,
+        {
+            # A site-wide image format is for diagrams; maps are HTML whatever it says.
+            "conf.py": 'extensions = ["cjdsl.sphinx"]\nnumfig = True\ncjdsl_format = "svg"\n',
+            "shop.journey": MAPPED,
+            "index.rst": """\
+                Maps
+                ====
+
+                .. journey:: shop.journey
+                   :view: map
+                   :caption: The shop as a journey map
+                   :name: map-shop
+
+                .. journey:: shop.journey
+                   :view: map
+                   :persona: anna
+                   :theme: dark
+                   :class: wall
+                """,
+        },
+    )
+    code, warnings, html = build(src)
+    assert code == 0, warnings
+    maps = re.findall(r'<section class="cjdsl-map (cjm-\w+)[^"]*" id="([^"]+)"', html)
+    assert [theme for theme, _ in maps] == ["cjm-auto", "cjm-dark"]
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "two maps on one page share ids"
+    assert len(set(re.findall(r'fill="url\(#([^)]+)\)"', html))) == 2
+    assert "Instagram &lt;ad&gt;" in html and "Shop für Läufer" in html
+    figure = re.search(r'<figure class="[^"]*" id="map-shop">(.*?)</figure>', html, re.S)
+    assert figure and "cjdsl-map" in figure.group(1) and "Fig. 1" in figure.group(1)
+    assert 'class="cjdsl-map-frame wall"' in html
+    second = html[html.rindex("<section") :]
+    assert "Anna, 36" in second and "· Anna, 36" in second  # the persona's own map
+    css = (tmp_path / "out" / "_static" / "cjdsl.css").read_text(encoding="utf-8")
+    assert '[data-md-color-scheme="slate"] .cjdsl-map.cjm-auto' in css
+    assert 'body[data-theme="dark"] .cjdsl-map.cjm-auto' in css and "@page" not in css
+    assert len(made) == 2
+    made.clear()
+    assert build(src, "-E")[0] == 0
+    assert made == [], "an unchanged map is read from the cache"
+    (src / "shop.journey").write_text(MAPPED.replace("Cart", "Basket"), encoding="utf-8")
+    code, warnings, html = build(src)
+    assert code == 0 and len(made) == 2 and "Basket" in html
+
+
+def test_map_options_that_only_diagrams_have_warn(tmp_path: pathlib.Path, build: Build) -> None:
+    src = tmp_path / "src"
+    write(
+        src,
+        {
+            "conf.py": 'extensions = ["cjdsl.sphinx"]\n',
+            "shop.journey": MAPPED,
+            "index.rst": """\
+                Bad
+                ===
+
+                .. journey:: shop.journey
+                   :view: map
+                   :format: png
+
+                .. journey:: shop.journey
+                   :view: map
+                   :persona: zed
+                """,
+        },
+    )
+    code, warnings, html = build(src)
+    assert code != 0
+    index = src / "index.rst"
+    assert f"{index}:4: WARNING: journey directive: the `map` view is HTML" in warnings
+    assert "cannot render: unknown persona `zed` (personas: anna)" in warnings
+    assert html.count("This journey was not rendered") == 2

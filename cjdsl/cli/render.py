@@ -1,27 +1,34 @@
-"""`cjdsl render`: journeys to SVG, PNG, PDF, DOT or Graphviz JSON."""
+"""`cjdsl render`: journeys to SVG, PNG, PDF, DOT, Graphviz JSON or an HTML journey map."""
 
 from __future__ import annotations
 
 import pathlib
 import sys
+from typing import Final
 
 import click
 
-from .. import analysis, files, rendering, reporting
+from .. import analysis, files, model, rendering, reporting
+from ..rendering import journey_map
 from . import common
 
-__all__ = ["render_command"]
+__all__ = ["FORMATS", "render_command"]
+
+FORMATS: Final = (*rendering.FORMATS, "html")
+"""Graphviz's formats, and ``html``: the journey map (a page, no Graphviz)."""
+_SUFFIXES: Final = {"gv": "dot", "htm": "html"}
 
 
 def _output_format(format_: str | None, output: str | None) -> str:
     if format_:
         return format_
     suffix = pathlib.Path(output).suffix.lstrip(".").lower() if output and output != "-" else ""
-    if suffix and suffix not in rendering.FORMATS:
+    suffix = _SUFFIXES.get(suffix, suffix)
+    if suffix and suffix not in FORMATS:
         raise common.Fail(
-            f"cannot tell the format from `{output}`; pass -f one of {', '.join(rendering.FORMATS)}"
+            f"cannot tell the format from `{output}`; pass -f one of {', '.join(FORMATS)}"
         )
-    return {"gv": "dot"}.get(suffix, suffix) or "svg"
+    return suffix or "svg"
 
 
 @click.command("render")
@@ -33,8 +40,8 @@ def _output_format(format_: str | None, output: str | None) -> str:
     "-f",
     "--format",
     "format_",
-    type=click.Choice(rendering.FORMATS),
-    help="Output format. Default: from -o's suffix, else svg.",
+    type=click.Choice(FORMATS),
+    help="Output format; `html` is the journey map. Default: from -o's suffix, else svg.",
 )
 @click.option(
     "--out-dir", type=click.Path(file_okay=False), help="Render several files into this folder."
@@ -88,10 +95,12 @@ def render_command(
     highlight: str | None,
     diagnostics_format: str,
 ) -> None:
-    """Render journey files to SVG, PNG, PDF, DOT or Graphviz JSON."""
+    """Render journey files to SVG, PNG, PDF, DOT, Graphviz JSON or an HTML journey map."""
     if len(paths) > 1 and output:
         raise common.Fail("-o names one output; to render several files use --out-dir")
     fmt = _output_format(format_, output)
+    if fmt == "html" and highlight:
+        raise common.Fail("--highlight draws on diagrams; the journey map (html) shows them all")
     failed = False
     for path in paths:
         doc = common.load(path)
@@ -103,23 +112,10 @@ def render_command(
         target = _target(path, output, out_dir, fmt)
         if files.same_file(path, target):
             raise common.Fail(f"refusing to overwrite the input {path}; choose another -o")
-        overlay = None
-        if highlight:
-            try:
-                report = analysis.analyze(doc.journey, persona=persona)
-            except ValueError as error:
-                raise common.Fail(str(error)) from error
-            overlay = rendering.overlay.from_report(report, highlight)
-        data = rendering.render(
-            doc.journey,
-            format_=fmt,
-            persona=persona,
-            theme=theme,
-            direction=direction,
-            engine=engine,
-            timeout=timeout,
-            overlay=overlay,
-        )
+        if fmt == "html":
+            data = _journey_map(doc.journey, persona=persona, theme=theme)
+        else:
+            data = _diagram(doc.journey, fmt, persona, theme, direction, engine, timeout, highlight)
         try:
             if target != "-" and out_dir:
                 pathlib.Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -129,6 +125,47 @@ def render_command(
         if target != "-":
             click.echo(f"wrote {target}", err=True)
     sys.exit(common.EXIT_PROBLEMS if failed else common.EXIT_OK)
+
+
+def _journey_map(journey: model.Journey, *, persona: str | None, theme: str) -> bytes:
+    """The journey map page; a failed analysis costs its figures (with a warning), not the map."""
+    try:
+        report, note = journey_map.analyse(journey, persona=persona)
+    except ValueError as error:
+        raise common.Fail(str(error)) from error
+    if note:
+        click.echo(f"warning: the map has no analysis figures: {note}", err=True)
+    page = journey_map.document(journey, report, persona=persona, theme=theme, note=note)
+    return page.encode("utf-8")
+
+
+def _diagram(
+    journey: model.Journey,
+    fmt: str,
+    persona: str | None,
+    theme: str,
+    direction: str,
+    engine: str,
+    timeout: float,
+    highlight: str | None,
+) -> bytes:
+    overlay = None
+    if highlight:
+        try:
+            report = analysis.analyze(journey, persona=persona)
+        except ValueError as error:
+            raise common.Fail(str(error)) from error
+        overlay = rendering.overlay.from_report(report, highlight)
+    return rendering.render(
+        journey,
+        format_=fmt,
+        persona=persona,
+        theme=theme,
+        direction=direction,
+        engine=engine,
+        timeout=timeout,
+        overlay=overlay,
+    )
 
 
 def _target(path: str, output: str | None, out_dir: str | None, fmt: str) -> str:

@@ -1,0 +1,383 @@
+"""The journey map's grid: a column per touchpoint under its stage, a row per aspect.
+
+Rows: the touchpoint card (channel, entry, moment of truth, drop-off, reach),
+the emotion curve (``map_curve``), actions, motivations, questions, pains,
+opportunities, KPIs with owner, and each stage's goals and exits. A stage a
+persona does not meet keeps one column with a note, so the stages stay in
+place; rows nobody filled in are left out. Every text from the journey
+passes through ``text``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Final
+
+from .. import model
+from ..analysis import report as reports
+from ..checks import numbers
+from . import map_curve, map_style
+
+__all__ = [
+    "LOSSES_MARKED",
+    "Group",
+    "channel_chip",
+    "items",
+    "percent",
+    "stage_groups",
+    "table",
+    "text",
+]
+
+LOSSES_MARKED: Final = 3
+"""How many touchpoints, those losing the most customers, carry a drop-off badge."""
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# (model field, row title, hint, marker): the classic rows of a customer journey map.
+_LANES: Final = (
+    ("actions", "Actions", "what the customer does", "▸"),
+    ("motivations", "Motivations", "why they do it", "♥"),
+    ("questions", "Questions", "what they ask themselves", "?"),
+    ("pains", "Pains", "what gets in the way", "!"),
+    ("opportunities", "Opportunities", "what we can do better", "+"),
+)
+
+
+def text(value: str) -> str:
+    """User text as HTML text or attribute value: escaped, control characters dropped."""
+    return html.escape(_CONTROL.sub("", value), quote=True)
+
+
+def percent(p: float) -> str:
+    """A share of customers as shown on the map.
+
+    >>> [percent(p) for p in (0, 0.0004, 0.0162, 0.4567, 1)]
+    ['0%', '<0.1%', '1.6%', '46%', '100%']
+    """
+    value = p * 100
+    if value <= 0:
+        return "0%"
+    if value < 0.05:
+        return "<0.1%"
+    return f"{value:.1f}%" if value < 9.95 else f"{value:.0f}%"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Group:
+    """A stage as the map shows it: its columns (``None``: a placeholder) and its outcomes."""
+
+    stage: model.Stage | None
+    columns: tuple[model.Touchpoint | None, ...]
+    outcomes: tuple[model.Touchpoint, ...]
+
+
+def stage_groups(journey: model.Journey, persona: str | None) -> tuple[Group, ...]:
+    """Stages in declaration order, then what no stage holds; each with at least one column."""
+    visible = [t for t in journey.touchpoints if t.applies_to(persona)]
+    staged = {s.id for s in journey.stages}
+    out = []
+    for stage in (*journey.stages, None):
+        members = [
+            t
+            for t in visible
+            if (t.stage == stage.id if stage else t.stage is None or t.stage not in staged)
+        ]
+        points = tuple(t for t in members if t.kind is model.NodeKind.TOUCHPOINT)
+        outcomes = tuple(t for t in members if t.kind is not model.NodeKind.TOUCHPOINT)
+        if stage is None and not members:
+            continue
+        out.append(Group(stage, points or (None,), outcomes))
+    return tuple(out)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Figures:
+    """What the analysis says about single touchpoints, stages and goals (empty without one)."""
+
+    report: reports.Report | None
+
+    def node(self, id_: str) -> reports.Node | None:
+        return self.report.node(id_) if self.report else None
+
+    def stage(self, id_: str) -> reports.Stage | None:
+        if self.report is None:
+            return None
+        return next((s for s in self.report.stages if s.id == id_), None)
+
+    @property
+    def moments(self) -> frozenset[str]:
+        return self.report.moment_set if self.report else frozenset()
+
+    @property
+    def losses(self) -> dict[str, float]:
+        if self.report is None:
+            return {}
+        top = self.report.bottlenecks[:LOSSES_MARKED]
+        return {n: node.lost_conversion for n in top if (node := self.report.node(n))}
+
+
+def _short(persona: model.Persona) -> str:
+    """A persona's name for chips: its label up to the first comma (``Anna, 36`` → ``Anna``)."""
+    return persona.label.split(",", 1)[0].strip() or persona.id
+
+
+def channel_chip(journey: model.Journey, channel_id: str | None) -> str:
+    channel = journey.channel(channel_id) if channel_id else None
+    if channel is None:
+        return ""
+    index = journey.channels.index(channel) % map_style.CHANNEL_COLOURS
+    title = channel.label + (f" ({channel.kind})" if channel.kind else "")
+    return (
+        f'<span class="cjm-chip cjm-ch-{index}" title="{text(title)}">'
+        f'<span class="cjm-dot" aria-hidden="true"></span>'
+        f'<span class="cjm-chip-text">{text(channel.label)}</span></span>'
+    )
+
+
+def _label(node: model.Touchpoint) -> str:
+    label = text(node.label)
+    if node.link and numbers.link_is_safe(node.link):
+        return f'<a class="cjm-link" href="{text(node.link.strip())}">{label}</a>'
+    return label
+
+
+def _persona_chips(journey: model.Journey, node: model.Touchpoint) -> str:
+    chips = []
+    for id_ in node.personas:
+        persona = journey.persona(id_)
+        if persona is None:
+            continue
+        index = journey.personas.index(persona) % map_style.PERSONA_COLOURS
+        chips.append(
+            f'<span class="cjm-pchip cjm-p-{index}" title="{text(persona.label)}">'
+            f"{text(_short(persona))}</span>"
+        )
+    return f'<div class="cjm-for">for {" ".join(chips)}</div>' if chips else ""
+
+
+def _card(
+    journey: model.Journey, node: model.Touchpoint, figures: _Figures, persona: str | None
+) -> str:
+    top = [channel_chip(journey, node.channel)]
+    if node.entry:
+        top.append('<span class="cjm-entry" title="customers start here">▶ Entry</span>')
+    badges = []
+    if node.id in figures.moments:
+        badges.append(
+            '<span class="cjm-badge cjm-moment" title="every converting customer passes here">'
+            "★ Moment of truth</span>"
+        )
+    lost = figures.losses.get(node.id)
+    if lost is not None:
+        badges.append(
+            '<span class="cjm-badge cjm-loss" '
+            'title="customers whose journey ends here without converting">'
+            f"▼ {percent(lost)} lost here</span>"
+        )
+    parts = [
+        f'<div class="cjm-card-top">{"".join(top)}</div>',
+        f'<div class="cjm-tp">{_label(node)}</div>',
+    ]
+    if node.description:
+        parts.append(f'<div class="cjm-tp-desc">{text(node.description)}</div>')
+    if badges:
+        parts.append(f'<div class="cjm-badges">{"".join(badges)}</div>')
+    figure = figures.node(node.id)
+    if figure is not None:
+        width = f"{min(1.0, max(0.0, figure.reach)) * 100:.1f}"
+        parts.append(
+            f'<div class="cjm-reach">reached by {percent(figure.reach)}'
+            f'<span class="cjm-meter" aria-hidden="true"><span style="width:{width}%"></span>'
+            "</span></div>"
+        )
+    if persona is None:
+        parts.append(_persona_chips(journey, node))
+    return f'<div class="cjm-card">{"".join(parts)}</div>'
+
+
+def items(values: Iterable[str], marker: str) -> str:
+    items = "".join(
+        f'<li><span class="cjm-mark" aria-hidden="true">{marker}</span>{text(v)}</li>'
+        for v in values
+    )
+    return f'<ul class="cjm-items">{items}</ul>' if items else ""
+
+
+def _kpis(node: model.Touchpoint) -> str:
+    chips = [
+        f'<span class="cjm-kpi"><span class="cjm-kpi-name">{text(k.name)}</span> '
+        f'<span class="cjm-kpi-value">{text(str(k.value))}</span></span>'
+        for k in node.kpis
+    ]
+    if node.cost is not None:
+        chips.append(
+            '<span class="cjm-kpi cjm-cost"><span class="cjm-kpi-name">cost</span> '
+            f'<span class="cjm-kpi-value">{text(str(node.cost))}</span></span>'
+        )
+    out = f'<div class="cjm-kpis">{"".join(chips)}</div>' if chips else ""
+    if node.owner:
+        out += f'<div class="cjm-owner-of"><span>Owner</span> {text(node.owner)}</div>'
+    return out
+
+
+def _lane_head(key: str, title: str, hint: str) -> str:
+    return (
+        f'<th scope="row" class="cjm-lane cjm-lane-{key}"><span class="cjm-lane-name">{title}'
+        f'</span><span class="cjm-lane-hint">{hint}</span></th>'
+    )
+
+
+def _cells(groups: Sequence[Group], render: Callable[[model.Touchpoint], str]) -> str:
+    """One ``<td>`` per column; the first column of each stage carries the stage's rule."""
+    out = []
+    for group in groups:
+        for index, node in enumerate(group.columns):
+            first = " cjm-first" if index == 0 else ""
+            body = "" if node is None else render(node)
+            out.append(f'<td class="cjm-cell{first}">{body}</td>')
+    return "\n".join(out)
+
+
+def _stage_head(number: int, group: Group, figures: _Figures) -> str:
+    stage = group.stage
+    span = len(group.columns)
+    if stage is None:
+        name, description, figs = "Outside any stage", None, None
+    else:
+        name, description, figs = stage.label, stage.description, figures.stage(stage.id)
+    parts = [
+        f'<span class="cjm-stage-no">{number:02d}</span>',
+        f'<span class="cjm-stage-name">{text(name)}</span>',
+    ]
+    if description:
+        parts.append(f'<span class="cjm-stage-desc">{text(description)}</span>')
+    if figs is not None:
+        lost = f" · {percent(figs.lost_conversion)} lost" if figs.lost_conversion > 0 else ""
+        parts.append(f'<span class="cjm-stage-figs">reached by {percent(figs.reach)}{lost}</span>')
+    return (
+        f'<th scope="colgroup" colspan="{span}" class="cjm-stage">'
+        f'<div class="cjm-stage-in">{"".join(parts)}</div></th>'
+    )
+
+
+def _outcome(node: model.Touchpoint, figures: _Figures, report: reports.Report | None) -> str:
+    goal = node.kind is model.NodeKind.GOAL
+    figure = ""
+    if goal and report is not None and (g := report.goal(node.id)) is not None:
+        figure = f' <span class="cjm-out-fig">reached by {percent(g.conversion)}</span>'
+    elif not goal and (n := figures.node(node.id)) is not None:
+        figure = f' <span class="cjm-out-fig">{percent(n.reach)} end here</span>'
+    kind, mark = ("goal", "✓") if goal else ("exit", "✕")
+    return (
+        f'<li class="cjm-out cjm-{kind}"><span class="cjm-out-mark" aria-hidden="true">{mark}'
+        f'</span><span class="cjm-out-text">{_label(node)}{figure}</span></li>'
+    )
+
+
+def table(
+    journey: model.Journey,
+    groups: Sequence[Group],
+    report: reports.Report | None,
+    persona: str | None,
+    prefix: str,
+) -> str:
+    figures = _Figures(report)
+    columns = [node for group in groups for node in group.columns]
+    n = len(columns)
+    heads = "\n".join(_stage_head(i, g, figures) for i, g in enumerate(groups, start=1))
+    rows = [
+        '<tr class="cjm-row cjm-row-touchpoints">'
+        + _lane_head("touchpoints", "Touchpoints", "where it happens")
+        + "\n"
+        + "\n".join(
+            _touchpoint_cells(group, lambda t: _card(journey, t, figures, persona), persona)
+            for group in groups
+        )
+        + "</tr>"
+    ]
+    boundaries, seen = [], 0
+    for group in groups:
+        boundaries.append(seen)
+        seen += len(group.columns)
+    points = [
+        map_curve.Point(
+            node.label if node else "",
+            node.emotion.score if node and node.emotion else None,
+            node.emotion.word if node and node.emotion else None,
+        )
+        for node in columns
+    ]
+    curve = map_curve.svg(points, boundaries, prefix=prefix)
+    if curve:
+        rows.append(
+            '<tr class="cjm-row cjm-row-emotion">'
+            + _lane_head("emotion", "Emotion", "how it feels, −2 to +2")
+            + f'<td class="cjm-curve" colspan="{n}">{curve}</td></tr>'
+        )
+    for field, title, hint, marker in _LANES:
+        if not any(node is not None and getattr(node, field) for node in columns):
+            continue
+
+        def lane(node: model.Touchpoint, field: str = field, marker: str = marker) -> str:
+            values: tuple[str, ...] = getattr(node, field)
+            return items(values, marker)
+
+        rows.append(
+            f'<tr class="cjm-row cjm-row-{field}">'
+            + _lane_head(field, title, hint)
+            + "\n"
+            + _cells(groups, lane)
+            + "</tr>"
+        )
+    if any(node is not None and (node.kpis or node.cost or node.owner) for node in columns):
+        rows.append(
+            '<tr class="cjm-row cjm-row-kpis">'
+            + _lane_head("kpis", "KPIs &amp; owner", "how we measure it")
+            + _cells(groups, _kpis)
+            + "</tr>"
+        )
+    if any(group.outcomes for group in groups):
+        cells = "\n".join(
+            f'<td class="cjm-cell cjm-first" colspan="{len(g.columns)}">'
+            + (
+                '<ul class="cjm-outcomes">'
+                + "".join(_outcome(o, figures, report) for o in g.outcomes)
+                + "</ul>"
+                if g.outcomes
+                else ""
+            )
+            + "</td>"
+            for g in groups
+        )
+        rows.append(
+            '<tr class="cjm-row cjm-row-outcomes">'
+            + _lane_head("outcomes", "Goals &amp; exits", "where journeys end")
+            + cells
+            + "</tr>"
+        )
+    body = "\n".join(rows)
+    return (
+        f'<div class="cjm-scroll"><table class="cjm-grid">'
+        f'<colgroup><col class="cjm-col-lane"><col span="{n}" class="cjm-col-tp"></colgroup>'
+        f'<thead><tr><th scope="col" class="cjm-corner">Stage</th>\n{heads}</tr></thead>\n'
+        f"<tbody>\n{body}\n</tbody></table></div>"
+    )
+
+
+def _touchpoint_cells(
+    group: Group, render: Callable[[model.Touchpoint], str], persona: str | None
+) -> str:
+    """The touchpoint cards of one stage, or a note where the stage has none to show."""
+    out = []
+    for index, node in enumerate(group.columns):
+        first = " cjm-first" if index == 0 else ""
+        if node is None:
+            nobody = "for this persona" if persona else "in this stage"
+            out.append(
+                f'<td class="cjm-cell cjm-empty{first}"><span>No touchpoint {nobody}</span></td>'
+            )
+        else:
+            out.append(f'<td class="cjm-cell{first}">{render(node)}</td>')
+    return "\n".join(out)
