@@ -1,26 +1,30 @@
 """The live preview server: a journey's diagram and diagnostics on a loopback web page.
 
 ``Preview`` holds the latest ``View`` and wakes the browsers waiting for a
-new one; ``serve`` runs the HTTP server (``127.0.0.1`` only) while a thread
-rebuilds the view on every save (``watching``). Endpoints: ``/`` the page,
-``/content`` its live part (ETag'd by version, 304 when unchanged) and
-``/events`` a Server-Sent Events stream of versions.
+new one; ``make_server`` builds the HTTP server (``127.0.0.1`` only, and only
+for requests addressed to it by that name or ``localhost``) and
+``watch_in_thread`` rebuilds the view on every save (``watching``).
+Endpoints: ``/`` the page, ``/content`` its live part (ETag'd by version, 304
+when unchanged) and ``/events`` a Server-Sent Events stream of versions.
+Server-Sent Events rather than polling: a save shows at once, and an idle
+page costs nothing but a keep-alive every 15 s.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import http.server
 import pathlib
 import threading
 from collections.abc import Callable, Iterator
 from typing import Final
 
-from . import document, rendering, watching
+from . import model, rendering, watching
 from .errors import RenderError
 from .preview_html import View, content, page
 
-__all__ = ["HOST", "Preview", "build_view", "make_server", "watch_in_thread"]
+__all__ = ["HOST", "Preview", "RenderOptions", "build_view", "make_server", "watch_in_thread"]
 
 HOST: Final = "127.0.0.1"
 KEEPALIVE: Final = 15.0
@@ -49,7 +53,7 @@ def build_view(
     version: int,
     previous: View | None,
     theme: str,
-    options: dict[str, object],
+    options: RenderOptions,
 ) -> tuple[View, watching.Snapshot]:
     """Check and render ``path`` once: the new view and the snapshot of the files read.
 
@@ -60,37 +64,50 @@ def build_view(
     kept = previous.diagrams if previous is not None else ()
     title = previous.title if previous is not None else ""
     shown = str(path)
-    loaded = watching.load(path)
-    if loaded.data is None:
-        reason = loaded.error.strerror if loaded.error else None
-        problem = f"cannot read `{shown}`: {reason or loaded.error}; waiting for it"
-        return View(version, shown, title, kept, (), bool(kept), problem), loaded.seen
-    doc = document.compile_bytes(loaded.data, shown)
+    found = watching.compile_file(path)
+    doc = found.document
+    if doc is None:
+        reason = found.error.strerror if found.error else None
+        problem = f"cannot read `{shown}`: {reason or found.error}; waiting for it"
+        return View(version, shown, title, kept, (), bool(kept), problem), found.seen
     if doc.journey is not None and doc.journey.title:
         title = doc.journey.title
     if not doc.ok or doc.journey is None:
-        return View(version, shown, title, kept, doc.diagnostics, bool(kept)), loaded.seen
+        return View(version, shown, title, kept, doc.diagnostics, bool(kept)), found.seen
+    journey = doc.journey
     schemes = ("light", "dark") if theme == "auto" else ("any",)
     try:
         diagrams = tuple(
-            (
-                scheme,
-                _inline(
-                    rendering.render(
-                        doc.journey,
-                        format_="svg",
-                        theme=theme if scheme == "any" else scheme,
-                        **options,  # type: ignore[arg-type]
-                    )
-                ),
-            )
+            (scheme, _inline(options.render(journey, theme if scheme == "any" else scheme)))
             for scheme in schemes
         )
     except RenderError as error:
         problem = f"cannot render: {error}"
         view = View(version, shown, title, kept, doc.diagnostics, bool(kept), problem)
-        return view, loaded.seen
-    return View(version, shown, title, diagrams, doc.diagnostics), loaded.seen
+        return view, found.seen
+    return View(version, shown, title, diagrams, doc.diagnostics), found.seen
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """How the diagram is drawn (``rendering.render``'s options but the theme and format)."""
+
+    persona: str | None = None
+    direction: str = "LR"
+    engine: str = "auto"
+    timeout: float = 60.0
+
+    def render(self, journey: model.Journey, theme: str) -> bytes:
+        """The SVG of ``journey`` in ``theme``."""
+        return rendering.render(
+            journey,
+            format_="svg",
+            theme=theme,
+            persona=self.persona,
+            direction=self.direction,
+            engine=self.engine,
+            timeout=self.timeout,
+        )
 
 
 class Preview:
@@ -133,7 +150,7 @@ def watch_in_thread(
     path: pathlib.Path,
     *,
     theme: str,
-    options: dict[str, object],
+    options: RenderOptions,
     interval: float,
     report: Callable[[View], None],
 ) -> threading.Thread:
@@ -141,9 +158,19 @@ def watch_in_thread(
 
     def build() -> watching.Snapshot:
         before = preview.view
-        view, seen = build_view(
-            path, version=before.version + 1, previous=before, theme=theme, options=options
-        )
+        try:
+            view, seen = build_view(
+                path, version=before.version + 1, previous=before, theme=theme, options=options
+            )
+        except Exception as error:  # a bug in one run must not freeze the page for good
+            problem = (
+                f"internal error ({type(error).__name__}: {error}); "
+                "this is a bug in cjdsl, please report it"
+            )
+            view = dataclasses.replace(
+                before, version=before.version + 1, stale=bool(before.diagrams), problem=problem
+            )
+            seen = watching.snapshot([path])
         preview.publish(view)
         report(view)
         return seen
@@ -177,7 +204,7 @@ def make_server(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
 
         def _host_ok(self) -> bool:
             # A page on another site may not read ours through a rebound DNS name.
-            host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+            host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
             return host in (HOST, "localhost", "[::1]")
 
         def _send(self, status: int, body: bytes, kind: str, **extra: str) -> None:
@@ -221,6 +248,8 @@ def make_server(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
             self.send_header("Connection", "close")
             self.end_headers()
             self.close_connection = True
+            if self.command == "HEAD":
+                return
             version = -1
             with contextlib.suppress(OSError):
                 for chunk in self._stream(version):

@@ -22,6 +22,9 @@ from .diagnostics import Diagnostic, Severity
 __all__ = ["View", "code_spans", "content", "diagnostics", "page", "status"]
 
 _BACKTICKS: Final = re.compile(r"`([^`]*)`")
+_BACKGROUND: Final = re.compile(r'<polygon fill="(#[0-9a-fA-F]{3,8})"')
+"""Graphviz paints the graph's background first: the figure around it takes that colour."""
+_WIDTH: Final = re.compile(r'<svg width="([0-9.]+)pt"')
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -71,11 +74,11 @@ def diagnostics(found: Sequence[Diagnostic]) -> str:
         severity = d.severity.value
         label = f' <span class="label">{code_spans(d.label)}</span>' if d.label else ""
         notes = "".join(
-            f'<p class="note"><span class="where">{html.escape(str(r.span))}</span> '
-            f"{code_spans(r.message)}</p>"
+            f'<p class="note"><strong>note</strong> <span class="where">'
+            f"{html.escape(str(r.span))}</span> {code_spans(r.message)}</p>"
             for r in d.related
         )
-        hint = f'<p class="hint"><b>help</b> {code_spans(d.hint)}</p>' if d.hint else ""
+        hint = f'<p class="hint"><strong>help</strong> {code_spans(d.hint)}</p>' if d.hint else ""
         items.append(
             f'<li class="diagnostic {severity}">'
             f'<p class="head"><span class="badge">{severity}</span>'
@@ -108,6 +111,24 @@ def status(view: View) -> tuple[str, str]:
     return kind, text
 
 
+def _figure(scheme: str, svg: str) -> str:
+    """One diagram, its figure in the diagram's own background colour; "fit" may shrink it
+    to the window but never blows it up beyond its natural width.
+
+    >>> print(_figure("dark", '<svg width="75pt"><polygon fill="#0d1117"/></svg>'))
+    <figure class="diagram scheme-dark" style="background:#0d1117"><div class="frame" \
+style="--natural:100px"><svg width="75pt"><polygon fill="#0d1117"/></svg></div></figure>
+    """
+    background = _BACKGROUND.search(svg)
+    style = f' style="background:{background.group(1)}"' if background else ""
+    width = _WIDTH.search(svg)
+    natural = f' style="--natural:{float(width.group(1)) * 4 / 3:.0f}px"' if width else ""
+    return (
+        f'<figure class="diagram scheme-{html.escape(scheme)}"{style}>'
+        f'<div class="frame"{natural}>{svg}</div></figure>'
+    )
+
+
 def content(view: View) -> str:
     """The live part of the page: the bar, the diagram and the problems; swapped in on
     each run."""
@@ -122,8 +143,7 @@ def content(view: View) -> str:
         "</div>",
         f'<span class="status {kind}">{html.escape(verdict)}</span>',
         '<div class="zoom" role="group" aria-label="diagram size">',
-        '<button type="button" data-zoom="fit" title="Fit the diagram to the window">'
-        "Fit</button>",
+        '<button type="button" data-zoom="fit" title="Fit the diagram to the window">Fit</button>',
         '<button type="button" data-zoom="full" title="Show the diagram at its natural size">'
         "100%</button>",
         "</div>",
@@ -142,10 +162,7 @@ def content(view: View) -> str:
         )
     if view.diagrams:
         out.append('<div class="diagrams' + (" is-stale" if view.stale else "") + '">')
-        out += [
-            f'<figure class="diagram scheme-{html.escape(scheme)}">{svg}</figure>'
-            for scheme, svg in view.diagrams
-        ]
+        out += [_figure(scheme, svg) for scheme, svg in view.diagrams]
         out.append("</div>")
     elif view.problem is None and not view.diagnostics:
         out.append('<p class="empty">Nothing to show yet.</p>')
@@ -220,14 +237,13 @@ main, #live { height:100%; display:flex; flex-direction:column; }
   border:1px solid var(--line); border-left:4px solid var(--error); }
 .banner.stale { border-left-color:var(--warning); }
 .empty { margin:auto; color:var(--muted); }
-.diagrams { flex:1; min-height:0; display:flex; }
-.diagram { flex:1; min-height:0; margin:0; padding:1rem; background:#ffffff;
-  border:1px solid var(--line); border-radius:10px; box-shadow:0 1px 2px rgb(0 0 0 / 5%); }
-.diagram.scheme-dark { background:var(--panel); }
-.fit .diagram svg { display:block; width:100%; height:100%; }
-main:not(.fit) .diagrams { flex:none; }
-main:not(.fit) .diagram { flex:none; overflow:visible; }
-main:not(.fit) .diagram svg { display:block; }
+.diagrams { flex:none; display:flex; flex-direction:column; gap:.75rem; }
+.diagram { margin:0; padding:1rem; background:var(--panel); border:1px solid var(--line);
+  border-radius:10px; box-shadow:0 1px 2px rgb(0 0 0 / 5%); }
+.diagram svg { display:block; }
+.fit .frame { max-width:var(--natural, 100%); margin:0 auto; }
+.fit .diagram svg { width:100%; height:auto; max-height:calc(100vh - 8rem); }
+main:not(.fit) .diagram { width:max-content; }
 .is-stale .diagram { opacity:.4; filter:grayscale(.7); }
 .problems { flex:none; width:min(27rem, 40%); overflow:auto; padding:1rem 1.1rem 1.5rem;
   background:var(--panel); border-left:1px solid var(--line); }
@@ -235,8 +251,9 @@ main:not(.fit) .diagram svg { display:block; }
   letter-spacing:.06em; color:var(--muted); }
 .problems h2 span { margin-left:.3rem; padding:0 .45rem; border-radius:999px;
   background:var(--code); color:var(--fg); }
-.diagnostics { list-style:none; margin:0; padding:0; display:grid; gap:.65rem; }
-.diagnostic { border:1px solid var(--line); border-left:3px solid var(--info);
+.diagnostics { list-style:none; margin:0; padding:0; display:grid; gap:.65rem;
+  grid-template-columns:minmax(0, 1fr); }
+.diagnostic { min-width:0; border:1px solid var(--line); border-left:3px solid var(--info);
   border-radius:8px; padding:.55rem .8rem .6rem; }
 .diagnostic.error { border-left-color:var(--error); }
 .diagnostic.warning { border-left-color:var(--warning); }
@@ -251,7 +268,8 @@ main:not(.fit) .diagram svg { display:block; }
 .where { font-family:var(--mono); }
 .label { margin-left:.4rem; }
 .hint { font-size:.85rem; }
-.hint b { color:var(--ok); font-weight:600; margin-right:.25rem; }
+.hint strong { color:var(--ok); font-weight:600; margin-right:.25rem; }
+.note strong { font-weight:600; margin-right:.25rem; }
 code { background:var(--code); padding:0 .25rem; border-radius:4px; font-family:var(--mono);
   font-size:.88em; }
 .snippet { margin:.4rem 0; padding:.4rem .6rem; background:var(--code); border-radius:6px;
@@ -263,7 +281,7 @@ mark { background:var(--mark); color:inherit; border-radius:2px;
 .info mark { text-decoration-color:var(--info); }
 @media (max-width: 56rem) {
   .panes { flex-direction:column; overflow:auto; }
-  .canvas { flex:none; min-height:70vh; overflow:visible; }
+  .canvas { flex:none; overflow:visible; }
   .problems { width:auto; border-left:0; border-top:1px solid var(--line); overflow:visible; }
   .clock { display:none; } }
 """

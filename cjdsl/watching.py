@@ -96,12 +96,12 @@ class Compiled:
     seen: Snapshot
 
 
-def compile_file(path: pathlib.Path, *, display: str | None = None) -> Compiled:
+def compile_file(path: pathlib.Path) -> Compiled:
     """Read and check the journey at ``path``, noting each file's stamp before reading it.
 
-    ``display`` is the name diagnostics show (default: ``path`` as given).
-    Imports that cannot be read are noted as missing, so creating them is a
-    change too.
+    Diagnostics name the file as ``path`` is written; imports resolve beside
+    it. Imports that cannot be read are noted as missing, so creating them is
+    a change too.
 
     >>> import tempfile
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -122,7 +122,7 @@ def compile_file(path: pathlib.Path, *, display: str | None = None) -> Compiled:
         seen.setdefault(target, stamp(target))
         return document.read_file(target)
 
-    doc = document.compile_bytes(data, str(path) if display is None else display, read=read)
+    doc = document.compile_bytes(data, str(path), read=read)
     return Compiled(doc, None, seen)
 
 

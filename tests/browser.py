@@ -3,7 +3,8 @@
 ``Browser`` speaks the DevTools protocol over ``--remote-debugging-pipe``
 (file descriptors 3 and 4, NUL-separated JSON), so a test can load a page,
 change things on the server, and read the page again without any extra
-Python package.
+Python package. Every read from Chromium waits with a deadline (``select``),
+so a browser that stops answering fails the test instead of hanging it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import fcntl
 import json
 import os
 import pathlib
+import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -80,6 +83,13 @@ class Browser:
         self._buffer = b""
         self._id = 0
         self.session = ""
+        try:
+            self._open_page(width, height, dark)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open_page(self, width: int, height: int, dark: bool) -> None:
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)[
             "sessionId"
@@ -114,11 +124,14 @@ class Browser:
                     if "error" in reply:
                         raise RuntimeError(f"{method}: {reply['error']}")
                     return reply.get("result", {})
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._from_browser], [], [], left)[0]:
+                break
             chunk = os.read(self._from_browser, 1 << 16)
             if not chunk:
                 raise RuntimeError("Chromium closed the DevTools pipe")
             self._buffer += chunk
-        raise TimeoutError(method)
+        raise TimeoutError(f"Chromium did not answer {method} within {timeout:g} s")
 
     def goto(self, url: str) -> None:
         """Open ``url`` and wait until it has loaded."""
@@ -145,7 +158,7 @@ class Browser:
         path.write_bytes(base64.b64decode(data))
 
     def close(self) -> None:
-        """End Chromium and remove its profile."""
+        """End Chromium (and every helper process it started) and remove its profile."""
         with contextlib.suppress(OSError, RuntimeError, TimeoutError):
             self.call("Browser.close", timeout=5)
         try:
@@ -153,6 +166,8 @@ class Browser:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+        with contextlib.suppress(ProcessLookupError):  # its own session: only its helpers
+            os.killpg(self.process.pid, signal.SIGKILL)
         os.close(self._to_browser)
         os.close(self._from_browser)
         shutil.rmtree(self.profile, ignore_errors=True)

@@ -52,7 +52,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     return where
 
 
-@pytest_lsp.fixture(
+@pytest_lsp.fixture(  # type: ignore[untyped-decorator]
     scope="module",
     config=ClientServerConfig(server_command=SERVER, client_factory=recording_client),
 )
@@ -105,7 +105,8 @@ async def wait_for(
 ) -> types.PublishDiagnosticsParams:
     """The first publishDiagnostics (already received or coming) that passes ``test``."""
     for _ in range(300):
-        for params in client.published:  # type: ignore[attr-defined]
+        received: list[types.PublishDiagnosticsParams] = client.published  # type: ignore[attr-defined]
+        for params in received:
             if test(params):
                 return params
         await asyncio.sleep(0.05)
@@ -182,13 +183,15 @@ async def test_diagnostics_match_check_with_codes_links_and_utf16_ranges(
     assert warning.severity == types.DiagnosticSeverity.Warning
 
     # the quick fix replaces the misspelt id, and applying it clears the error
-    (action,) = await client.text_document_code_action_async(
+    actions = await client.text_document_code_action_async(
         types.CodeActionParams(
             types.TextDocumentIdentifier(doc),
             unknown.range,
             types.CodeActionContext(diagnostics=[unknown]),
         )
     )
+    assert actions is not None
+    (action,) = actions
     assert isinstance(action, types.CodeAction)
     assert action.kind == types.CodeActionKind.QuickFix and action.is_preferred
     assert action.title == "Change to `kündigung`"
@@ -256,6 +259,26 @@ async def test_an_unsaved_import_is_read_from_the_editor(
     assert "unknown channel `hotline`" in unknown.message
     close(client, common)
     close(client, main)
+
+
+async def test_requests_for_a_document_that_is_not_open_get_empty_answers(
+    client: LanguageClient, folder: pathlib.Path
+) -> None:
+    # pygls would read such a document from disk and answer an internal error when it is
+    # missing; the server answers "nothing here" and carries on
+    where = types.TextDocumentIdentifier(uri(folder / "nirgends.journey"))
+    at = types.Position(0, 0)
+    assert await client.text_document_hover_async(types.HoverParams(where, at)) is None
+    assert await client.text_document_definition_async(types.DefinitionParams(where, at)) is None
+    assert not await client.text_document_document_symbol_async(types.DocumentSymbolParams(where))
+    found = await client.text_document_completion_async(types.CompletionParams(where, at))
+    assert isinstance(found, types.CompletionList) and not found.items
+    assert not await client.text_document_formatting_async(
+        types.DocumentFormattingParams(where, types.FormattingOptions(2, True))
+    )
+    doc = open_doc(client, folder / "kündigung.journey")  # and it still works
+    assert [d.code for d in await published(client, doc, 1)] == ["CJ404"]
+    close(client, doc)
 
 
 # -- navigation ------------------------------------------------------------------------------
@@ -336,6 +359,7 @@ async def test_definition_and_references_across_files(
             position=position(text, "kündigung ", plus=2),
         )
     )
+    assert refs is not None
     starts = sorted((r.range.start.line, r.range.start.character) for r in refs)
     assert starts == sorted(
         (p.line, p.character)
@@ -353,6 +377,7 @@ async def test_definition_and_references_across_files(
             position=position(text, "anna"),
         )
     )
+    assert without is not None
     assert sorted((r.range.start.line, r.range.start.character) for r in without) == sorted(
         (p.line, p.character)
         for p in (position(text, "anna, jörg"), position(text, "for anna\n", plus=4))
@@ -364,6 +389,7 @@ async def test_definition_and_references_across_files(
             position=position(text, "danach"),
         )
     )
+    assert stage is not None
     assert [r.range.start for r in stage] == [position(text, "danach")]
     close(client, doc)
 
@@ -500,7 +526,7 @@ async def test_formatting_gives_cjdsl_fmt_layout(
 # -- another encoding --------------------------------------------------------------------------
 
 
-@pytest_lsp.fixture(
+@pytest_lsp.fixture(  # type: ignore[untyped-decorator]
     scope="module",
     config=ClientServerConfig(server_command=SERVER, client_factory=recording_client),
 )
@@ -535,6 +561,7 @@ async def test_a_client_preferring_utf8_gets_byte_columns(
             position=types.Position(line, len("prüfen -> ".encode())),
         )
     )
+    assert refs is not None
     assert types.Position(line, len("prüfen -> ".encode())) in [r.range.start for r in refs]
     end = len("prüfen -> kündigung".encode())
     assert any(r.range.end == types.Position(line, end) for r in refs)

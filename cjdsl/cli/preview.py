@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import pathlib
-import signal
 import sys
 import threading
 import time
 import webbrowser
-from types import FrameType
 
 import click
 
-from .. import preview, rendering, reporting, watching
+from .. import preview, preview_html, rendering, watching
 from ..preview_html import View
-from . import common, render_options
+from . import common, render_options, watch
 
 __all__ = ["preview_command"]
 
@@ -58,12 +56,7 @@ def preview_command(
     follows the browser's light or dark mode.
     """
     journey = pathlib.Path(path)
-    options: dict[str, object] = {
-        "persona": persona,
-        "direction": direction,
-        "engine": engine,
-        "timeout": timeout,
-    }
+    options = preview.RenderOptions(persona, direction, engine, timeout)
     live = preview.Preview(View(0, path, ""))
     try:
         server = preview.make_server(live, port)
@@ -76,7 +69,7 @@ def preview_command(
 
     def report(view: View) -> None:
         stamp = time.strftime("%H:%M:%S")
-        found = reporting.summary(view.diagnostics, 1).removesuffix(" in 1 file")
+        found = preview_html.status(view)[1]
         problem = f"; {view.problem}" if view.problem else ""
         click.echo(f"{stamp} run {view.version}: {found}{problem}", err=True)
 
@@ -87,10 +80,7 @@ def preview_command(
     if open_:
         webbrowser.open(url)
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
+    watch.stop_on_signals()
     serving = threading.Thread(target=server.serve_forever, name="cjdsl-preview", daemon=True)
     serving.start()
     try:

@@ -54,9 +54,18 @@ def _touches(a: types.Range, b: types.Range) -> bool:
 
 def format_document(text: str, *, path: str, encoding: str = "utf-16") -> list[types.TextEdit]:
     """One edit replacing the whole text with ``cjdsl fmt``'s layout; none when the text
-    is already formatted or has syntax errors (it is never rewritten then)."""
+    is already formatted or has syntax errors (it is never rewritten then).
+
+    A byte-order mark stays, as ``cjdsl fmt`` keeps it.
+
+    >>> [e.new_text for e in format_document('\\ufeffjourney   "J"', path="x.journey")]
+    ['\\ufeffjourney "J"\\n']
+    """
     formatted = formatting.format_text(text, path=path)
-    if formatted is None or formatted == text:
+    if formatted is None:
+        return []
+    formatted = "\ufeff" * text.startswith("\ufeff") + formatted
+    if formatted == text:
         return []
     source = SourceFile(path, text)
     whole = types.Range(

@@ -52,7 +52,11 @@ class JourneyServer(LanguageServer):
         return chosen if chosen in convert.ENCODINGS else "utf-16"
 
     async def analysis(self, uri: str) -> state.Analysis:
-        """The analysis of the document's current text, compiling it if needed."""
+        """The analysis of the document's current text, compiling it if needed.
+
+        Only for open documents (``current`` checks): pygls would read any other
+        one from disk, and fail on a missing file.
+        """
         text_document = self.workspace.get_text_document(uri)
         version, text = text_document.version, text_document.source
         cached = self.state.get(uri, version, text)
@@ -67,10 +71,16 @@ class JourneyServer(LanguageServer):
         found = await loop.run_in_executor(
             self._worker, lambda: state.compile_text(uri, version, text, buffers=buffers)
         )
-        current = self.workspace.get_text_document(uri)
-        if current.version == version and current.source == text:
+        current = self.open_document(uri)  # it may have been closed meanwhile
+        if current is not None and current.version == version and current.source == text:
             self.state.store(found)
         return found
+
+    async def current(self, uri: str) -> state.Analysis | None:
+        """The analysis of an open document; ``None`` for one the editor has not opened."""
+        if self.open_document(uri) is None:
+            return None
+        return await self.analysis(uri)
 
     def open_document(self, uri: str) -> TextDocument | None:
         """The open document of ``uri`` (pygls keys them by the unquoted URI), or ``None``."""
@@ -163,7 +173,9 @@ def create() -> JourneyServer:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def on_hover(ls: JourneyServer, params: types.HoverParams) -> types.Hover | None:
-        analysis = await ls.analysis(params.text_document.uri)
+        analysis = await ls.current(params.text_document.uri)
+        if analysis is None:
+            return None
         at = analysis.index.at(ls.offset(analysis, params.position))
         if at is None or analysis.journey is None:
             return None
@@ -179,7 +191,9 @@ def create() -> JourneyServer:
     async def on_definition(
         ls: JourneyServer, params: types.DefinitionParams
     ) -> types.Location | None:
-        analysis = await ls.analysis(params.text_document.uri)
+        analysis = await ls.current(params.text_document.uri)
+        if analysis is None:
+            return None
         return navigation.definition(
             analysis.index,
             ls.offset(analysis, params.position),
@@ -191,7 +205,9 @@ def create() -> JourneyServer:
     async def on_references(
         ls: JourneyServer, params: types.ReferenceParams
     ) -> list[types.Location]:
-        analysis = await ls.analysis(params.text_document.uri)
+        analysis = await ls.current(params.text_document.uri)
+        if analysis is None:
+            return []
         return navigation.references(
             analysis.index,
             ls.offset(analysis, params.position),
@@ -204,7 +220,9 @@ def create() -> JourneyServer:
     async def on_symbols(
         ls: JourneyServer, params: types.DocumentSymbolParams
     ) -> list[types.DocumentSymbol]:
-        analysis = await ls.analysis(params.text_document.uri)
+        analysis = await ls.current(params.text_document.uri)
+        if analysis is None:
+            return []
         return navigation.symbols(analysis.index, encoding=ls.encoding)
 
     @server.feature(
@@ -215,12 +233,18 @@ def create() -> JourneyServer:
         ls: JourneyServer, params: types.CompletionParams
     ) -> types.CompletionList:
         uri = params.text_document.uri
-        text_document = ls.workspace.get_text_document(uri)
-        text = text_document.source
+        opened = ls.open_document(uri)
+        if opened is None:
+            return types.CompletionList(is_incomplete=False, items=[])
+        text = opened.source
         source = SourceFile(uri, text)
         offset = convert.to_offset(source, params.position, encoding=ls.encoding)
-        analysis = await ls.analysis(uri)
-        journey = analysis.journey or ls.state.last_journey(uri)
+        # The context comes from the text as it is now; the ids from the newest model,
+        # even of a slightly older version: waiting for a compile of a large file would
+        # make completion lag behind typing.
+        journey = ls.state.last_journey(uri)
+        if journey is None:
+            journey = (await ls.analysis(uri)).journey
         items = completion.complete(text, offset, journey, source=source, encoding=ls.encoding)
         return types.CompletionList(is_incomplete=False, items=items)
 
@@ -229,7 +253,10 @@ def create() -> JourneyServer:
         ls: JourneyServer, params: types.DocumentFormattingParams
     ) -> list[types.TextEdit]:
         uri = params.text_document.uri
-        text = ls.workspace.get_text_document(uri).source
+        opened = ls.open_document(uri)
+        if opened is None:
+            return []
+        text = opened.source
         path = convert.uri_to_path(uri) or uri
         return edits.format_document(text, path=path, encoding=ls.encoding)
 

@@ -17,6 +17,11 @@ function serverOptions() {
   return { run, debug: run };
 }
 
+// vscode-languageclient rejects a failed start with a string, not an Error.
+function reason(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
 async function start() {
   client = new LanguageClient(
     "cjdsl",
@@ -29,16 +34,23 @@ async function start() {
   } catch (error) {
     const command = serverOptions().run.command;
     vscode.window.showErrorMessage(
-      `cjdsl: could not start "${command} lsp" (${error.message}). ` +
+      `cjdsl: could not start "${command} lsp" (${reason(error)}). ` +
         "Install it with `pip install 'cjdsl[lsp]'`, or point the setting cjdsl.path at it.",
     );
   }
 }
 
+// A client whose server never started cannot be stopped: it throws if asked to.
+async function stop() {
+  const stopping = client;
+  client = undefined;
+  if (stopping && stopping.needsStop()) await stopping.stop();
+}
+
 async function activate(context) {
   context.subscriptions.push(
     vscode.commands.registerCommand("cjdsl.restartServer", async () => {
-      if (client) await client.stop();
+      await stop();
       await start();
     }),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
@@ -51,7 +63,7 @@ async function activate(context) {
 }
 
 function deactivate() {
-  return client ? client.stop() : undefined;
+  return stop();
 }
 
 module.exports = { activate, deactivate };
