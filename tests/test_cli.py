@@ -82,6 +82,9 @@ def test_render_format_from_suffix_and_stdout(
     target = tmp_path / "out.dot"
     assert run("render", str(files["good"]), "-o", str(target))[0] == 0
     assert target.read_text(encoding="utf-8").startswith("digraph")
+    graphviz = tmp_path / "out.gv"  # Graphviz's own suffix for DOT
+    assert run("render", str(files["good"]), "-o", str(graphviz))[0] == 0
+    assert graphviz.read_text(encoding="utf-8").startswith("digraph")
     code, _, err = run("render", str(files["good"]), "-o", str(tmp_path / "x.docx"))
     assert code == 2 and "cannot tell the format" in err
 

@@ -10,25 +10,12 @@ import click
 
 from .. import analysis, files, model, rendering, reporting
 from ..rendering import journey_map
-from . import common
+from . import common, render_options
 
 __all__ = ["FORMATS", "render_command"]
 
 FORMATS: Final = (*rendering.FORMATS, "html")
 """Graphviz's formats, and ``html``: the journey map (a page, no Graphviz)."""
-_SUFFIXES: Final = {"gv": "dot", "htm": "html"}
-
-
-def _output_format(format_: str | None, output: str | None) -> str:
-    if format_:
-        return format_
-    suffix = pathlib.Path(output).suffix.lstrip(".").lower() if output and output != "-" else ""
-    suffix = _SUFFIXES.get(suffix, suffix)
-    if suffix and suffix not in FORMATS:
-        raise common.Fail(
-            f"cannot tell the format from `{output}`; pass -f one of {', '.join(FORMATS)}"
-        )
-    return suffix or "svg"
 
 
 @click.command("render")
@@ -46,29 +33,7 @@ def _output_format(format_: str | None, output: str | None) -> str:
 @click.option(
     "--out-dir", type=click.Path(file_okay=False), help="Render several files into this folder."
 )
-@click.option("--persona", help="Only what this persona meets.")
-@click.option("--theme", type=click.Choice(rendering.THEMES), default="light", show_default=True)
-@click.option(
-    "--direction",
-    type=click.Choice(["LR", "TB"]),
-    default="LR",
-    show_default=True,
-    help="Stages left to right, or top to bottom.",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(rendering.engines.ENGINES),
-    default="auto",
-    show_default=True,
-    help="System `dot`, the WebAssembly build, or the first that works.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=60.0,
-    show_default=True,
-    help="Seconds Graphviz may take before it is stopped.",
-)
+@render_options.render_options()
 @click.option(
     "--highlight",
     type=click.Choice(rendering.overlay.HIGHLIGHTS),
@@ -98,7 +63,7 @@ def render_command(
     """Render journey files to SVG, PNG, PDF, DOT, Graphviz JSON or an HTML journey map."""
     if len(paths) > 1 and output:
         raise common.Fail("-o names one output; to render several files use --out-dir")
-    fmt = _output_format(format_, output)
+    fmt = render_options.output_format(format_, output, FORMATS)
     if fmt == "html" and highlight:
         raise common.Fail("--highlight draws on diagrams; the journey map (html) shows them all")
     failed = False

@@ -15,6 +15,8 @@ __all__ = ["output_format", "render_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+_SUFFIXES = {"gv": "dot", "htm": "html"}
+
 
 def render_options(
     *,
@@ -64,14 +66,16 @@ def render_options(
     return add
 
 
-def output_format(format_: str | None, output: str) -> str:
-    """The format asked for, else the one ``output``'s suffix names, else SVG."""
+def output_format(
+    format_: str | None, output: str | None, formats: Sequence[str] = rendering.FORMATS
+) -> str:
+    """The format asked for, else the one ``output``'s suffix names (``.gv``: dot), else SVG."""
     if format_:
         return format_
-    suffix = pathlib.Path(output).suffix.lstrip(".").lower()
-    suffix = {"gv": "dot"}.get(suffix, suffix)
-    if suffix and suffix not in rendering.FORMATS:
+    suffix = pathlib.Path(output).suffix.lstrip(".").lower() if output and output != "-" else ""
+    suffix = _SUFFIXES.get(suffix, suffix)
+    if suffix and suffix not in formats:
         raise common.Fail(
-            f"cannot tell the format from `{output}`; pass -f one of {', '.join(rendering.FORMATS)}"
+            f"cannot tell the format from `{output}`; pass -f one of {', '.join(formats)}"
         )
     return suffix or "svg"
