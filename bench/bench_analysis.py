@@ -85,8 +85,10 @@ def generate(n: int, *, seed: int = 1) -> model.Journey:
     for i in rng.choice(np.arange(6 * size, n - len(GOAL_LAYERS)), size=n // 100, replace=False):
         kinds[i] = model.NodeKind.EXIT
     members: list[list[int]] = [[] for _ in range(LAYERS)]
+    place: dict[int, int] = {}  # a touchpoint's position in its layer (list.index is quadratic)
     for i, layer in enumerate(layer_of):
         if kinds[i] is model.NodeKind.TOUCHPOINT:
+            place[i] = len(members[layer])
             members[layer].append(i)
     goal_of = {layer: n - len(GOAL_LAYERS) + k for k, layer in enumerate(GOAL_LAYERS)}
     ids = [f"n{i}" for i in range(n)]
@@ -144,17 +146,18 @@ def generate(n: int, *, seed: int = 1) -> model.Journey:
             )
         )
 
+    layers = [np.array(m, dtype=np.int64) for m in members]  # rng.choice copies a list each call
     for u in range(n):
         layer = layer_of[u]
         if kinds[u] is model.NodeKind.EXIT or layer == LAYERS - 1:
             continue
         targets: set[int] = set()
         for _ in range(2):
-            ahead = members[min(LAYERS - 1, layer + 1 + int(rng.random() < 0.3))]
-            if ahead:
+            ahead = layers[min(LAYERS - 1, layer + 1 + int(rng.random() < 0.3))]
+            if ahead.size:
                 targets.add(int(rng.choice(ahead)))
         if kinds[u] is model.NodeKind.TOUCHPOINT:
-            block = members[layer][(members[layer].index(u) // 10) * 10 :][:10]
+            block = members[layer][(place[u] // 10) * 10 :][:10]
             inside = int(rng.choice(block))
             if inside != u:
                 targets.add(inside)
@@ -164,7 +167,7 @@ def generate(n: int, *, seed: int = 1) -> model.Journey:
         for v in sorted(targets):
             add(u, v, None if rng.random() < 0.2 else round(share, 4))
     for _ in range(max(2, n // 5000)):  # re-purchase loops: retention back to consideration
-        add(int(rng.choice(members[20])), int(rng.choice(members[8])), 0.01)
+        add(int(rng.choice(layers[20])), int(rng.choice(layers[8])), 0.01)
     return model.Journey(
         title=f"generated {n}",
         description=None,
@@ -189,6 +192,7 @@ def run(n: int, top: int) -> dict[str, Any]:
         began = time.perf_counter()
         value = step()
         timings[name] = time.perf_counter() - began
+        print(f"{n:>8,}  {name}: {timings[name]:.3f}s", file=sys.stderr, flush=True)
         return value
 
     journey = timed("generate journey", lambda: generate(n))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 import networkx as nx
 
@@ -26,29 +27,33 @@ def build(journey: model.Journey, *, persona: str | None = None) -> nx.DiGraph:
     reported them, and NetworkX would silently invent the nodes.
     """
     graph = nx.DiGraph(title=journey.title)
-    for node in journey.touchpoints:
-        if node.applies_to(persona):
-            graph.add_node(node.id, kind=node.kind, stage=node.stage, channel=node.channel)
+    graph.add_nodes_from(
+        (node.id, {"kind": node.kind, "stage": node.stage, "channel": node.channel})
+        for node in journey.touchpoints
+        if node.applies_to(persona)
+    )
     transitions = [
         t
         for t in journey.transitions
         if t.applies_to(persona) and t.source in graph and t.target in graph
     ]
     shares = effective_probabilities(transitions)
+    # Merged first, then added in one call: per-edge ``add_edge`` dominates big journeys.
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
     for transition, share in zip(transitions, shares, strict=True):
         key = (transition.source, transition.target)
-        if graph.has_edge(*key):
-            data = graph.edges[key]
+        data = edges.get(key)
+        if data is not None:
             data["p"] += share
             data["transitions"] += (transition,)
             continue
-        graph.add_edge(
-            *key,
-            p=share,
-            explicit=transition.probability is not None,
-            after=transition.after.value if transition.after else None,
-            transitions=(transition,),
-        )
+        edges[key] = {
+            "p": share,
+            "explicit": transition.probability is not None,
+            "after": transition.after.value if transition.after else None,
+            "transitions": (transition,),
+        }
+    graph.add_edges_from((u, v, data) for (u, v), data in edges.items())
     return graph
 
 

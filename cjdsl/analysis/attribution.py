@@ -43,12 +43,10 @@ def solve(
     """Every touchpoint's and channel's removal effect."""
     touchpoints = chain.touchpoints
     effect = np.full(chain.size, np.nan)
-    members = {
-        c.id: tuple(
-            chain.nodes[i] for i in np.flatnonzero(touchpoints) if chain.channels[i] == c.id
-        )
-        for c in journey.channels
-    }
+    grouped: dict[str | None, list[str]] = {}
+    for i in np.flatnonzero(touchpoints).tolist():
+        grouped.setdefault(chain.channels[i], []).append(chain.nodes[i])
+    members = {c.id: tuple(grouped.get(c.id, ())) for c in journey.channels}
     members = {c: nodes for c, nodes in members.items() if nodes}
     ids = list(members)
     by_channel: dict[str, float | None] = dict.fromkeys(ids)
@@ -59,8 +57,7 @@ def solve(
         goals = chain.mask(model.NodeKind.GOAL)
         blocked = np.zeros((chain.size, len(ids)), dtype=bool)
         for column, channel in enumerate(ids):
-            for node in members[channel]:
-                blocked[chain.index(node), column] = True
+            blocked[[chain.index(node) for node in members[channel]], column] = True
         if ids:
             targets = np.broadcast_to(goals[:, None], blocked.shape)
             value = np.broadcast_to((~chain.removed).astype(np.float64)[:, None], blocked.shape)

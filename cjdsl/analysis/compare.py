@@ -52,8 +52,9 @@ def _pairs(
                 channel.share,
                 channels[channel.id].share,
             )
+    nodes = {n.id: n for n in after.nodes}  # ``Report.node`` scans: quadratic over every node
     for node in before.nodes:
-        changed = after.node(node.id)
+        changed = nodes.get(node.id)
         if changed is not None:
             yield f"`{node.id}` reach", "probability", node.reach, changed.reach
             yield f"`{node.id}` drop-off", "probability", node.drop_off, changed.drop_off

@@ -12,6 +12,7 @@ that traffic is lost there, and customers who start there are lost at once.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Collection
 from typing import Any
@@ -61,9 +62,17 @@ class Chain:
         """Number of states."""
         return len(self.nodes)
 
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        return {node: i for i, node in enumerate(self.nodes)}
+
     def index(self, node: str) -> int:
-        """The state number of a node id."""
-        return self.nodes.index(node)
+        """The state number of a node id (a dict look-up: callers ask for every node).
+
+        Raises:
+            KeyError: the node is not in the chain.
+        """
+        return self._positions[node]
 
     def mask(self, kind: model.NodeKind) -> Mask:
         """True for the states of one kind."""

@@ -203,48 +203,47 @@ def longest_to(
     nodes = adjacency.relevant(target)
     if not nodes:
         return None
-
-    def weight(position: int) -> float:
-        if arrive_value is None:
-            return adjacency.after[position]
-        return float(arrive_value[adjacency.indices[position]])
-
-    edges = {
-        u: [
-            (adjacency.indices[p], weight(p))
-            for p in adjacency.successors(u)
-            if adjacency.indices[p] in nodes and adjacency.indices[p] != u
-        ]
-        for u in nodes
-    }
+    q = adjacency.q
+    inside = np.zeros(adjacency.chain.size, dtype=bool)
+    inside[list(nodes)] = True
+    rows = np.repeat(np.arange(adjacency.chain.size), np.diff(q.indptr))
+    kept = np.flatnonzero(inside[rows] & inside[q.indices] & (q.indices != rows))
+    heads = q.indices[kept]
+    if arrive_value is None:
+        weights = np.asarray(adjacency.after)[kept]
+    else:
+        weights = np.asarray(arrive_value, dtype=np.float64)[heads]
+    edges: longest.Edges = {u: [] for u in nodes}
+    for u, v, w in zip(rows[kept].tolist(), heads.tolist(), weights.tolist(), strict=True):
+        edges[u].append((v, w))
     edges[target] = []
     starts = [s for s in adjacency.starts if s in nodes]
     return longest.longest_path(edges, starts, lambda s: float(start_value[s]), target)
 
 
 def _relevant(adjacency: Adjacency, target: int) -> set[int]:
-    ahead: set[int] = set()
-    todo = list(adjacency.starts)
-    while todo:
-        u = todo.pop()
-        if u in ahead:
-            continue
-        ahead.add(u)
-        if u != target:
-            todo.extend(adjacency.indices[p] for p in adjacency.successors(u))
-    if target not in ahead:
+    """Reachable from an entry with ``target`` terminal, and reaching ``target``: two BFS in C."""
+    n = adjacency.chain.size
+    ahead = _reach(adjacency.q, adjacency.starts, stop=target)
+    if not ahead[target]:
         return set()
-    q = adjacency.q
-    back = {target}
-    todo = [target]
-    transposed = sp.csr_array(q.T)
-    while todo:
-        v = todo.pop()
-        for u in transposed.indices[transposed.indptr[v] : transposed.indptr[v + 1]].tolist():
-            if u not in back and u in ahead and u != target:
-                back.add(u)
-                todo.append(u)
-    return ahead & back
+    passing = ahead.astype(np.float64)
+    passing[target] = 0.0
+    back = _reach(sp.csr_array((sp.diags_array(passing) @ adjacency.q).T), [target], stop=n)
+    return set(np.flatnonzero(back & ahead).tolist())
+
+
+def _reach(q: sp.csr_array, sources: Sequence[int], *, stop: int) -> NDArray[np.bool_]:
+    """The states reachable from ``sources`` (included) along ``q``, not leaving ``stop``."""
+    n = q.shape[0]
+    coo = q.tocoo()
+    keep = coo.row != stop
+    rows = np.concatenate([coo.row[keep], np.full(len(sources), n)])
+    cols = np.concatenate([coo.col[keep], np.asarray(sources, dtype=coo.col.dtype)])
+    graph = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n + 1, n + 1))
+    found = np.zeros(n + 1, dtype=bool)
+    found[csgraph.breadth_first_order(graph, n, directed=True, return_predecessors=False)] = True
+    return found[:n]
 
 
 def goal_states(chain: markov.Chain) -> list[int]:

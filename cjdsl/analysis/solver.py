@@ -10,8 +10,8 @@ transposed, its predecessors) are known:
   components whose successors are all in lower levels;
 - components up to ``DENSE_LIMIT`` states are inverted densely;
 - larger components are split by a Schur complement over a few *feedback*
-  states (heads of the longest back edges of a depth-first search), so the
-  rest is again solved along its own condensation; a component that resists
+  states (heads of the transitions that jump furthest back in declaration
+  order), so the rest is again solved along its own condensation; a component that resists
   ``MAX_DEPTH`` such splits is solved iteratively (BiCGSTAB, checked, with a
   direct fallback).
 
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Iterator
 from typing import Any, Final
 
 import numpy as np
@@ -77,22 +78,21 @@ class System:
         edges = np.unique(np.stack([labels[rows[cross]], labels[cols[cross]]]), axis=1)
         backward, forward = _levels(count, edges[0], edges[1])
         self._components: list[NDArray[np.intp]] = [np.empty(0, np.intp)] * count
-        order = np.argsort(labels, kind="stable")
-        bounds = np.searchsorted(labels[order], np.arange(count + 1))
-        big = [int(c) for c in np.flatnonzero(sizes > 1)]
-        for component in big:
-            self._components[component] = order[bounds[component] : bounds[component + 1]]
         self._blocks: dict[int, _Block] = {}
         self._trapped: dict[int, bool] = {}
         self._dense: dict[int, Array] = {}  # Q_BB of the blocks small enough to invert densely
         self._masked_inverse: dict[tuple[int, bytes], Array] = {}
-        for component in big:
-            nodes = self._components[component]
-            block = q[nodes][:, nodes]
-            self._trapped[component] = bool(np.all(np.asarray(block.sum(axis=1)) >= 1 - _TRAPPED))
-            if nodes.size <= DENSE_LIMIT:
-                self._dense[component] = block.toarray()
-            if not self._trapped[component]:
+        for component, nodes, block in _split(q, labels, sizes):
+            self._components[component] = nodes
+            trapped = bool(np.all(np.asarray(block.sum(axis=1)).ravel() >= 1 - _TRAPPED))
+            self._trapped[component] = trapped
+            if isinstance(block, np.ndarray):
+                self._dense[component] = block
+            if trapped:
+                continue
+            if isinstance(block, np.ndarray):
+                self._blocks[component] = _Dense(np.eye(nodes.size) - block)
+            else:
                 self._blocks[component] = _block(block, depth)
         self._single_trapped: Mask = (sizes[labels] == 1) & (self._diag >= 1 - _TRAPPED)
         self._labels = labels
@@ -224,6 +224,39 @@ def _divide(r: Array, d: Array) -> Array:
         return np.where(
             d > _TRAPPED, r / np.where(d > _TRAPPED, d, 1.0), np.where(r != 0, np.inf, 0.0)
         )
+
+
+def _split(
+    q: Any, labels: NDArray[np.intp], sizes: NDArray[np.intp]
+) -> Iterator[tuple[int, NDArray[np.intp], Any]]:
+    """Each component of more than one state: its states (ascending) and its block ``Q_BB``.
+
+    The block is a dense array up to ``DENSE_LIMIT`` states, else sparse. All
+    blocks come from one pass over the non-zeros: slicing ``q[nodes][:, nodes]``
+    per component costs O(n) each (a column map over all states), quadratic in
+    total when a big journey has thousands of small loops.
+    """
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(sizes.size + 1))
+    local = np.empty(labels.size, dtype=np.intp)  # a state's position inside its component
+    local[order] = np.arange(labels.size) - bounds[labels[order]]
+    coo = q.tocoo()
+    rows, cols = np.asarray(coo.row, np.intp), np.asarray(coo.col, np.intp)
+    inside = (labels[rows] == labels[cols]) & (sizes[labels[rows]] > 1)
+    rows, cols, data = rows[inside], cols[inside], np.asarray(coo.data)[inside]
+    by = np.argsort(labels[rows], kind="stable")
+    rows, cols, data = rows[by], cols[by], data[by]
+    cuts = np.searchsorted(labels[rows], np.arange(sizes.size + 1))
+    for component in np.flatnonzero(sizes > 1).tolist():
+        nodes = order[bounds[component] : bounds[component + 1]]
+        part = slice(cuts[component], cuts[component + 1])
+        at = (local[rows[part]], local[cols[part]])
+        if nodes.size <= DENSE_LIMIT:
+            dense = np.zeros((nodes.size, nodes.size))
+            dense[at] = data[part]  # CSR holds no duplicates
+            yield component, nodes, dense
+        else:
+            yield component, nodes, sp.csr_array((data[part], at), shape=(nodes.size,) * 2)
 
 
 def _levels(
@@ -372,34 +405,22 @@ class _Iterative(_Block):
 
 
 def _feedback_states(q: Any) -> NDArray[np.intp]:
-    """Heads of the longest back edges of a depth-first search: removing them breaks big loops."""
-    m = q.shape[0]
-    indptr, indices = q.indptr.tolist(), q.indices.tolist()
-    depth = [-1] * m
-    on_stack = [False] * m
-    back: list[tuple[int, int]] = []
-    stack = [(0, indptr[0])]
-    depth[0], on_stack[0] = 0, True
-    while stack:
-        node, position = stack[-1]
-        if position == indptr[node + 1]:
-            stack.pop()
-            on_stack[node] = False
-            continue
-        stack[-1] = (node, position + 1)
-        target = indices[position]
-        if target == node:
-            continue
-        if depth[target] < 0:
-            depth[target] = depth[node] + 1
-            on_stack[target] = True
-            stack.append((target, indptr[target]))
-        elif on_stack[target]:
-            back.append((depth[node] - depth[target], target))
-    heads: list[int] = []
-    for _, head in sorted(back, reverse=True):
-        if head not in heads:
-            heads.append(head)
-            if len(heads) == SCHUR_BATCH:
-                break
-    return np.array(sorted(heads), dtype=np.intp)
+    """Heads of the transitions that jump furthest back in declaration order.
+
+    Journeys are written roughly in the order customers move, so the loops
+    that join big parts of a journey into one component (re-purchase,
+    "back to search") are the transitions that jump far back; small loops
+    (cart recovery) jump a few states. Removing the heads of the longest jumps
+    breaks the big loops and leaves small components, which the sub-system
+    inverts densely. Every loop has a backward transition in any order, so at
+    least one state is always found. (A depth-first search's back edges, the
+    earlier choice, pick mostly short loops on big journeys: 8 nested splits
+    of 64 states each at 100k touchpoints.) Vectorised, O(non-zeros).
+    """
+    coo = q.tocoo()
+    rows, cols = np.asarray(coo.row, np.intp), np.asarray(coo.col, np.intp)
+    back = cols < rows
+    jump, heads = rows[back] - cols[back], cols[back]
+    ranked = heads[np.lexsort((heads, -jump))]
+    _, first = np.unique(ranked, return_index=True)  # each head at its longest jump
+    return np.sort(ranked[np.sort(first)[:SCHUR_BATCH]])
