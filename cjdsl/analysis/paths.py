@@ -9,6 +9,15 @@ best-first search over simple paths ordered by ``−log p`` plus the exact
 paths it returns; it stops after ``EXPANSIONS`` expansions and says so.
 Longest paths run along the condensation (``longest``). Cycles and simple
 paths are never enumerated without a bound.
+
+Longest paths are asked for one goal at a time, but one forward pass over
+every state reachable from an entry answers each goal that is on no loop:
+its best path only involves the states that reach it, and those are
+processed in the same order, with the same ties, as in a pass over just
+them. A goal on a loop is different, as its own way out is cut (a path ends
+there), which splits its loop: it gets a pass of its own, sharing the segment
+searches of every other loop. Passes are kept per set of values, so the
+calls for each goal of the critical (or worst-emotion) path reuse them.
 """
 
 from __future__ import annotations
@@ -65,6 +74,10 @@ class Adjacency:
         starts = [chain.index(s) for s in chain.starts]
         self.starts = [s for s in starts if chain.weights[s] > 0 and not chain.removed[s]]
         self._relevant: dict[int, set[int]] = {}
+        self._rows: NDArray[np.int32] | None = None
+        self._looped: NDArray[np.bool_] | None = None
+        self._components: dict[int | None, list[list[int]]] = {}
+        self._passes: dict[tuple[bytes, bytes | None], _Longest] = {}
 
     def relevant(self, target: int) -> set[int]:
         """States on some path from an entry to ``target`` (which is terminal there)."""
@@ -72,6 +85,20 @@ class Adjacency:
         if found is None:
             found = self._relevant[target] = _relevant(self, target)
         return found
+
+    def rows(self) -> NDArray[np.int32]:
+        """The source state of each transition in ``indices``/``p``/``after``."""
+        if self._rows is None:
+            n = self.chain.size
+            self._rows = np.repeat(np.arange(n, dtype=np.int32), np.diff(self.q.indptr))
+        return self._rows
+
+    def looped(self, node: int) -> bool:
+        """Whether ``node`` is on a loop (a strongly connected component of several states)."""
+        if self._looped is None:
+            count, labels = csgraph.connected_components(self.q, directed=True, connection="strong")
+            self._looped = np.bincount(labels, minlength=count)[labels] > 1
+        return bool(self._looped[node])
 
     def successors(self, node: int) -> range:
         """Positions of the node's transitions in ``indices``/``p``/``after``."""
@@ -199,26 +226,86 @@ def longest_to(
     transition, its ``after`` (when ``arrive_value`` is ``None``) or the
     ``arrive_value`` of the node it enters. Returns the path, its value,
     whether it is exact, and the method; ``None`` if no path reaches ``target``.
+    A path may pass other goals on its way. The work is shared between calls
+    with the same values (see the module docstring).
     """
-    nodes = adjacency.relevant(target)
-    if not nodes:
-        return None
-    q = adjacency.q
-    inside = np.zeros(adjacency.chain.size, dtype=bool)
-    inside[list(nodes)] = True
-    rows = np.repeat(np.arange(adjacency.chain.size), np.diff(q.indptr))
-    kept = np.flatnonzero(inside[rows] & inside[q.indices] & (q.indices != rows))
-    heads = q.indices[kept]
-    if arrive_value is None:
-        weights = np.asarray(adjacency.after)[kept]
-    else:
-        weights = np.asarray(arrive_value, dtype=np.float64)[heads]
-    edges: longest.Edges = {u: [] for u in nodes}
-    for u, v, w in zip(rows[kept].tolist(), heads.tolist(), weights.tolist(), strict=True):
-        edges[u].append((v, w))
-    edges[target] = []
-    starts = [s for s in adjacency.starts if s in nodes]
-    return longest.longest_path(edges, starts, lambda s: float(start_value[s]), target)
+    start_value = np.asarray(start_value, dtype=np.float64)
+    if arrive_value is not None:
+        arrive_value = np.asarray(arrive_value, dtype=np.float64)
+    key = (start_value.tobytes(), None if arrive_value is None else arrive_value.tobytes())
+    found = adjacency._passes.get(key)
+    if found is None:
+        if len(adjacency._passes) >= _PASSES:
+            del adjacency._passes[next(iter(adjacency._passes))]
+        found = adjacency._passes[key] = _Longest(adjacency, start_value, arrive_value)
+    return found.to(target)
+
+
+_PASSES: Final = 2
+"""Passes kept per adjacency: the critical and the worst-emotion path."""
+
+
+class _Longest:
+    """The longest-path passes for one set of values, shared by every goal."""
+
+    def __init__(self, adjacency: Adjacency, start_value: Array, arrive_value: Array | None):
+        self.adjacency = adjacency
+        self.start_value = start_value
+        if arrive_value is None:
+            self.weights = np.asarray(adjacency.after, dtype=np.float64)
+        else:
+            self.weights = arrive_value[adjacency.q.indices]
+        self.searches: longest.Searches = {}
+        self.whole: longest.Solution | None = None
+
+    def to(self, target: int) -> tuple[list[int], float, bool, str] | None:
+        """The answer for ``target``: from the shared pass unless it is on a loop."""
+        adjacency = self.adjacency
+        nodes = adjacency.relevant(target)
+        if not nodes:
+            return None
+        if adjacency.looped(target):
+            edges = self.edges(nodes, target)
+            return self.solve(edges, target).to(target)
+        if self.whole is None:
+            n = adjacency.chain.size
+            ahead = np.flatnonzero(_reach(adjacency.q, adjacency.starts, stop=n))
+            self.whole = self.solve(self.edges(set(ahead.tolist()), None), None)
+        member = self.whole.member
+        return self.whole.to(target, {member[u] for u in nodes})
+
+    def solve(self, edges: longest.Edges, target: int | None) -> longest.Solution:
+        """The forward pass over ``edges``; its components are kept for the other values."""
+        adjacency = self.adjacency
+        components = adjacency._components.get(target)
+        if components is None:
+            components = adjacency._components[target] = longest.tarjan(edges)
+        starts = [s for s in adjacency.starts if s in edges]
+        start_value = self.start_value
+        return longest.solve(
+            edges,
+            starts,
+            lambda s: float(start_value[s]),
+            components=components,
+            searches=self.searches,
+        )
+
+    def edges(self, nodes: set[int], target: int | None) -> longest.Edges:
+        """The transitions among ``nodes`` but loops on one state, none out of ``target``."""
+        adjacency = self.adjacency
+        q = adjacency.q
+        rows = adjacency.rows()
+        inside = np.zeros(adjacency.chain.size, dtype=bool)
+        inside[list(nodes)] = True
+        kept = np.flatnonzero(inside[rows] & inside[q.indices] & (q.indices != rows))
+        out: longest.Edges = {u: [] for u in sorted(nodes)}
+        heads = q.indices[kept].tolist()
+        weights = self.weights[kept].tolist()
+        for u, v, w in zip(rows[kept].tolist(), heads, weights, strict=True):
+            out[u].append((v, w))
+        if target is not None:
+            out[target] = []
+        return out
 
 
 def _relevant(adjacency: Adjacency, target: int) -> set[int]:
