@@ -39,17 +39,8 @@ ATTRIBUTE_FORMS: Final = {
 }
 """How each attribute is written: the completion's detail."""
 
-_TOP: Final = (
-    "journey",
-    "import",
-    "persona",
-    "channel",
-    "stage",
-    "entry",
-    "touchpoint",
-    "goal",
-    "exit",
-)
+_TOP: Final = tuple(k for k in tokens.KEYWORDS if k not in ("for", "after"))
+"""Keywords that start a statement (``for`` and ``after`` only follow a target)."""
 _IN_STAGE: Final = ("entry", "touchpoint", "goal", "exit", "description")
 _BLOCK_ATTRIBUTES: Final[dict[str, Sequence[str]]] = {
     "journey": lowering.HEADER_ATTRIBUTES,
