@@ -80,6 +80,15 @@ INVALID_ENCODING: Final = Code(
     "(a file saved as Latin-1 with `Kündigung` in it)",
     "Save the file as UTF-8.",
 )
+FILE_TOO_LARGE: Final = Code(
+    "CJ007",
+    "file-too-large",
+    E,
+    "A journey file (or a file it imports) is larger than cjdsl reads.",
+    "(a 200 MB file, or an import of a log file by mistake)",
+    "Split the journey into several files, or check that the path names a journey; "
+    "the limit is 64 MiB a file.",
+)
 
 # CJ1xx: names, imports, literals -----------------------------------------
 UNKNOWN_REFERENCE: Final = Code(
@@ -187,6 +196,16 @@ MISPLACED_ENTRY: Final = Code(
     "`entry` marks a goal or exit, or `reach` sits on a touchpoint that is no entry.",
     'journey "Shop"\nentry goal bought "Bought"',
     "Put `entry` only before `touchpoint`, and `reach` only in an entry's block.",
+)
+IMPORT_OUTSIDE_ROOT: Final = Code(
+    "CJ114",
+    "import-outside-root",
+    E,
+    "An import leads out of the project folder, where a documentation build does not follow.",
+    "# docs/journeys/shop.journey, built with the docs folder as the root\n"
+    'import "../../../etc/common.journey"',
+    "Move the imported file into the project, or allow imports from outside it in the "
+    "Sphinx or MkDocs settings.",
 )
 
 # CJ2xx: graph structure --------------------------------------------------

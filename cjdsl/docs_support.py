@@ -242,9 +242,13 @@ class Compiled:
         return tuple(sorted({p for p, _ in self.imports} | set(self.missing)))
 
 
-def compile_text(text: str, *, path: str | os.PathLike[str]) -> Compiled:
+def compile_text(
+    text: str, *, path: str | os.PathLike[str], root: pathlib.Path | None = None
+) -> Compiled:
     """Parse and check ``text`` as if it were the file ``path`` (imports resolve beside it).
 
+    ``root``: imports leading outside this folder are refused (CJ114), so a page
+    cannot pull arbitrary files of the build machine into a published site.
     Never raises for bad input: every problem is a diagnostic of the document.
     """
     read: dict[str, str] = {}
@@ -260,7 +264,7 @@ def compile_text(text: str, *, path: str | os.PathLike[str]) -> Compiled:
         return content
 
     source = SourceFile(os.fspath(path), text.removeprefix("\ufeff"))
-    doc = document.compile_source(source, read=reader)
+    doc = document.compile_source(source, read=reader, root=root)
     return Compiled(doc, tuple(sorted(read.items())), tuple(sorted(set(missing))))
 
 

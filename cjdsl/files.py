@@ -11,7 +11,9 @@ import pathlib
 import sys
 import tempfile
 
-__all__ = ["read_input", "same_file", "write_atomic", "write_output"]
+from .errors import CjdslError
+
+__all__ = ["read_input", "refuse_input", "same_file", "write_atomic", "write_output"]
 
 
 def read_input(path: str) -> tuple[bytes, str]:
@@ -50,8 +52,33 @@ def _umask() -> int:
     return current
 
 
-def write_output(path: str, data: bytes) -> None:
-    """Write to ``path`` atomically, or to stdout for ``-``."""
+def refuse_input(source: str, target: str) -> None:
+    """Refuse an output path that names the input: rendering over a journey destroys it.
+
+    Call it before the work that makes the output, so nothing runs in vain;
+    ``write_output(..., source=...)`` checks again at the moment of writing.
+
+    Raises:
+        CjdslError: ``target`` is ``source`` (also through a link or another spelling).
+    """
+    if same_file(source, target):
+        raise CjdslError(
+            f"refusing to overwrite the input {source} with the output; choose another output path"
+        )
+
+
+def write_output(path: str, data: bytes, *, source: str | None = None) -> None:
+    """Write to ``path`` atomically, or to stdout for ``-``.
+
+    With ``source`` (the input it was made from), a ``path`` naming that input is
+    refused (see ``refuse_input``).
+
+    Raises:
+        CjdslError: ``path`` is ``source``.
+        OSError: the file cannot be written; the old one, if any, is left as it was.
+    """
+    if source is not None:
+        refuse_input(source, path)
     if path == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

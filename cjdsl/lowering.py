@@ -3,23 +3,31 @@
 One pass over the statements collects declarations; references are resolved
 afterwards, so order in the file never matters. Imports are read through a
 callable the caller injects: this module does no I/O of its own.
+
+Positions come from the tokens alone, never from Lark's rule ``meta``: the
+same code then lowers the positioned tree of ``parsing.parse`` and the faster
+one of ``parsing.parse_fast``, whose tokens may be lark-cython's (``str()``,
+``.type``, ``.start_pos`` and ``.end_pos`` work on both kinds). A rule that
+starts with a keyword Lark drops (``stage``, ``persona`` …) starts that
+keyword's length before its first token; a block ends at its ``}``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import errno
 import pathlib
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Final, TypeVar
+from typing import Final, TypeGuard, TypeVar
 
 import lark
 
 from . import codes, model, parsing
 from .diagnostics import Diagnostic, Related
-from .source import SourceFile, Span
+from .source import MAX_SOURCE_BYTES, SourceFile, Span
 
 __all__ = ["Reader", "lower"]
 
@@ -56,6 +64,22 @@ PERSONA_ATTRIBUTES: Final = ("description", "goal", "pain")
 CHANNEL_ATTRIBUTES: Final = ("description",)
 STAGE_ATTRIBUTES: Final = ("description",)
 DURATION_UNITS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION_UNITS: Final = tuple(DURATION_UNITS)
+# Rules whose first token Lark drops (an anonymous keyword), with that keyword.
+_KEYWORDS: Final = {
+    "header": "journey",
+    "import_": "import",
+    "persona": "persona",
+    "channel": "channel",
+    "stage": "stage",
+    "channel_ref": "@",
+    "personas": "for",
+    "after": "after",
+}
+_BLOCKS: Final = frozenset({"block", "stage_body"})
+_SPACE: Final = frozenset(" \t\f\ufeff")
+# From inside a block to just past its `}`: separators, blanks and comments only.
+_TO_CLOSE: Final = re.compile(r"(?:[\s;]|#[^\n]*)*\}")
 _NUMBER: Final = re.compile(r"([+-]?(?:\d+(?:\.\d+)?|\.\d+))(.*)")
 _CURRENCY: Final = re.compile(r"[A-Z]{3}")
 _ESCAPE: Final = re.compile(r"\\(.)", re.DOTALL)
@@ -81,6 +105,7 @@ def lower(
     parsed: parsing.Parsed,
     *,
     read: Reader | None = None,
+    root: pathlib.Path | None = None,
     _importing: tuple[pathlib.Path, ...] = (),
 ) -> tuple[model.Journey | None, tuple[Diagnostic, ...]]:
     """Build the journey model of a parsed file.
@@ -88,39 +113,90 @@ def lower(
     Args:
         parsed: The parse of the file; its tree may come from error recovery.
         read: Reads imported files; without it, any ``import`` is reported as not found.
+        root: When given, imports that resolve outside this folder (symbolic links
+            followed) are refused with CJ114 and not read: a documentation build
+            renders pages from authors it may not fully trust, and an import must not
+            pull arbitrary files of the build machine into a published page.
 
     Returns:
         The journey (``None`` when there is no tree) and the CJ1xx diagnostics.
     """
     if parsed.tree is None:
         return None, ()
-    lowering = _Lowering(parsed.source, read, _importing)
+    lowering = _Lowering(parsed.source, read, _importing, root.resolve() if root else None)
     lowering.statements(parsed.tree.children, stage=None, top=True)
     return lowering.finish(), tuple(lowering.diagnostics)
 
 
 class _Lowering:
     def __init__(
-        self, source: SourceFile, read: Reader | None, importing: tuple[pathlib.Path, ...]
+        self,
+        source: SourceFile,
+        read: Reader | None,
+        importing: tuple[pathlib.Path, ...],
+        root: pathlib.Path | None = None,
     ) -> None:
         self.source = source
         self.read = read
         self.importing = importing
+        self.root = root
         self.diagnostics: list[Diagnostic] = []
         self.found = _Collected()
         self.imported_personas: list[model.Persona] = []
+        # The same few numbers recur thousands of times (`30%`, `after 2d`): one Quantity each.
+        self.quantities: dict[tuple[str, tuple[str, ...]], model.Quantity] = {}
         self.imported_channels: list[model.Channel] = []
         self.first: Span | None = None
 
     # -- helpers -----------------------------------------------------------
     def span(self, item: lark.Tree[lark.Token] | lark.Token) -> Span:
-        if isinstance(item, lark.Token):
-            start = item.start_pos or 0
-            return Span(self.source, start, item.end_pos or start + len(item))
-        meta = item.meta
-        if getattr(meta, "empty", True):
+        """Where a token or a rule stands (rules: first to last character, keyword included)."""
+        if not isinstance(item, lark.Tree):
+            begin = item.start_pos or 0
+            return Span(self.source, begin, item.end_pos or begin + len(item))
+        start = self.start(item)
+        if start is None:
             return Span(self.source, 0, 0)
-        return Span(self.source, meta.start_pos, meta.end_pos)
+        return Span(self.source, start, self.end(item.children))
+
+    def start(self, tree: lark.Tree[lark.Token]) -> int | None:
+        """Offset of a rule's first character: its first token, or the keyword before it."""
+        children: Sequence[object] = tree.children  # `[x]` placeholders are None
+        for child in children:
+            if isinstance(child, lark.Tree):
+                at = self.start(child)
+            elif _is_token(child):
+                at = child.start_pos
+            else:
+                continue
+            if at is None:
+                continue
+            keyword = _KEYWORDS.get(tree.data)
+            if keyword is not None:
+                text = self.source.text
+                while at > 0 and text[at - 1] in _SPACE:
+                    at -= 1
+                at -= len(keyword)
+            return at
+        return None
+
+    def end(self, children: Sequence[object]) -> int:
+        """Offset just past the last of ``children``: a token's end, or a block's ``}``."""
+        for index in range(len(children) - 1, -1, -1):
+            child = children[index]
+            if _is_token(child):
+                return child.end_pos or 0
+            if not isinstance(child, lark.Tree):
+                continue
+            if child.data not in _BLOCKS:
+                return self.end(child.children)
+            if any(c is not None for c in child.children):
+                inside = self.end(child.children)
+            else:  # an empty block: its `{` is the first one after what comes before it
+                inside = self.source.text.index("{", self.end(children[:index])) + 1
+            closed = _TO_CLOSE.match(self.source.text, inside)
+            return closed.end() if closed else inside
+        return 0
 
     def report(
         self,
@@ -141,10 +217,14 @@ class _Lowering:
         for item in items:
             if not isinstance(item, lark.Tree):
                 continue
-            kind = item.data
+            kind = str(item.data)  # a plain str compares without lark.Token.__eq__
             if top and kind != "header" and self.first is None:
                 self.first = self.span(item)
-            if kind == "header":
+            if kind == "transition":
+                self.transition(item)
+            elif kind == "node":
+                nodes.append(self.node(item, stage))
+            elif kind == "header":
                 self.header(item)
             elif kind == "import_":
                 self.import_(item)
@@ -154,10 +234,6 @@ class _Lowering:
                 self.channel(item)
             elif kind == "stage":
                 self.stage(item)
-            elif kind == "node":
-                nodes.append(self.node(item, stage))
-            elif kind == "transition":
-                self.transition(item)
             elif kind == "attribute":
                 self.loose_attribute(item, stage=stage, top=top)
         return nodes
@@ -174,7 +250,7 @@ class _Lowering:
             )
             if self.found.title is not None:
                 return
-        assert isinstance(title, lark.Token)
+        assert _is_token(title)
         self.found.title = _text(title)
         self.found.header_span = self.span(tree)
         for attribute in self.attributes(block, HEADER_ATTRIBUTES, "a journey"):
@@ -211,21 +287,31 @@ class _Lowering:
 
     def import_(self, tree: lark.Tree[lark.Token]) -> None:
         (path_token,) = tree.children
-        assert isinstance(path_token, lark.Token)
+        assert _is_token(path_token)
         relative = _text(path_token)
         self.found.imports.append(relative)
         at = self.span(path_token)
         base = pathlib.Path(self.source.path).parent
         display = (base / relative).as_posix() if self.source.path != "-" else relative
         target = (base / relative).resolve()
-        if target in self.importing or target == pathlib.Path(self.source.path).resolve():
-            chain = " -> ".join(p.name for p in (*self.importing, target))
+        here = pathlib.Path(self.source.path).resolve()
+        if target in self.importing or target == here:
+            chain = " -> ".join(p.name for p in (*self.importing, here, target))
             self.report(
                 codes.IMPORT_CYCLE,
                 f"import cycle: {chain}",
                 at,
                 label="this import leads back to a file that is importing it",
                 hint="move the shared channels and personas into a file both import",
+            )
+            return
+        if self.root is not None and not target.is_relative_to(self.root):
+            self.report(
+                codes.IMPORT_OUTSIDE_ROOT,
+                f"import `{relative}` leads out of the project folder",
+                at,
+                label=f"{display} is not under {self.root.name or self.root}",
+                hint="move the file into the project, or allow imports from outside it",
             )
             return
         if len(self.importing) >= MAX_IMPORT_DEPTH:
@@ -240,24 +326,27 @@ class _Lowering:
             if self.read is None:
                 raise FileNotFoundError(relative)
             text = self.read(target)
-        except (OSError, UnicodeDecodeError) as error:
-            reason = (
-                error.strerror
-                if isinstance(error, OSError) and error.strerror
-                else ("not found" if isinstance(error, OSError) else "not valid UTF-8")
-            )
-            self.report(
-                codes.IMPORT_NOT_FOUND,
-                f"cannot import `{relative}`: {reason.lower()}",
-                at,
-                label=f"looked for {display}",
-                hint="imports are relative to the importing file",
-            )
+            if len(text) > MAX_SOURCE_BYTES // 4 and len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
+                raise OSError(errno.EFBIG, "too large")  # from a reader that does not check
+        except OSError as error:
+            if error.errno == errno.EFBIG:
+                self.report(
+                    codes.FILE_TOO_LARGE,
+                    f"cannot import `{relative}`: larger than {MAX_SOURCE_BYTES // 2**20} MiB",
+                    at,
+                    label=f"{display} is too large",
+                    hint="is this the right file? split a journey this large into several",
+                )
+                return
+            self.cannot_import(relative, display, at, error.strerror or "not found")
             return
-        imported = parsing.parse(SourceFile(display, text))
+        except UnicodeDecodeError:
+            self.cannot_import(relative, display, at, "not valid UTF-8")
+            return
+        imported = parsing.parse_fast(SourceFile(display, text))
         self.diagnostics.extend(imported.diagnostics)
         stack = (*self.importing, pathlib.Path(self.source.path).resolve())
-        journey, diagnostics = lower(imported, read=self.read, _importing=stack)
+        journey, diagnostics = lower(imported, read=self.read, root=self.root, _importing=stack)
         self.diagnostics.extend(d for d in diagnostics if d.code is not codes.UNKNOWN_REFERENCE)
         if journey is None:
             return
@@ -272,9 +361,18 @@ class _Lowering:
         self.imported_personas.extend(journey.personas)
         self.imported_channels.extend(journey.channels)
 
+    def cannot_import(self, relative: str, display: str, at: Span, reason: str) -> None:
+        self.report(
+            codes.IMPORT_NOT_FOUND,
+            f"cannot import `{relative}`: {reason.lower()}",
+            at,
+            label=f"looked for {display}",
+            hint="imports are relative to the importing file",
+        )
+
     def persona(self, tree: lark.Tree[lark.Token]) -> None:
         name, label, block = tree.children
-        assert isinstance(name, lark.Token)
+        assert _is_token(name)
         values: dict[str, list[str]] = {}
         for attribute in self.attributes(block, PERSONA_ATTRIBUTES, "a persona"):
             text = self.one_string(attribute)
@@ -295,11 +393,11 @@ class _Lowering:
 
     def channel(self, tree: lark.Tree[lark.Token]) -> None:
         name, label, kind, block = tree.children
-        assert isinstance(name, lark.Token)
+        assert _is_token(name)
         for attribute in self.attributes(block, CHANNEL_ATTRIBUTES, "a channel"):
             self.one_string(attribute)
         if kind is not None and str(kind) not in model.CHANNEL_KINDS:
-            assert isinstance(kind, lark.Token)
+            assert _is_token(kind)
             self.report(
                 codes.INVALID_CHANNEL_KIND,
                 f"unknown channel kind `{kind}`",
@@ -320,7 +418,7 @@ class _Lowering:
 
     def stage(self, tree: lark.Tree[lark.Token]) -> None:
         name, label, body = tree.children
-        assert isinstance(name, lark.Token)
+        assert _is_token(name)
         items = body.children if isinstance(body, lark.Tree) else []
         description = None
         for item in items:
@@ -342,10 +440,10 @@ class _Lowering:
 
     def node(self, tree: lark.Tree[lark.Token], stage: str | None) -> str:
         entry, kind_token, name, label, channel_ref, personas, block = tree.children
-        assert isinstance(name, lark.Token) and isinstance(kind_token, lark.Token)
+        assert _is_token(name) and _is_token(kind_token)
         kind = model.NodeKind(str(kind_token))
         if entry is not None and kind is not model.NodeKind.TOUCHPOINT:
-            assert isinstance(entry, lark.Token)
+            assert _is_token(entry)
             self.report(
                 codes.MISPLACED_ENTRY,
                 f"`entry` cannot mark a {kind.value}",
@@ -378,7 +476,7 @@ class _Lowering:
             elif attribute.name == "reach":
                 reach = self.reach(attribute, entry is not None)
         channel = channel_ref.children[0] if isinstance(channel_ref, lark.Tree) else None
-        texts = {k: tuple(str(v) for v in fields.get(k, ())) for k in TEXT_ATTRIBUTES}
+        texts = {k: tuple(map(str, v)) for k, v in fields.items() if k in TEXT_ATTRIBUTES}
         self.found.nodes.append(
             model.Touchpoint(
                 id=str(name),
@@ -390,43 +488,52 @@ class _Lowering:
                 entry=entry is not None,
                 reach=reach,
                 emotion=emotion,
-                description=_last(texts["description"]),
-                actions=texts["action"],
-                motivations=texts["motivation"],
-                questions=texts["question"],
-                pains=texts["pain"],
-                opportunities=texts["opportunity"],
+                description=_last(texts.get("description")),
+                actions=texts.get("action", ()),
+                motivations=texts.get("motivation", ()),
+                questions=texts.get("question", ()),
+                pains=texts.get("pain", ()),
+                opportunities=texts.get("opportunity", ()),
                 kpis=tuple(k for k in fields.get("kpi", ()) if isinstance(k, model.Kpi)),
                 cost=cost,
-                owner=_last(texts["owner"]),
-                link=_last(texts["link"]),
+                owner=_last(texts.get("owner")),
+                link=_last(texts.get("link")),
                 link_span=link_span,
                 tags=tuple(str(t) for t in fields.get("tags", ())),
                 span=self.span(tree),
                 name_span=self.span(name),
-                channel_span=self.span(channel) if isinstance(channel, lark.Token) else None,
+                channel_span=self.span(channel) if _is_token(channel) else None,
             )
         )
         return str(name)
 
     def transition(self, tree: lark.Tree[lark.Token]) -> None:
+        # The hottest path of lowering (three transitions a touchpoint in real journeys):
+        # spans are made from the tokens directly, each once.
         source, *hops = tree.children
-        assert isinstance(source, lark.Token)
+        assert _is_token(source)
+        file = self.source
+        source_span = Span(file, source.start_pos or 0, source.end_pos or 0)
+        start = source_span.start
         for hop in hops:
             assert isinstance(hop, lark.Tree)
             _arrow, target, *details = hop.children
-            assert isinstance(target, lark.Token)
+            assert _is_token(target)
+            target_span = Span(file, target.start_pos or 0, target.end_pos or 0)
             probability: model.Quantity | None = None
             probability_span: Span | None = None
             after: model.Quantity | None = None
             label: str | None = None
             personas: tuple[str, ...] = ()
+            end = target_span.end
             for detail in details:
                 assert isinstance(detail, lark.Tree)
-                (first, *_rest) = detail.children
-                assert isinstance(first, lark.Token)
-                at = self.span(detail)
-                if detail.data == "probability":
+                first, last = detail.children[0], detail.children[-1]
+                assert _is_token(first) and _is_token(last)
+                end = last.end_pos or end
+                kind = str(detail.data)
+                if kind == "probability":
+                    at = Span(file, first.start_pos or 0, end)
                     if probability is not None:
                         self.report(
                             codes.INVALID_VALUE,
@@ -435,9 +542,9 @@ class _Lowering:
                             hint="keep one probability",
                         )
                     probability, probability_span = self.probability(first), at
-                elif detail.data == "after":
+                elif kind == "after":
                     after = self.duration(first)
-                elif detail.data == "label":
+                elif kind == "label":
                     label = _text(first)
                 else:
                     personas = self.persona_refs(detail)
@@ -449,13 +556,13 @@ class _Lowering:
                     after=after,
                     label=label,
                     personas=personas,
-                    span=Span(self.source, self.span(source).start, self.span(hop).end),
-                    source_span=self.span(source),
-                    target_span=self.span(target),
+                    span=Span(file, start, end),
+                    source_span=source_span,
+                    target_span=target_span,
                     probability_span=probability_span,
                 )
             )
-            source = target
+            source, source_span = target, target_span
 
     # -- values ------------------------------------------------------------
     def attributes(self, block: object, allowed: Sequence[str], owner: str) -> Iterator[_Attribute]:
@@ -509,8 +616,12 @@ class _Lowering:
         return float(match.group(1)), match.group(2)
 
     def quantity(
-        self, token: lark.Token, *, units: Sequence[str], example: str
+        self, token: lark.Token, *, units: tuple[str, ...], example: str
     ) -> model.Quantity | None:
+        text = str(token)
+        known = self.quantities.get((text, units))
+        if known is not None:
+            return known
         value, unit = self.number(token) or (0.0, "")
         if unit not in units:
             allowed = ", ".join(f"`{u}`" if u else "no unit" for u in units)
@@ -526,13 +637,14 @@ class _Lowering:
             value /= 100
         elif unit in DURATION_UNITS:
             value *= DURATION_UNITS[unit]
-        return model.Quantity(value, unit, str(token))
+        quantity = self.quantities[text, units] = model.Quantity(value, unit, text)
+        return quantity
 
     def probability(self, token: lark.Token) -> model.Quantity | None:
         return self.quantity(token, units=("%", ""), example="40%")
 
     def duration(self, token: lark.Token) -> model.Quantity | None:
-        return self.quantity(token, units=tuple(DURATION_UNITS), example="after 2d")
+        return self.quantity(token, units=_DURATION_UNITS, example="after 2d")
 
     def emotion(self, attribute: _Attribute) -> model.Emotion | None:
         values = attribute.values
@@ -600,7 +712,7 @@ class _Lowering:
     def persona_refs(self, tree: object) -> tuple[str, ...]:
         if not isinstance(tree, lark.Tree):
             return ()
-        return tuple(str(t) for t in tree.children if isinstance(t, lark.Token))
+        return tuple(str(t) for t in tree.children if _is_token(t))
 
     # -- resolution --------------------------------------------------------
     def finish(self) -> model.Journey:
@@ -706,13 +818,18 @@ class _Attribute:
 
     @classmethod
     def of(cls, tree: lark.Tree[lark.Token], lowering: _Lowering) -> _Attribute:
-        name, *values = (t for t in tree.children if isinstance(t, lark.Token))
+        name, *values = (t for t in tree.children if _is_token(t))
         return cls(
             str(name),
             tuple(_Value(v.type, v, lowering.span(v)) for v in values),
             lowering.span(tree),
             lowering.span(name),
         )
+
+
+def _is_token(item: object) -> TypeGuard[lark.Token]:
+    """True for a token of either parser (Lark's or lark-cython's, which is no ``lark.Token``)."""
+    return item is not None and not isinstance(item, lark.Tree)
 
 
 def _text(token: lark.Token) -> str:
@@ -726,7 +843,7 @@ def _text(token: lark.Token) -> str:
 
 
 def _label(label: object, name: lark.Token) -> str:
-    return _text(label) if isinstance(label, lark.Token) else str(name)
+    return _text(label) if _is_token(label) else str(name)
 
 
 def _last(values: Sequence[str] | None) -> str | None:

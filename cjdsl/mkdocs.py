@@ -75,6 +75,7 @@ class PluginConfig(base.Config):  # type: ignore[no-untyped-call]
     zoom = c.Type((str, int, float), default="0.75")
     cache_dir = c.Type(str, default=".cache/cjdsl")
     cache = c.Type(bool, default=True)
+    allow_imports_outside = c.Type(bool, default=False)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -87,6 +88,8 @@ class _Site:
     docs_dir: pathlib.Path
     level: str
     system: bool
+    imports_root: pathlib.Path | None
+    """Imports must stay inside this folder (the project's) unless the site allows otherwise."""
 
     def display(self, path: str) -> str:
         """Paths under the project are shown relative to it, as MkDocs shows pages."""
@@ -192,6 +195,7 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             pathlib.Path(config.docs_dir).resolve(),
             self.config.diagnostics,
             self.config.scheme == "system",
+            None if self.config.allow_imports_outside else root,
         )
         global _ACTIVE
         _ACTIVE = self.site
@@ -285,7 +289,7 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             log.warning(f"cjdsl: {where}: {error}")
             return pages.error_html((), what=str(error))
         if block.text is not None:
-            compiled = support.compile_text(block.text, path=page_path)
+            compiled = support.compile_text(block.text, path=page_path, root=site.imports_root)
             inline_at: tuple[str, int, int] | None = (page_path, block.first + 2, len(block.indent))
         else:
             assert block.path is not None
@@ -298,7 +302,7 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
                 message = f"cannot read `{block.path}`: {reason}"
                 log.warning(f"cjdsl: {where}: {message}")
                 return pages.error_html((), what=message)
-            compiled = support.compile_text(text, path=target)
+            compiled = support.compile_text(text, path=target, root=site.imports_root)
             inline_at = None
         self.watched.update(compiled.dependencies)
         found = support.problems(compiled, display=site.display, inline_at=inline_at)
@@ -405,7 +409,13 @@ _ACTIVE: _Site | None = None
 def _fallback_site() -> _Site:
     root = pathlib.Path.cwd()
     return _Site(
-        support.Options(), support.Cache(root / ".cache" / "cjdsl"), root, root, "warning", False
+        support.Options(),
+        support.Cache(root / ".cache" / "cjdsl"),
+        root,
+        root,
+        "warning",
+        False,
+        root,
     )
 
 
@@ -443,7 +453,9 @@ def fence_formatter(
     page_path = _page_path(md)
     first = _locate(source, list(getattr(md, "lines", None) or []))
     compiled = support.compile_text(
-        textwrap.dedent(source), path=page_path or str(site.root / "fence.journey")
+        textwrap.dedent(source),
+        path=page_path or str(site.root / "fence.journey"),
+        root=site.imports_root,
     )
     shown = site.display(page_path) if page_path else "journey fence"
     inline_at = (page_path or shown, first + 1, 0) if first is not None else None

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+from typing import Final
 
-__all__ = ["SourceFile", "Span"]
+__all__ = ["MAX_SOURCE_BYTES", "SourceFile", "Span"]
+
+MAX_SOURCE_BYTES: Final = 64 * 1024 * 1024
+"""The largest file cjdsl reads (CJ007): a 100,000-touchpoint journey is about 14 MB, and
+parsing takes several times a file's size in memory, so a bigger file is almost surely
+no journey (a log, an image) and would only exhaust memory."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True, eq=False)

@@ -116,12 +116,14 @@ class JourneyDirective(SphinxDirective):
             except (OSError, UnicodeDecodeError) as error:
                 reason = getattr(error, "strerror", None) or str(error)
                 return self._fail(f"journey directive: cannot read {self.arguments[0]}: {reason}")
-            compiled = support.compile_text(text, path=absolute)
+            compiled = support.compile_text(text, path=absolute, root=self._imports_root())
             inline_at = None
         elif self.content:
             source, first = self.state_machine.get_source_and_line(self.content_offset + 1)
             page = source or self.env.doc2path(self.env.docname)
-            compiled = support.compile_text("\n".join(self.content), path=page)
+            compiled = support.compile_text(
+                "\n".join(self.content), path=page, root=self._imports_root()
+            )
             inline_at = (str(page), first or self.lineno + 1, _indent(page, first))
         else:
             return self._fail("journey directive: give a path to a .journey file or content")
@@ -225,6 +227,12 @@ class JourneyDirective(SphinxDirective):
     def _warn(self, message: str) -> None:
         logger.warning(message, location=self.get_location(), type="cjdsl", subtype="directive")
         _outdated(self.env).add(self.env.docname)
+
+    def _imports_root(self) -> pathlib.Path | None:
+        """The source folder, which imports may not leave unless the project allows it."""
+        if self.config.cjdsl_allow_imports_outside:
+            return None
+        return pathlib.Path(self.env.srcdir).resolve()
 
     def _fail(self, message: str) -> list[nodes.Node]:
         self._warn(message)
@@ -336,6 +344,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("cjdsl_diagnostics", "warning", "env", str)
     app.add_config_value("cjdsl_scheme", "site", "env", str)
     app.add_config_value("cjdsl_cache_dir", None, "", (str, type(None)))
+    app.add_config_value("cjdsl_allow_imports_outside", False, "env", bool)
     app.add_node(
         journey,
         html=(visit_html, None),

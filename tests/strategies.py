@@ -6,6 +6,11 @@ and writes it with random spacing, tabs, indentation, ``;``, blank lines, both
 kinds of strings and comments in every place a comment can stand. With
 ``canonical=True`` statements and attributes come in the formatter's order, so
 comments keep their order too.
+
+``mutated()`` takes such a journey and breaks it the ways real files break and
+hostile ones are built: deletions, swapped lines, truncation, random bytes,
+huge numbers, deep nesting, very long lines, NUL, invalid UTF-8, a byte order
+mark and CRLF line ends. It draws bytes, as a file on disk holds them.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from hypothesis import strategies as st
 
 from cjdsl import formatting
 
-__all__ = ["journeys"]
+__all__ = ["journeys", "mutated"]
 
 ID_STEMS = ("ad", "shop", "kündigung", "cart-email", "_draft", "Straße", "x-y-z", "Ärger")
 PLAIN = "abcxyzäöüßéABC 0123.,:;!?'()[]{}#@->%&/+-=_*~"
@@ -253,3 +258,61 @@ def journeys(draw: st.DrawFn, *, canonical: bool = False) -> str:
     end = "".join("\n" + c for c in writer.comments())
     text = lead + "".join(writer.write(parts, "")) + end
     return text + draw(st.sampled_from(("", "\n", "\n\n", ";\n")))
+
+
+# -- mutations ---------------------------------------------------------------------------
+
+HUGE_NUMBERS = ("9" * 400, "1" + "0" * 4000 + "%", "0." + "0" * 500 + "1", "-" + "9" * 40 + "d")
+NASTY = ("\0", "\ufeff", "\r", "\u2028", "{", "}", '"', '"""', "->", "@", "#", ";", "\\", "\t")
+
+
+def _mutate_text(draw: st.DrawFn, text: str) -> str:
+    """One text-level mutation of ``text``."""
+    at = draw(st.integers(0, len(text)))
+    to = draw(st.integers(at, min(len(text), at + 200)))
+    kind = draw(
+        st.sampled_from(
+            ("delete", "swap", "truncate", "insert", "huge", "nest", "long", "crlf", "bom")
+        )
+    )
+    if kind == "delete":
+        return text[:at] + text[to:]
+    if kind == "swap":
+        lines = text.split("\n")
+        i = draw(st.integers(0, len(lines) - 1))
+        j = draw(st.integers(0, len(lines) - 1))
+        lines[i], lines[j] = lines[j], lines[i]
+        return "\n".join(lines)
+    if kind == "truncate":
+        return text[:at]
+    if kind == "insert":
+        junk = draw(st.one_of(st.sampled_from(NASTY), st.text(max_size=8)))
+        return text[:at] + junk + text[at:]
+    if kind == "huge":
+        return text[:at] + " " + draw(st.sampled_from(HUGE_NUMBERS)) + " " + text[at:]
+    if kind == "nest":
+        depth = draw(st.integers(2, 2000))
+        opener = draw(st.sampled_from(("{", "stage s {", 'touchpoint t "T" {', '"""')))
+        closer = draw(st.sampled_from(("}", "", "\n}")))
+        return text[:at] + opener * depth + closer * depth + text[at:]
+    if kind == "long":
+        width = draw(st.integers(1_000, 50_000))
+        filler = draw(st.sampled_from(("x", "ä", "-", "a ", '"', "9", "#")))
+        return text[:at] + filler * width + text[at:]
+    if kind == "crlf":
+        return text.replace("\n", "\r\n")
+    return "\ufeff" + text if draw(st.booleans()) else text[:at] + "\ufeff" + text[at:]
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> bytes:
+    """A generated journey, broken by one to three mutations, as the bytes of a file."""
+    text = draw(journeys())
+    for _ in range(draw(st.integers(1, 3))):
+        text = _mutate_text(draw, text)
+    data = text.encode("utf-8", errors="surrogatepass")
+    if draw(st.integers(0, 9)) == 0:  # bytes no UTF-8 decoder accepts
+        at = draw(st.integers(0, len(data)))
+        junk = draw(st.sampled_from((b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x80\x80", b"\xfe\xff")))
+        data = data[:at] + junk + data[at:]
+    return data

@@ -216,3 +216,23 @@ def test_subprocess_never_prints_a_traceback_on_bad_input(tmp_path: pathlib.Path
     assert done.returncode == 1 and b"CJ006" in done.stderr and b"Traceback" not in done.stderr
     done = cjdsl("render", str(tmp_path))
     assert done.returncode == 2 and b"Traceback" not in done.stderr
+
+
+def test_render_collapse_draws_stages_and_max_nodes_refuses_big_layouts(
+    tmp_path: pathlib.Path,
+) -> None:
+    shop = str(ROOT / "examples" / "online-shop.journey")
+    code, out, err = run("render", shop, "--collapse", "stage", "-f", "dot", "-o", "-")
+    assert code == 0, err
+    assert "Consideration" in out and "product-page" not in out
+    code, _, err = run("render", shop, "--max-nodes", "5", "-o", str(tmp_path / "x.svg"))
+    assert code == 2 and "--collapse stage" in err and "Traceback" not in err
+    assert not (tmp_path / "x.svg").exists()
+    target = tmp_path / "stages.svg"
+    code, _, err = run(
+        "render", shop, "--max-nodes", "5", "--collapse", "channel", "-o", str(target)
+    )
+    assert code == 0, err
+    assert target.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    code, _, err = run("render", shop, "--collapse", "stage", "-o", str(tmp_path / "m.html"))
+    assert code == 2 and "--collapse draws diagrams" in err

@@ -427,3 +427,21 @@ def test_superfences_route_renders_maps(
     write(tmp_path, {"mkdocs.yml": SUPERFENCES, "docs/index.md": page})
     html, _log = build(tmp_path)
     assert '<section class="cjdsl-map cjm-auto"' in html and "Fenced map" in html
+
+
+def test_imports_may_not_leave_the_project_unless_allowed(site: pathlib.Path, build: Build) -> None:
+    outside = site.parent / "outside.journey"
+    outside.write_text(COMMON, encoding="utf-8")
+    shop = site / "docs" / "journeys" / "shop.journey"
+    shop.write_text(SHOP.replace('"common.journey"', '"../../../outside.journey"'), "utf-8")
+    _html, log = build(site, strict=False)
+    assert "cjdsl: docs/journeys/shop.journey:2:8: CJ114" in log
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - cjdsl\n", "  - cjdsl:\n      allow_imports_outside: true\n"
+        ),
+        encoding="utf-8",
+    )
+    _html, log = build(site, strict=False)
+    assert "CJ114" not in log

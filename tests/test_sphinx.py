@@ -422,3 +422,17 @@ def test_map_options_that_only_diagrams_have_warn(tmp_path: pathlib.Path, build:
     assert f"{index}:4: WARNING: journey directive: the `map` view is HTML" in warnings
     assert "cannot render: unknown persona `zed` (personas: anna)" in warnings
     assert html.count("This journey was not rendered") == 2
+
+
+def test_imports_may_not_leave_the_source_folder_unless_allowed(
+    site: pathlib.Path, build: Build
+) -> None:
+    (site.parent / "outside.journey").write_text(COMMON, encoding="utf-8")
+    shop = site / "journeys" / "shop.journey"
+    shop.write_text(SHOP.replace('"common.journey"', '"../../outside.journey"'), "utf-8")
+    code, warnings, _html = build(site)
+    assert code != 0 and f"{shop}:2:8: ERROR: CJ114" in warnings
+    conf = site / "conf.py"
+    conf.write_text(conf.read_text("utf-8") + "cjdsl_allow_imports_outside = True\n", "utf-8")
+    code, warnings, _html = build(site, "-E")
+    assert "CJ114" not in warnings

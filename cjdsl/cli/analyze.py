@@ -55,6 +55,7 @@ def analyze_command(
     output: str,
 ) -> None:
     """Analyse a journey: conversion, funnel, paths, moments of truth, attribution, emotion."""
+    files.refuse_input(path, output)
     doc = common.load(path)
     shown = [d for d in doc.diagnostics if d.severity is not Severity.INFO]
     if shown:
@@ -73,9 +74,7 @@ def analyze_command(
         out = tables.markdown(result)
     else:
         out = tables.text(result)
-    if output != "-" and files.same_file(path, output):
-        raise common.Fail(f"refusing to overwrite the input {path}; choose another -o")
     try:
-        files.write_output(output, out.encode("utf-8"))
+        files.write_output(output, out.encode("utf-8"), source=path)
     except OSError as error:
         raise common.Fail(f"cannot write {output}: {error.strerror or error}") from error

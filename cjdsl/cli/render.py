@@ -40,6 +40,21 @@ FORMATS: Final = (*rendering.FORMATS, "html")
     help="Draw analysis results over the diagram (see `cjdsl analyze`).",
 )
 @click.option(
+    "--collapse",
+    "collapse_by",
+    type=click.Choice(rendering.COLLAPSE),
+    help="Draw one node per stage or channel, edges as wide as the flow of customers: "
+    "for journeys too big to draw touchpoint by touchpoint.",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=rendering.DEFAULT_MAX_NODES,
+    show_default=True,
+    help="Refuse to lay out more touchpoints, goals and exits than this (Graphviz would take "
+    "minutes and gigabytes); use --collapse, or raise it.",
+)
+@click.option(
     "--diagnostics",
     "diagnostics_format",
     type=click.Choice(reporting.FORMATS),
@@ -58,6 +73,8 @@ def render_command(
     engine: str,
     timeout: float,
     highlight: str | None,
+    collapse_by: str | None,
+    max_nodes: int,
     diagnostics_format: str,
 ) -> None:
     """Render journey files to SVG, PNG, PDF, DOT, Graphviz JSON or an HTML journey map."""
@@ -66,6 +83,10 @@ def render_command(
     fmt = render_options.output_format(format_, output, FORMATS)
     if fmt == "html" and highlight:
         raise common.Fail("--highlight draws on diagrams; the journey map (html) shows them all")
+    if fmt == "html" and collapse_by:
+        raise common.Fail(
+            "--collapse draws diagrams; the journey map (html) has a column per stage"
+        )
     failed = False
     for path in paths:
         doc = common.load(path)
@@ -75,16 +96,26 @@ def render_command(
             failed = True
             continue
         target = _target(path, output, out_dir, fmt)
-        if files.same_file(path, target):
-            raise common.Fail(f"refusing to overwrite the input {path}; choose another -o")
+        files.refuse_input(path, target)
         if fmt == "html":
             data = _journey_map(doc.journey, persona=persona, theme=theme)
         else:
-            data = _diagram(doc.journey, fmt, persona, theme, direction, engine, timeout, highlight)
+            data = _diagram(
+                doc.journey,
+                fmt,
+                persona=persona,
+                theme=theme,
+                direction=direction,
+                engine=engine,
+                timeout=timeout,
+                highlight=highlight,
+                collapse_by=collapse_by,
+                max_nodes=max_nodes,
+            )
         try:
             if target != "-" and out_dir:
                 pathlib.Path(out_dir).mkdir(parents=True, exist_ok=True)
-            files.write_output(target, data)
+            files.write_output(target, data, source=path)
         except OSError as error:
             raise common.Fail(f"cannot write {target}: {error.strerror or error}") from error
         if target != "-":
@@ -107,12 +138,15 @@ def _journey_map(journey: model.Journey, *, persona: str | None, theme: str) -> 
 def _diagram(
     journey: model.Journey,
     fmt: str,
+    *,
     persona: str | None,
     theme: str,
     direction: str,
     engine: str,
     timeout: float,
     highlight: str | None,
+    collapse_by: str | None,
+    max_nodes: int,
 ) -> bytes:
     overlay = None
     if highlight:
@@ -130,6 +164,8 @@ def _diagram(
         engine=engine,
         timeout=timeout,
         overlay=overlay,
+        collapse_by=collapse_by,
+        max_nodes=max_nodes,
     )
 
 

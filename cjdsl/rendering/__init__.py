@@ -5,15 +5,37 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from .. import model
+from .. import graph, model
 from ..errors import RenderError
-from . import dot, engines, overlay, svg, themes
+from . import collapse, dot, engines, overlay, svg, themes
 from .overlay import Overlay
 
-__all__ = ["FORMATS", "THEMES", "Overlay", "dot", "engines", "overlay", "render", "svg", "themes"]
+__all__ = [
+    "COLLAPSE",
+    "DEFAULT_MAX_NODES",
+    "FORMATS",
+    "THEMES",
+    "Overlay",
+    "collapse",
+    "dot",
+    "engines",
+    "overlay",
+    "render",
+    "svg",
+    "themes",
+]
 
 FORMATS: Final = ("svg", "png", "pdf", "dot", "json")
 THEMES: Final = tuple(themes.THEMES)
+COLLAPSE: Final = collapse.MODES
+DEFAULT_MAX_NODES: Final = 200
+"""The largest journey laid out node by node unless asked for more (``max_nodes``).
+
+Measured with ``bench/bench_pipeline.py`` on realistic generated journeys (five
+stage clusters, three transitions a touchpoint, loops), 2 cores: Debian's
+Graphviz 2.43 lays out 100 nodes in about a second, 200 in 12–18 s, 300 in
+65–110 s (past the default 60 s timeout) and 400 not within 120 s. Past the
+limit, ``collapse`` draws the journey by stage or channel instead."""
 # The prefix lands in SVG ids and attributes unescaped: an id-safe word only.
 _PREFIX: Final = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
@@ -30,13 +52,20 @@ def render(
     memory_mb: int = 4096,
     prefix: str | None = None,
     overlay: Overlay | None = None,
+    collapse_by: str | None = None,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
 ) -> bytes:
     """Render a journey; ``dot`` gives the DOT source without running Graphviz.
 
     ``overlay`` (see ``overlay.from_report``) draws analysis results over the diagram.
+    ``collapse_by`` (``stage`` or ``channel``) draws one node per stage or channel
+    with edges weighted by flow (see ``collapse``). ``max_nodes`` (``None``: no
+    limit) refuses to lay out a journey of more nodes than that, before Graphviz
+    runs: past a few hundred nodes a layout takes minutes and gigabytes.
 
     Raises:
-        RenderError: a bad option, or Graphviz missing, failing or timing out.
+        RenderError: a bad option, a journey over ``max_nodes``, or Graphviz
+            missing, failing or timing out.
     """
     for value, allowed, what in (
         (format_, FORMATS, "format"),
@@ -53,9 +82,24 @@ def render(
         raise RenderError(f"invalid prefix `{prefix}` (a letter, then letters, digits, `_` or `-`)")
     if timeout <= 0 or memory_mb <= 0:
         raise RenderError("timeout and memory_mb must be positive")
+    if collapse_by is not None and collapse_by not in COLLAPSE:
+        raise RenderError(f"unknown collapse `{collapse_by}` (choose from {', '.join(COLLAPSE)})")
+    if collapse_by is not None and overlay is not None:
+        raise RenderError("a highlight marks touchpoints, which a collapsed diagram does not show")
+    if max_nodes is not None and max_nodes < 1:
+        raise RenderError(f"max_nodes must be at least 1 (got {max_nodes})")
     prefix = prefix or dot.id_prefix(journey, persona=persona, theme=theme, direction=direction)
+    collapsed = None
+    if collapse_by is not None:
+        collapsed = collapse.collapse(journey, by=collapse_by, persona=persona)
+    elif format_ != "dot" and max_nodes is not None:
+        _refuse_big(journey, persona, max_nodes)
 
     def source(html_labels: bool) -> str:
+        if collapsed is not None:
+            return collapse.to_dot(
+                collapsed, theme=theme, direction=direction, prefix=prefix, html_labels=html_labels
+            )
         return dot.to_dot(
             journey,
             persona=persona,
@@ -83,3 +127,15 @@ def render(
     if format_ == "svg":
         out = svg.finish(out, prefix=prefix, title=journey.title, description=journey.description)
     return out
+
+
+def _refuse_big(journey: model.Journey, persona: str | None, max_nodes: int) -> None:
+    """Raise before Graphviz runs when the diagram would have more than ``max_nodes`` nodes."""
+    shown = graph.build(journey, persona=persona).number_of_nodes()
+    if shown > max_nodes:
+        raise RenderError(
+            f"the journey has {shown} touchpoints, goals and exits, more than the "
+            f"{max_nodes} that are laid out one by one (Graphviz would take minutes and "
+            "gigabytes); draw it by stage or channel with `--collapse stage` or "
+            "`--collapse channel`, show one persona with `--persona`, or raise `--max-nodes`"
+        )

@@ -30,7 +30,7 @@ __all__ = ["DIRECTIONS", "id_prefix", "quote", "to_dot"]
 
 DIRECTIONS: Final = ("LR", "TB")
 WRAP: Final = 24
-_UNSAFE_ID: Final = re.compile(r"[^A-Za-z0-9_-]")
+_UNSAFE_ID: Final = re.compile(r"_x|[^A-Za-z0-9_-]")
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Characters a URL may not hold raw, and an `&` that starts a character reference (`&#58;`):
 # Graphviz 2.43 copies URLs into SVG unescaped, where parsers would decode it.
@@ -107,9 +107,12 @@ def _label(lines: list[_Line], *, html_labels: bool, br: str = "<br/>") -> str:
             "\n".join(textwrap.wrap(line.text, line.width, break_long_words=True) or [""])
             for line in lines
         )
-    parts = []
+    parts: list[str] = []
     for line in lines:
         text = _html(line.text, line.width, br)
+        if not text:  # Graphviz 2.43 rejects an empty <b></b> or <font></font>
+            parts.append(text)
+            continue
         if line.bold:
             text = f"<b>{text}</b>"
         if line.italic:
@@ -152,8 +155,25 @@ def id_prefix(
 
 
 def _slug(name: str) -> str:
-    """An ASCII id fragment; other characters become ``_xHH_`` so slugs stay unique."""
-    return _UNSAFE_ID.sub(lambda m: f"_x{ord(m.group()):x}_", name)
+    """An ASCII id fragment; other characters become ``_xHH_`` so slugs stay unique.
+
+    A ``_`` before an ``x`` is escaped too, so an id written as ``_xe4_`` cannot
+    take the SVG id of ``ä``:
+
+    >>> _slug("ä"), _slug("_xe4_"), _slug("a_b-c")
+    ('_xe4_', '_x5f_xe4_', 'a_b-c')
+    """
+    return _UNSAFE_ID.sub(lambda m: f"_x{ord(m.group()[0]):x}_" + m.group()[1:], name)
+
+
+def _node(name: str) -> str:
+    """The DOT node name of a journey node, quoted.
+
+    The emitter's own nodes are named ``__stage_1``, ``__legend`` …; an id of
+    the journey that starts with ``__`` gets a ``__user:`` prefix (no id can hold
+    a ``:``), so it can never merge with one of them.
+    """
+    return quote(f"__user:{name}" if name.startswith("__") else name)
 
 
 def _attrs(**values: str | float | None) -> str:
@@ -257,7 +277,7 @@ class _Emitter:
         if self.overlay and node.id in self.overlay.nodes:
             border, width = theme.accent, 3.0 + 2.0 * (heat[0] if heat else 0.0)
         link = node.link if node.link and numbers.link_is_safe(node.link) else None
-        return f"  {quote(node.id)} " + _attrs(
+        return f"  {_node(node.id)} " + _attrs(
             id=self.node_id(node.id),
             label=self.label(lines),
             shape=shape,
@@ -303,7 +323,7 @@ class _Emitter:
                     colour, text, width = self.theme.accent, self.theme.accent, width + 2.5
                 else:  # dimmed: the highlighted path stands out
                     colour, text = f"{self.theme.edge}55", self.theme.muted
-            yield f"  {quote(source)} -> {quote(target)} " + _attrs(
+            yield f"  {_node(source)} -> {_node(target)} " + _attrs(
                 id=f"{self.prefix}-e{index}",
                 label=self.label(lines) if lines else None,
                 penwidth=width,
@@ -348,18 +368,18 @@ class _Emitter:
         """Invisible anchors between stage columns keep stages in declaration order."""
         shown = set(self.graph.nodes)
         columns = [
-            [n for n in s.touchpoints if n in shown] or [f"__empty_{i}"]
+            [_node(n) for n in s.touchpoints if n in shown] or [quote(f"__empty_{i}")]
             for i, s in enumerate(self.journey.stages)
         ]
         for i in range(1, len(columns)):
-            anchor = f"__stage_{i}"
-            yield f"  {quote(anchor)} " + _attrs(
+            anchor = quote(f"__stage_{i}")
+            yield f"  {anchor} " + _attrs(
                 shape="point", style="invis", width=0.01, height=0.01, label=""
             )
             for name in columns[i - 1]:
-                yield f"  {quote(name)} -> {quote(anchor)} [style=invis]"
+                yield f"  {name} -> {anchor} [style=invis]"
             for name in columns[i]:
-                yield f"  {quote(anchor)} -> {quote(name)} [style=invis]"
+                yield f"  {anchor} -> {name} [style=invis]"
 
     def used_channels(self) -> list[model.Channel]:
         used = {t.channel for t in self.journey.touchpoints if t.id in self.graph}
@@ -372,7 +392,7 @@ class _Emitter:
             yield from self.legend_nodes()
         last = [n for s in self.journey.stages[-1:] for n in s.touchpoints if n in self.graph]
         for name in last[:1]:
-            yield f"  {quote(name)} -> {quote('__legend')} [style=invis]"
+            yield f"  {_node(name)} -> {quote('__legend')} [style=invis]"
 
     def legend_table(self) -> Iterator[str]:
         theme = self.theme

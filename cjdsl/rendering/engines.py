@@ -7,6 +7,7 @@ with a clear error instead of taking the machine with it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import importlib.metadata
@@ -154,22 +155,39 @@ def _run(argv: list[str], dot_source: str, limits: Limits, name: str) -> bytes:
     def cap_memory() -> None:
         resource.setrlimit(which, (cap, cap))
 
+    # Linux caps the running child from here (prlimit): no Python runs between
+    # fork and exec, which `preexec_fn` would do and which can deadlock in a
+    # threaded process such as `cjdsl preview`. The child only starts its real
+    # work once its input arrives, which is after the cap is set.
+    after_spawn = hasattr(resource, "prlimit")
     try:
-        done = subprocess.run(
+        with subprocess.Popen(
             argv,
-            input=dot_source.encode("utf-8"),
-            capture_output=True,
-            timeout=limits.timeout,
-            preexec_fn=cap_memory,
-            check=False,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=None if after_spawn else cap_memory,
             env={**os.environ, "LC_ALL": "C.UTF-8"},
-        )
+        ) as child:
+            try:
+                if after_spawn:
+                    with contextlib.suppress(ProcessLookupError):  # gone already: nothing to cap
+                        resource.prlimit(child.pid, which, (cap, cap))
+                stdout, stderr_bytes = child.communicate(
+                    dot_source.encode("utf-8"), timeout=limits.timeout
+                )
+            except BaseException:
+                child.kill()
+                child.wait()
+                raise
+        done = subprocess.CompletedProcess(argv, child.returncode, stdout, stderr_bytes)
     except FileNotFoundError as error:
         raise RenderError(f"cannot run `{argv[0]}`: {INSTALL_HINT}") from error
     except subprocess.TimeoutExpired as error:
         raise RenderError(
             f"Graphviz ({name}) did not finish within {limits.timeout:g} s and was stopped; "
-            "the journey may be too big to lay out: try `--persona` or a longer `--timeout`"
+            "the journey may be too big to lay out: draw it by stage or channel with "
+            "`--collapse stage`, show one persona with `--persona`, or allow a longer `--timeout`"
         ) from error
     if done.returncode != 0:
         stderr = done.stderr.decode("utf-8", "replace").strip()

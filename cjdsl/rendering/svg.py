@@ -1,4 +1,4 @@
-"""Post-processing of Graphviz SVG: accessible title and description, no comments.
+"""Post-processing of Graphviz SVG: accessible title and description, no comments, valid XML.
 
 Ids are already namespaced by the DOT emitter; this adds what Graphviz
 cannot: ``<title>``/``<desc>`` on the root for screen readers, and link
@@ -18,11 +18,15 @@ _ROOT: Final = re.compile(r"<svg\b[^>]*>")
 _HREF: Final = re.compile(r'\bhref="([^"]*)"')
 # The DOT emitter percent-encodes an `&` that starts a reference, so any left is Graphviz's own.
 _BARE_AMP: Final = re.compile(r"&(?!#?\w+;)")
+# Characters XML 1.0 does not allow anywhere (controls, U+FFFE, U+FFFF): one makes the whole
+# SVG unreadable, and a journey's text may hold them.
+_NOT_XML: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def finish(svg: bytes, *, prefix: str, title: str, description: str | None) -> bytes:
     """Return the SVG with comments dropped and the root labelled for assistive tech."""
-    text = _COMMENT.sub("", svg.decode("utf-8"))
+    text = _NOT_XML.sub("", _COMMENT.sub("", svg.decode("utf-8")))
+    title, description = _NOT_XML.sub("", title), description and _NOT_XML.sub("", description)
     # Graphviz names the link wrapper of object P `a_P`; keep every id under the prefix.
     # (Graphviz 2.43 writes every `-` inside ids as `&#45;`.)
     written = "(?:-|&#45;)".join(map(re.escape, prefix.split("-")))

@@ -1,0 +1,411 @@
+"""Benchmark of the whole pipeline against peers, on realistic generated journeys.
+
+Not part of the test suite. One command, from the repository root; it prints a
+table and writes JSON:
+
+    python bench/bench_pipeline.py                          # 1k, 10k, 100k + render ladder
+    python bench/bench_pipeline.py --sizes 1000 --ladder 25 50 --json /tmp/p.json
+
+For each size (touchpoints, see ``journeys.synthetic``), in a child process
+with a memory cap: grammar load, parse, model (lowering), checks (graph and
+all checks), parse + model + checks end to end (``compile_source``, the
+headline in lines per second), all analyses, DOT emission, the collapsed
+render through ``dot``, the full render through ``dot`` (only while smaller
+sizes finished), and peak memory. Peers, each in its own capped child, on the
+same graph: ``pydot`` and Graphviz's C parser (``gvpr -c 'N{}'``) reading the
+graph as plain DOT (``journeys.synthetic_dot``), and the same grammar with
+Lark's default Earley parser. The render ladder lays out small journeys with
+our full render and with ``dot`` alone on our DOT, to show our overhead and
+where ``dot`` stops finishing (the default of ``max_nodes``).
+
+Times are the best of ``--repeat`` runs (the machine is shared: the minimum
+is the least disturbed). A peer that exceeds its time limit is reported as
+"> limit" and its ratio as a lower bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import pathlib
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import journeys  # noqa: E402
+
+from cjdsl import analysis, checks, document, graph, lowering, parsing, rendering  # noqa: E402
+from cjdsl.source import SourceFile  # noqa: E402
+
+Result = dict[str, Any]
+STEPS = (
+    "grammar load (cached)",
+    "parse",
+    "model",
+    "checks",
+    "parse+model+checks",
+    "analyses",
+    "DOT emission",
+    "collapsed render (dot)",
+)
+
+
+# -- measuring, in the child -------------------------------------------------------------
+
+
+def best(repeat: int, step: Callable[[], Any]) -> tuple[float, Any]:
+    """The fastest of ``repeat`` runs of ``step`` (collector paused, as in compile_source)."""
+    times, value = [], None
+    for _ in range(repeat):
+        gc.collect()
+        gc.disable()
+        began = time.perf_counter()
+        value = step()
+        times.append(time.perf_counter() - began)
+        gc.enable()
+    return min(times), value
+
+
+def measure(n: int, repeat: int, render_timeout: float, try_render: bool) -> Result:
+    """Every figure of our own pipeline for one size (runs in the child process)."""
+    text = journeys.synthetic(n)
+    source = SourceFile(f"synthetic-{n}.journey", text)
+    seconds: dict[str, float] = {}
+    began = time.perf_counter()
+    parsing.fast_parser()
+    seconds["grammar load (cached)"] = time.perf_counter() - began
+    # End to end first, so the peak memory of compiling is measured before other steps add theirs.
+    seconds["parse+model+checks"], doc = best(repeat, lambda: document.compile_source(source))
+    assert doc.journey is not None and doc.ok, [str(d) for d in doc.diagnostics[:3]]
+    compile_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    del doc
+    seconds["parse"], parsed = best(repeat, lambda: parsing.parse_fast(source))
+    seconds["model"], (journey, _) = best(repeat, lambda: lowering.lower(parsed))
+    parsed = None  # the next steps need the model only
+    seconds["checks"], _ = best(repeat, lambda: checks.run(journey, graph.build(journey)))
+    seconds["analyses"], _ = best(1, lambda: analysis.analyze(journey))
+    seconds["DOT emission"], dot_text = best(1, lambda: rendering.dot.to_dot(journey))
+    seconds["collapsed render (dot)"], _ = best(
+        1, lambda: rendering.render(journey, collapse_by="stage", engine="dot")
+    )
+    render: str | float = "not tried (a smaller size did not finish)"
+    if try_render:
+        try:
+            render, _ = best(
+                1,
+                lambda: rendering.render(
+                    journey, engine="dot", max_nodes=None, timeout=render_timeout
+                ),
+            )
+        except rendering.RenderError as error:
+            timed_out = "did not finish" in str(error)
+            render = f"> {render_timeout:g} s" if timed_out else f"failed: {str(error)[:60]}"
+    return {
+        "touchpoints": n,
+        "lines": text.count("\n"),
+        "bytes": len(text.encode("utf-8")),
+        "transitions": len(journey.transitions),
+        "parser": "lark-cython" if "lark_cython" in sys.modules else "lark",
+        "seconds": seconds,
+        "full render (dot)": render,
+        "dot_bytes": len(dot_text.encode("utf-8")),
+        "compile_peak_mb": compile_peak,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def peer(name: str, n: int, repeat: int) -> float:
+    """Time one peer parser on the size's graph (runs in its own child process)."""
+    if name == "pydot":
+        import pydot
+
+        dot_text = journeys.synthetic_dot(n)
+        seconds, graphs = best(repeat, lambda: pydot.graph_from_dot_data(dot_text))
+        assert graphs, "pydot read nothing"
+        return seconds
+    if name == "earley":
+        import lark
+
+        earley = lark.Lark(
+            parsing.grammar_text(),
+            parser="earley",
+            propagate_positions=True,
+            maybe_placeholders=True,
+        )
+        text = journeys.synthetic(n)
+        seconds, _ = best(repeat, lambda: earley.parse(text))
+        return seconds
+    raise ValueError(name)
+
+
+# -- running children with caps, in the parent ----------------------------------------------
+
+
+def capped(memory_mb: int) -> Callable[[], None]:
+    def limit() -> None:
+        cap = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    return limit
+
+
+def child(args: list[str], *, timeout: float, memory_mb: int) -> tuple[Any, str | None]:
+    """Run this script as a capped child; its JSON answer, or why there is none."""
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, *args],
+            capture_output=True,
+            timeout=timeout,
+            preexec_fn=capped(memory_mb),
+            check=False,
+            text=True,
+        )
+    except subprocess.TimeoutExpired:
+        return None, f"> {timeout:g} s"
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+        return None, f"failed ({last[:100]}; memory cap {memory_mb} MB)"
+    return json.loads(done.stdout), None
+
+
+def gvpr(n: int, repeat: int, timeout: float, memory_mb: int) -> tuple[float | None, str | None]:
+    """Graphviz's C parser on the size's graph as DOT: ``gvpr -c 'N{}'`` reads and writes it."""
+    binary = shutil.which("gvpr")
+    if binary is None:
+        return None, "gvpr not installed"
+    with tempfile.NamedTemporaryFile("w", suffix=".gv", encoding="utf-8", delete=False) as f:
+        f.write(journeys.synthetic_dot(n))
+    try:
+        times = []
+        for _ in range(repeat):
+            began = time.perf_counter()
+            done = subprocess.run(
+                [binary, "-c", "N{}", f.name],
+                capture_output=True,
+                timeout=timeout,
+                preexec_fn=capped(memory_mb),
+                check=False,
+            )
+            times.append(time.perf_counter() - began)
+            if done.returncode != 0:
+                return None, f"failed: {done.stderr.decode()[:100]}"
+        return min(times), None
+    except subprocess.TimeoutExpired:
+        return None, f"> {timeout:g} s"
+    finally:
+        os.unlink(f.name)
+
+
+def ladder_step(n: int, timeout: float, memory_mb: int) -> Result:
+    """Our full render and ``dot`` alone on our DOT, for a small journey (in the parent).
+
+    Both go through a capped child process the same way; the best of three
+    runs counts while a layout takes under five seconds.
+    """
+    doc = document.compile_source(SourceFile(f"synthetic-{n}.journey", journeys.synthetic(n)))
+    assert doc.journey is not None
+    journey = doc.journey
+    dot_text = rendering.dot.to_dot(journey)
+    entry: Result = {"touchpoints": n, "nodes": doc.graph().number_of_nodes()}
+    alone: list[float] = []
+    ours: list[float] = []
+    while len(alone) < 3 and (not alone or alone[-1] < 5):
+        began = time.perf_counter()
+        try:
+            done = subprocess.run(
+                ["dot", "-Gcharset=UTF-8", "-Tsvg"],
+                input=dot_text.encode("utf-8"),
+                capture_output=True,
+                timeout=timeout,
+                preexec_fn=capped(memory_mb),
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            entry["dot alone"] = f"> {timeout:g} s"
+            return entry
+        alone.append(time.perf_counter() - began)
+        if done.returncode != 0:
+            entry["dot alone"] = f"failed: {done.stderr.decode()[:60]}"
+            return entry
+        began = time.perf_counter()
+        rendering.render(
+            journey, engine="dot", max_nodes=None, timeout=timeout, memory_mb=memory_mb
+        )
+        ours.append(time.perf_counter() - began)
+    entry["dot alone"], entry["our render"] = min(alone), min(ours)
+    entry["overhead"] = entry["our render"] / entry["dot alone"] - 1
+    return entry
+
+
+# -- report ----------------------------------------------------------------------------------
+
+
+def cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}s" if value < 100 else f"{value:.0f}s"
+    return str(value) if value is not None else "-"
+
+
+def ratio(peer_value: Any, ours: float) -> str:
+    """``peer / ours`` as ``12.3×``; a peer over its limit gives a lower bound ``> 12×``."""
+    if isinstance(peer_value, float):
+        return f"{peer_value / ours:.1f}×"
+    if isinstance(peer_value, str) and peer_value.startswith("> "):
+        limit = float(peer_value[2:].split()[0])
+        return f"> {limit / ours:.0f}×"
+    return "-"
+
+
+def table(results: list[Result], ladder: list[Result]) -> str:
+    sizes = [r["touchpoints"] for r in results]
+    rows: list[tuple[str, list[str]]] = [
+        ("lines", [f"{r['lines']:,}" for r in results]),
+        ("transitions", [f"{r['transitions']:,}" for r in results]),
+        ("parser", [r["parser"] for r in results]),
+    ]
+    for step in STEPS:
+        rows.append((step, [cell(r["seconds"].get(step)) for r in results]))
+    rows.append(("full render (dot)", [cell(r["full render (dot)"]) for r in results]))
+    rows.append(
+        ("peak memory, compile", [f"{r.get('compile_peak_mb', 0):.0f} MB" for r in results])
+    )
+    rows.append(("peak memory, all steps", [f"{r['peak_mb']:.0f} MB" for r in results]))
+    rows.append(
+        (
+            "parse+model+checks lines/s",
+            [f"{r['lines'] / r['seconds']['parse+model+checks']:,.0f}" for r in results],
+        )
+    )
+    for name in ("pydot", "gvpr", "earley"):
+        rows.append((f"peer {name} parse", [cell(r["peers"][name]) for r in results]))
+        rows.append(
+            (
+                f"  {name} / our parse+model+checks",
+                [ratio(r["peers"][name], r["seconds"]["parse+model+checks"]) for r in results],
+            )
+        )
+        rows.append(
+            (
+                f"  {name} / our parse",
+                [ratio(r["peers"][name], r["seconds"]["parse"]) for r in results],
+            )
+        )
+    width = max(len(name) for name, _ in rows)
+    out = [f"{'touchpoints':<{width}}" + "".join(f"{s:>16,}" for s in sizes)]
+    out += [f"{name:<{width}}" + "".join(f"{v:>16}" for v in values) for name, values in rows]
+    if ladder:
+        out += ["", "render ladder: our full render vs `dot -Tsvg` alone on our DOT"]
+        out.append(f"{'touchpoints':>12}{'nodes':>8}{'dot alone':>16}{'ours':>12}{'overhead':>10}")
+        for step in ladder:
+            overhead = f"{step['overhead']:+.1%}" if "overhead" in step else "-"
+            out.append(
+                f"{step['touchpoints']:>12}{step['nodes']:>8}{cell(step['dot alone']):>16}"
+                f"{cell(step.get('our render')):>12}{overhead:>10}"
+            )
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--ladder", type=int, nargs="*", default=[25, 50, 100, 150, 200, 300, 400])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per step; the best counts")
+    parser.add_argument("--memory-mb", type=int, default=8192, help="cap of each child")
+    parser.add_argument("--size-timeout", type=float, default=1800.0)
+    parser.add_argument("--peer-timeout", type=float, default=600.0)
+    parser.add_argument("--render-timeout", type=float, default=120.0)
+    parser.add_argument("--json", type=pathlib.Path, help="write the results here")
+    parser.add_argument("--child", nargs=2, metavar=("WHAT", "SIZE"), help=argparse.SUPPRESS)
+    parser.add_argument("--try-render", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        what, n = args.child[0], int(args.child[1])
+        if what == "ours":
+            answer: Any = measure(n, args.repeat, args.render_timeout, args.try_render)
+        else:
+            answer = peer(what, n, args.repeat)
+        print(json.dumps(answer))
+        return
+
+    results: list[Result] = []
+    render_finished = True
+    for n in args.sizes:
+        print(f"{n:>8,} touchpoints: our pipeline", file=sys.stderr, flush=True)
+        flags = ["--try-render"] if render_finished else []
+        ours, problem = child(
+            [
+                "--child",
+                "ours",
+                str(n),
+                "--repeat",
+                str(args.repeat),
+                *flags,
+                "--render-timeout",
+                str(args.render_timeout),
+            ],
+            timeout=args.size_timeout,
+            memory_mb=args.memory_mb,
+        )
+        if ours is None:
+            print(f"  our pipeline: {problem}", file=sys.stderr)
+            continue
+        render_finished = isinstance(ours["full render (dot)"], float)
+        peers: dict[str, Any] = {}
+        for name in ("pydot", "earley"):
+            print(f"{n:>8,} touchpoints: peer {name}", file=sys.stderr, flush=True)
+            value, problem = child(
+                ["--child", name, str(n), "--repeat", "1"],
+                timeout=args.peer_timeout,
+                memory_mb=args.memory_mb,
+            )
+            peers[name] = value if value is not None else problem
+        print(f"{n:>8,} touchpoints: peer gvpr", file=sys.stderr, flush=True)
+        value, problem = gvpr(n, args.repeat, args.peer_timeout, args.memory_mb)
+        peers["gvpr"] = value if value is not None else problem
+        ours["peers"] = peers
+        results.append(ours)
+        print(table([ours], []), file=sys.stderr, flush=True)  # in case a later size fails
+    ladder: list[Result] = []
+    if args.ladder:  # the first render in a process pays for imports: not ours to count
+        warm = document.compile_source(SourceFile("warm.journey", journeys.synthetic(5)))
+        assert warm.journey is not None
+        rendering.render(warm.journey, engine="dot")
+    for n in args.ladder:
+        print(f"{n:>8,} touchpoints: render ladder", file=sys.stderr, flush=True)
+        step = ladder_step(n, args.render_timeout, min(args.memory_mb, 4096))
+        ladder.append(step)
+        if "overhead" not in step:
+            break  # where `dot` stops finishing: bigger journeys will not either
+    if results:
+        print(table(results, ladder))
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "python": platform.python_version(),
+                    "machine": platform.machine(),
+                    "cpus": os.cpu_count(),
+                    "results": results,
+                    "ladder": ladder,
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+
+
+if __name__ == "__main__":
+    main()
