@@ -236,3 +236,11 @@ def test_render_collapse_draws_stages_and_max_nodes_refuses_big_layouts(
     assert target.read_text(encoding="utf-8").lstrip().startswith("<?xml")
     code, _, err = run("render", shop, "--collapse", "stage", "-o", str(tmp_path / "m.html"))
     assert code == 2 and "--collapse draws diagrams" in err
+
+
+def test_render_leaves_infos_to_check(tmp_path: pathlib.Path) -> None:
+    shop = str(ROOT / "examples" / "online-shop.journey")
+    code, _, err = run("check", shop)
+    assert code == 0 and "info[CJ50" in err  # funnel-order notes: for `check`
+    code, _, err = run("render", shop, "-f", "dot", "-o", str(tmp_path / "shop.dot"))
+    assert code == 0 and "info[" not in err

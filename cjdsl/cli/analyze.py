@@ -9,7 +9,6 @@ import click
 
 from .. import analysis, files
 from ..analysis import tables
-from ..diagnostics import Severity
 from . import common
 
 __all__ = ["analyze_command"]
@@ -57,8 +56,7 @@ def analyze_command(
     """Analyse a journey: conversion, funnel, paths, moments of truth, attribution, emotion."""
     files.refuse_input(path, output)
     doc = common.load(path)
-    shown = [d for d in doc.diagnostics if d.severity is not Severity.INFO]
-    if shown:
+    if shown := common.problems(doc.diagnostics):
         common.report(shown, "text", 1)
     if not doc.ok or doc.journey is None:
         sys.exit(common.EXIT_PROBLEMS)

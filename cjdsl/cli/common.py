@@ -10,7 +10,7 @@ from typing import Final
 import click
 
 from .. import document, files, reporting
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Severity
 from ..document import Document
 
 __all__ = [
@@ -42,6 +42,15 @@ def load(path: str) -> Document:
         reason = error.strerror or str(error)
         raise Fail(f"cannot read {path}: {reason}") from error
     return document.compile_bytes(data, display)
+
+
+def problems(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """Errors and warnings: what a command that makes something reports.
+
+    Infos (funnel order, CJ5xx) are worth a look while checking, not on every
+    render or analysis; `cjdsl check` shows them.
+    """
+    return [d for d in diagnostics if d.severity is not Severity.INFO]
 
 
 def report(diagnostics: Sequence[Diagnostic], format_: str, files_count: int) -> None:

@@ -90,8 +90,8 @@ def render_command(
     failed = False
     for path in paths:
         doc = common.load(path)
-        if doc.diagnostics:
-            common.report(doc.diagnostics, diagnostics_format, 1)
+        if shown := common.problems(doc.diagnostics):
+            common.report(shown, diagnostics_format, 1)
         if not doc.ok or doc.journey is None:
             failed = True
             continue

@@ -101,7 +101,7 @@ def _run(path: str, output: str, render: Callable[[model.Journey], bytes]) -> wa
         reason = found.error.strerror if found.error else None
         click.echo(f"cannot read {path}: {reason or found.error}; waiting for it", err=True)
         return found.seen
-    common.report(doc.diagnostics, "text", 1)
+    common.report(common.problems(doc.diagnostics), "text", 1)
     if not doc.ok or doc.journey is None:
         click.echo(f"{output} not updated: fix the errors above", err=True)
         return found.seen
