@@ -77,11 +77,13 @@ def render(
 ) -> bytes:
     """Render a journey to ``svg``, ``png``, ``pdf``, ``dot`` or ``json`` bytes.
 
-    Options are those of ``cjdsl.rendering.RenderOptions`` (``persona``,
-    ``theme``, ``direction``, ``engine``, ``timeout``).
+    Options are the keyword arguments of ``cjdsl.rendering.render`` (``persona``,
+    ``theme``, ``direction``, ``engine``, ``timeout``, ``overlay``, ``collapse_by``,
+    ``max_nodes`` …).
 
     Raises:
-        RenderError: Graphviz is missing, failed or timed out.
+        RenderError: a bad option, a journey over ``max_nodes``, or Graphviz
+            missing, failing or timing out.
     """
     from . import rendering
 
