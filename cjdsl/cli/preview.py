@@ -10,7 +10,7 @@ import webbrowser
 
 import click
 
-from .. import preview, preview_html, rendering, watching
+from .. import preview, preview_html, rendering
 from ..preview_html import View
 from . import common, render_options, watch
 
@@ -32,13 +32,7 @@ __all__ = ["preview_command"]
     theme="auto",
     theme_help="Diagram colours; auto shows light or dark as the browser prefers.",
 )
-@click.option(
-    "--interval",
-    type=click.FloatRange(min=0.05),
-    default=watching.INTERVAL,
-    show_default=True,
-    help="Seconds between two looks at the files.",
-)
+@render_options.interval_option
 def preview_command(
     path: str,
     port: int,

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import pathlib
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import click
 
-from .. import rendering
+from .. import rendering, watching
 from . import common
 
-__all__ = ["output_format", "render_options"]
+__all__ = ["interval_option", "output_format", "render_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _SUFFIXES = {"gv": "dot", "htm": "html"}
+
+
+interval_option: Final = click.option(
+    "--interval",
+    type=click.FloatRange(min=0.05),
+    default=watching.INTERVAL,
+    show_default=True,
+    help="Seconds between two looks at the files.",
+)
+"""``--interval`` of the commands that follow a file (`watch`, `preview`)."""
 
 
 def render_options(

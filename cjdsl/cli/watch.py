@@ -30,13 +30,7 @@ __all__ = ["stop_on_signals", "watch_command"]
     help="Output format. Default: from -o's suffix, else svg.",
 )
 @render_options.render_options()
-@click.option(
-    "--interval",
-    type=click.FloatRange(min=0.05),
-    default=watching.INTERVAL,
-    show_default=True,
-    help="Seconds between two looks at the files.",
-)
+@render_options.interval_option
 def watch_command(
     path: str,
     output: str,
