@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import hashlib
 import itertools
 import json
@@ -487,6 +488,7 @@ def render(compiled: Compiled, options: Options, *, prefix: str, cache: Cache) -
         raise RenderError("the journey has errors and cannot be rendered")
     fmt = "png" if options.format_ == "png" else "svg"
     version = graphviz_version(options.engine, cache)
+    overlay = functools.cache(lambda: _analysis_overlay(journey, options))  # on a miss, once
     out = []
     for theme in ("light", "dark") if options.theme == "auto" else (options.theme,):
         own = f"{prefix}-dark" if options.theme == "auto" and theme == "dark" else prefix
@@ -502,7 +504,7 @@ def render(compiled: Compiled, options: Options, *, prefix: str, cache: Cache) -
                 engine=options.engine,
                 timeout=options.timeout,
                 prefix=own,
-                overlay=_analysis_overlay(journey, options),
+                overlay=overlay(),
             )
             cache.store(key, fmt, data)
         out.append(Image(theme, data, fmt, key, own))

@@ -13,7 +13,7 @@ import tempfile
 
 from .errors import CjdslError
 
-__all__ = ["read_input", "refuse_input", "same_file", "write_atomic", "write_output"]
+__all__ = ["read_input", "refuse_input", "write_atomic", "write_output"]
 
 
 def read_input(path: str) -> tuple[bytes, str]:
@@ -61,7 +61,7 @@ def refuse_input(source: str, target: str) -> None:
     Raises:
         CjdslError: ``target`` is ``source`` (also through a link or another spelling).
     """
-    if same_file(source, target):
+    if _same_file(source, target):
         raise CjdslError(
             f"refusing to overwrite the input {source} with the output; choose another output path"
         )
@@ -86,7 +86,7 @@ def write_output(path: str, data: bytes, *, source: str | None = None) -> None:
         write_atomic(pathlib.Path(path), data)
 
 
-def same_file(a: str, b: str) -> bool:
+def _same_file(a: str, b: str) -> bool:
     """True if two paths name one existing file (an output must not overwrite its input)."""
     if "-" in (a, b):
         return False

@@ -79,7 +79,14 @@ def format_text(text: str, *, path: str = "<string>") -> str | None:
 
 
 def format_parsed(parsed: parsing.Parsed) -> str | None:
-    """The canonical text of a parse; ``None`` when it has syntax errors."""
+    """The canonical text of a parse; ``None`` when it has syntax errors.
+
+    Raises:
+        ValueError: ``parsed`` comes from ``parsing.parse_fast``, which keeps no
+            comments: formatting it would silently drop them.
+    """
+    if not parsed.positions:
+        raise ValueError("format the formatter's parse (parsing.parse); parse_fast drops comments")
     if parsed.tree is None or parsed.diagnostics:
         return None
     source = parsed.source

@@ -35,7 +35,9 @@ def explain_command(code: str | None, all_: bool) -> None:
     if all_:
         click.echo(codes.markdown(), nl=False)
         return
-    found = codes.lookup(code or "")
+    if code is None:
+        raise common.Fail("give a code (CJ201 or dead-end), or --all for every code")
+    found = codes.lookup(code)
     if found is None:
         raise common.Fail(f"unknown code `{code}`; `cjdsl explain --all` lists every code")
     click.echo(codes.explain(found), nl=False)

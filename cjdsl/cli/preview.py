@@ -49,6 +49,8 @@ def preview_command(
     The page is served on 127.0.0.1 only. With --theme auto (the default) it
     follows the browser's light or dark mode.
     """
+    if path == "-":
+        raise common.Fail("preview follows a file; standard input (-) cannot be watched")
     journey = pathlib.Path(path)
     options = preview.RenderOptions(persona, direction, engine, timeout)
     live = preview.Preview(View(0, path, ""))

@@ -81,6 +81,10 @@ def render_command(
     if len(paths) > 1 and output:
         raise common.Fail("-o names one output; to render several files use --out-dir")
     fmt = render_options.output_format(format_, output, FORMATS)
+    if diagnostics_format == "json" and (output == "-" or (output is None and "-" in paths)):
+        raise common.Fail(
+            "--diagnostics json goes to stdout, where the output goes too; use -o FILE"
+        )
     if fmt == "html" and highlight:
         raise common.Fail("--highlight draws on diagrams; the journey map (html) shows them all")
     if fmt == "html" and collapse_by:

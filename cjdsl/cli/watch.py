@@ -49,8 +49,9 @@ def watch_command(
     """
     if output == "-":
         raise common.Fail("watch keeps a file up to date; -o - (stdout) is not possible")
-    if files.same_file(path, output):
-        raise common.Fail(f"refusing to overwrite the input {path}; choose another -o")
+    if path == "-":
+        raise common.Fail("watch follows a file; standard input (-) cannot be watched")
+    files.refuse_input(path, output)
     fmt = render_options.output_format(format_, output)
     render = functools.partial(
         rendering.render,
@@ -103,7 +104,7 @@ def _run(path: str, output: str, render: Callable[[model.Journey], bytes]) -> wa
     try:
         data = render(doc.journey)
         pathlib.Path(output).parent.mkdir(parents=True, exist_ok=True)
-        files.write_output(output, data)
+        files.write_output(output, data, source=path)
     except RenderError as error:
         click.echo(f"error: {error}; {output} not updated", err=True)
         return found.seen

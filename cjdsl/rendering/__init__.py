@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from .. import graph, model
+from .. import model
 from ..errors import RenderError
 from . import collapse, dot, engines, overlay, svg, themes
 from .overlay import Overlay
@@ -131,7 +131,7 @@ def render(
 
 def _refuse_big(journey: model.Journey, persona: str | None, max_nodes: int) -> None:
     """Raise before Graphviz runs when the diagram would have more than ``max_nodes`` nodes."""
-    shown = graph.build(journey, persona=persona).number_of_nodes()
+    shown = sum(node.applies_to(persona) for node in journey.touchpoints)  # graph.build's nodes
     if shown > max_nodes:
         raise RenderError(
             f"the journey has {shown} touchpoints, goals and exits, more than the "
