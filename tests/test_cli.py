@@ -244,3 +244,24 @@ def test_render_leaves_infos_to_check(tmp_path: pathlib.Path) -> None:
     assert code == 0 and "info[CJ50" in err  # funnel-order notes: for `check`
     code, _, err = run("render", shop, "-f", "dot", "-o", str(tmp_path / "shop.dot"))
     assert code == 0 and "info[" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["explain"], "give a code"),
+        (["watch", "-", "-o", "x.svg"], "standard input (-) cannot be watched"),
+        (["preview", "-"], "standard input (-) cannot be watched"),
+        (["render", "-", "-o", "-", "--diagnostics", "json"], "use -o"),
+    ],
+)
+def test_usage_mistakes_say_what_to_do(args: list[str], message: str) -> None:
+    code, _, err = run(*args, input='journey "J"\n')
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_an_unknown_persona_gets_a_hint() -> None:
+    code, _, err = run(
+        "analyze", str(ROOT / "examples" / "online-shop.journey"), "--persona", "ana"
+    )
+    assert code == 2 and "did you mean `anna`?" in err

@@ -297,3 +297,11 @@ def test_blank_lines_inside_groups_are_kept_but_never_doubled() -> None:
 def test_empty_and_comment_only_texts() -> None:
     assert fmt("") == "" and fmt(" \n;\n\n") == ""
     assert fmt("  # only a comment  \n\n\n# two") == "# only a comment\n\n# two\n"
+
+
+def test_the_fast_parse_is_refused_because_it_has_no_comments() -> None:
+    from cjdsl.source import SourceFile
+
+    fast = parsing.parse_fast(SourceFile("x.journey", 'journey "J"  # kept\n'))
+    with pytest.raises(ValueError, match="parse_fast drops comments"):
+        formatting.format_parsed(fast)
