@@ -69,12 +69,12 @@ class Adjacency:
         self.indptr: list[int] = q.indptr.tolist()
         self.indices: list[int] = q.indices.tolist()
         self.p: list[float] = q.data.tolist()
-        rows = np.repeat(np.arange(chain.size), np.diff(q.indptr))
+        rows = np.repeat(np.arange(chain.size, dtype=np.int32), np.diff(q.indptr))
         self.after: list[float] = np.asarray(chain.after[rows, q.indices]).ravel().tolist()
         starts = [chain.index(s) for s in chain.starts]
         self.starts = [s for s in starts if chain.weights[s] > 0 and not chain.removed[s]]
         self._relevant: dict[int, set[int]] = {}
-        self._rows: NDArray[np.int32] | None = None
+        self._rows: NDArray[np.int32] = rows
         self._looped: NDArray[np.bool_] | None = None
         self._components: dict[int | None, list[list[int]]] = {}
         self._passes: dict[tuple[bytes, bytes | None], _Longest] = {}
@@ -88,17 +88,18 @@ class Adjacency:
 
     def rows(self) -> NDArray[np.int32]:
         """The source state of each transition in ``indices``/``p``/``after``."""
-        if self._rows is None:
-            n = self.chain.size
-            self._rows = np.repeat(np.arange(n, dtype=np.int32), np.diff(self.q.indptr))
         return self._rows
 
-    def looped(self, node: int) -> bool:
-        """Whether ``node`` is on a loop (a strongly connected component of several states)."""
+    def on_loops(self) -> NDArray[np.bool_]:
+        """Per state, whether it is on a loop (a strongly connected component of several)."""
         if self._looped is None:
             count, labels = csgraph.connected_components(self.q, directed=True, connection="strong")
             self._looped = np.bincount(labels, minlength=count)[labels] > 1
-        return bool(self._looped[node])
+        return self._looped
+
+    def looped(self, node: int) -> bool:
+        """Whether ``node`` is on a loop."""
+        return bool(self.on_loops()[node])
 
     def successors(self, node: int) -> range:
         """Positions of the node's transitions in ``indices``/``p``/``after``."""
@@ -172,8 +173,7 @@ def top(adjacency: Adjacency, goals: Sequence[int], k: int) -> report.TopPaths:
     q = adjacency.q
     cost = sp.csr_array((-np.log(q.data), q.indices, q.indptr), shape=q.shape)
     remaining = csgraph.dijkstra(sp.csr_array(cost.T), indices=list(goals), min_only=True)
-    count, labels = csgraph.connected_components(adjacency.q, directed=True, connection="strong")
-    looped = np.bincount(labels, minlength=count)[labels] > 1
+    looped = adjacency.on_loops()
     is_goal = np.zeros(n, dtype=bool)
     is_goal[list(goals)] = True
     heap: list[tuple[float, int, float, int, _Trail | None, frozenset[int]]] = []
