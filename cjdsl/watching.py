@@ -58,6 +58,10 @@ def stamp(path: pathlib.Path) -> Stamp:
         data = path.read_bytes() if stat.S_ISREG(status.st_mode) else b""
     except OSError:
         return None
+    return _stamp(status, data)
+
+
+def _stamp(status: os.stat_result, data: bytes) -> Stamp:
     return status.st_mtime_ns, status.st_size, hashlib.blake2b(data, digest_size=16).digest()
 
 
@@ -112,11 +116,12 @@ def compile_file(path: pathlib.Path) -> Compiled:
     >>> [d.code.id for d in found.document.diagnostics]
     ['CJ109']
     """
-    seen: Snapshot = {path: stamp(path)}
     try:
+        status = os.stat(path)  # before the read: a save during it shows as a change
         data = path.read_bytes()
     except OSError as error:
-        return Compiled(None, error, seen)
+        return Compiled(None, error, {path: stamp(path)})
+    seen: Snapshot = {path: _stamp(status, data)}
 
     def read(target: pathlib.Path) -> str:
         seen.setdefault(target, stamp(target))
