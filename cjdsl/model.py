@@ -9,6 +9,7 @@ navigation.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import enum
 from typing import Final
 
@@ -216,3 +217,18 @@ class Journey:
     def persona(self, id_: str) -> Persona | None:
         """The persona with this id, or ``None``."""
         return next((p for p in self.personas if p.id == id_), None)
+
+    def check_persona(self, id_: str | None) -> Persona | None:
+        """The persona a view is asked for (``None``: everyone), or a ``ValueError``
+        that lists the personas and suggests the closest: every command shares it.
+        """
+        if id_ is None:
+            return None
+        found = self.persona(id_)
+        if found is None:
+            ids = [p.id for p in self.personas]
+            close = difflib.get_close_matches(id_, ids, n=1)
+            hint = f"; did you mean `{close[0]}`?" if close else ""
+            known = ", ".join(ids) or "none declared"
+            raise ValueError(f"unknown persona `{id_}` (personas: {known}){hint}")
+        return found

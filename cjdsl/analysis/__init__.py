@@ -103,11 +103,7 @@ def analyze(
     Raises:
         ValueError: an unknown persona or ``without`` id, or ``top`` below 1.
     """
-    if persona is not None and journey.persona(persona) is None:
-        known = ", ".join(f"`{p.id}`" for p in journey.personas) or "none"
-        close = difflib.get_close_matches(persona, [p.id for p in journey.personas], n=1)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
-        raise ValueError(f"unknown persona `{persona}`; the journey has {known}{hint}")
+    journey.check_persona(persona)
     if top < 1:
         raise ValueError(f"`top` must be at least 1, not {top}")
     removed = removal_targets(journey, without)

@@ -75,9 +75,10 @@ def render(
     ):
         if value not in allowed:
             raise RenderError(f"unknown {what} `{value}` (choose from {', '.join(allowed)})")
-    if persona is not None and journey.persona(persona) is None:
-        known = ", ".join(p.id for p in journey.personas) or "none declared"
-        raise RenderError(f"unknown persona `{persona}` (personas: {known})")
+    try:
+        journey.check_persona(persona)
+    except ValueError as error:
+        raise RenderError(str(error)) from error
     if prefix and not _PREFIX.fullmatch(prefix):
         raise RenderError(f"invalid prefix `{prefix}` (a letter, then letters, digits, `_` or `-`)")
     if timeout <= 0 or memory_mb <= 0:

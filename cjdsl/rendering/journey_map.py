@@ -184,9 +184,7 @@ def analyse(
     Raises:
         ValueError: an unknown persona: the user's mistake, not the analysis's.
     """
-    if persona is not None and journey.persona(persona) is None:
-        known = ", ".join(p.id for p in journey.personas) or "none declared"
-        raise ValueError(f"unknown persona `{persona}` (personas: {known})")
+    journey.check_persona(persona)
     try:
         return analysis.analyze(journey, persona=persona), None
     except Exception as error:
@@ -222,10 +220,7 @@ def fragment(
     """
     if theme not in THEMES:
         raise ValueError(f"unknown theme `{theme}` (choose from {', '.join(THEMES)})")
-    chosen = journey.persona(persona) if persona is not None else None
-    if persona is not None and chosen is None:
-        known = ", ".join(p.id for p in journey.personas) or "none declared"
-        raise ValueError(f"unknown persona `{persona}` (personas: {known})")
+    chosen = journey.check_persona(persona)
     if report is not None and report.persona != persona:
         raise ValueError(f"the report is for persona `{report.persona}`, the map for `{persona}`")
     prefix = prefix or dot.id_prefix(journey, persona=persona, theme=theme) + "-map"
