@@ -48,6 +48,7 @@ __all__ = [
     "OptionError",
     "Options",
     "Problem",
+    "compile_file",
     "compile_text",
     "graphviz_version",
     "parse_info",
@@ -267,6 +268,20 @@ def compile_text(
     source = SourceFile(os.fspath(path), text.removeprefix("\ufeff"))
     doc = document.compile_source(source, read=reader, root=root)
     return Compiled(doc, tuple(sorted(read.items())), tuple(sorted(set(missing))))
+
+
+def compile_file(path: pathlib.Path, *, shown: str, root: pathlib.Path | None = None) -> Compiled:
+    """``compile_text`` of the journey file a page refers to (shown as ``shown``).
+
+    Raises:
+        OSError: the file cannot be read; the message says which and why.
+    """
+    try:
+        text = document.read_file(path)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise OSError(f"cannot read {shown}: {reason}") from error
+    return compile_text(text, path=path, root=root)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

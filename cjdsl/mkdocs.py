@@ -39,7 +39,7 @@ from pymdownx.superfences import SuperFencesException
 
 from . import docs_html as pages
 from . import docs_support as support
-from . import document, files
+from . import files
 from .diagnostics import Severity
 from .errors import RenderError
 
@@ -296,13 +296,12 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             target = _resolve(block.path, page_path, site.docs_dir)
             self.watched.add(str(target))
             try:
-                text = document.read_file(target)
-            except (OSError, UnicodeDecodeError) as error:
-                reason = getattr(error, "strerror", None) or str(error)
-                message = f"cannot read `{block.path}`: {reason}"
-                log.warning(f"cjdsl: {where}: {message}")
-                return pages.error_html((), what=message)
-            compiled = support.compile_text(text, path=target, root=site.imports_root)
+                compiled = support.compile_file(
+                    target, shown=f"`{block.path}`", root=site.imports_root
+                )
+            except OSError as error:
+                log.warning(f"cjdsl: {where}: {error}")
+                return pages.error_html((), what=str(error))
             inline_at = None
         self.watched.update(compiled.dependencies)
         found = support.problems(compiled, display=site.display, inline_at=inline_at)

@@ -30,7 +30,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxTranslator
 
-from . import __version__, document, files
+from . import __version__, files
 from . import docs_html as pages
 from . import docs_support as support
 from .diagnostics import Severity
@@ -112,11 +112,11 @@ class JourneyDirective(SphinxDirective):
             relative, absolute = self.env.relfn2path(self.arguments[0])
             self.env.note_dependency(relative)
             try:
-                text = document.read_file(pathlib.Path(absolute))
-            except (OSError, UnicodeDecodeError) as error:
-                reason = getattr(error, "strerror", None) or str(error)
-                return self._fail(f"journey directive: cannot read {self.arguments[0]}: {reason}")
-            compiled = support.compile_text(text, path=absolute, root=self._imports_root())
+                compiled = support.compile_file(
+                    pathlib.Path(absolute), shown=self.arguments[0], root=self._imports_root()
+                )
+            except OSError as error:
+                return self._fail(f"journey directive: {error}")
             inline_at = None
         elif self.content:
             source, first = self.state_machine.get_source_and_line(self.content_offset + 1)

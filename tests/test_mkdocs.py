@@ -445,3 +445,13 @@ def test_imports_may_not_leave_the_project_unless_allowed(site: pathlib.Path, bu
     )
     _html, log = build(site, strict=False)
     assert "CJ114" not in log
+
+
+def test_a_missing_referenced_file_is_a_located_warning(site: pathlib.Path, build: Build) -> None:
+    index = site / "docs" / "index.md"
+    index.write_text(
+        index.read_text("utf-8") + "\n![Gone](journeys/missing.journey)\n", encoding="utf-8"
+    )
+    _html, log = build(site, strict=False)
+    assert "cannot read `journeys/missing.journey`" in log
+    assert "Traceback" not in log
