@@ -98,7 +98,12 @@ def _collector_paused() -> Iterator[None]:
 
 
 def decode(data: bytes, path: str) -> tuple[SourceFile, Diagnostic | None]:
-    """Decode file bytes as UTF-8, reporting bad bytes and NULs as CJ006."""
+    """Decode file bytes as UTF-8, reporting bad bytes and NULs as CJ006, and
+    more than ``MAX_SOURCE_BYTES`` as CJ007 (without decoding): every reader of
+    journey bytes (compile, fmt) goes through here."""
+    if len(data) > MAX_SOURCE_BYTES:
+        source = SourceFile(path, "")
+        return source, too_large(source, len(data))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -181,12 +186,7 @@ def compile_bytes(
     root: pathlib.Path | None = None,
 ) -> Document:
     """Decode file bytes and compile them; bad encoding gives a document with one CJ006,
-    more than ``MAX_SOURCE_BYTES`` one with CJ007 (without decoding)."""
-    if len(data) > MAX_SOURCE_BYTES:
-        source = SourceFile(path, "")
-        return Document(
-            source, parsing.Parsed(source, None, (), ()), None, (too_large(source, len(data)),)
-        )
+    more than ``MAX_SOURCE_BYTES`` one with CJ007 (see ``decode``)."""
     source, problem = decode(data, path)
     if problem is not None:
         return Document(source, parsing.Parsed(source, None, (), ()), None, (problem,))

@@ -44,6 +44,22 @@ def test_a_file_over_the_size_limit_is_one_cj007_at_its_start(
     assert message == "the file is 2.0 kB, more than the 1.0 kB cjdsl reads"
 
 
+def test_fmt_leaves_a_file_over_the_size_limit_alone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
+    from click.testing import CliRunner
+
+    from cjdsl.cli import cli
+
+    monkeypatch.setattr(document, "MAX_SOURCE_BYTES", 1000)
+    big = tmp_path / "big.journey"
+    data = HEADER.encode() + b"# padding\n" * 200
+    big.write_bytes(data)
+    done = CliRunner().invoke(cli, ["fmt", str(big)])
+    assert done.exit_code == 1 and "CJ007" in done.output
+    assert big.read_bytes() == data
+
+
 def test_a_text_over_the_size_limit_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(document, "MAX_SOURCE_BYTES", 1000)
     doc = document.compile_source(SourceFile("big.journey", HEADER + "ä" * 600))  # 1.2 kB
