@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from . import checks, codes, graph, lowering, model, parsing
+from . import checks, codes, graph, lowering, model
 from .diagnostics import Diagnostic, has_errors, sort
 from .source import MAX_SOURCE_BYTES, SourceFile, Span
 
@@ -34,7 +34,6 @@ class Document:
     """A checked journey: the model (``None`` if it could not be built) and all diagnostics."""
 
     source: SourceFile
-    parsed: parsing.Parsed
     journey: model.Journey | None
     diagnostics: tuple[Diagnostic, ...]
 
@@ -147,15 +146,13 @@ def compile_source(
     documentation plugins pass their project folder. A text longer than
     ``MAX_SOURCE_BYTES`` is not parsed (CJ007).
 
-    ``Document.parsed`` comes from ``parsing.parse_fast``: only when the text
-    has syntax errors does it carry rule positions and comments (see
-    ``Parsed.positions``); the formatter calls ``parsing.parse`` itself.
+    A clean text goes straight to the model (``scanning``); any other is
+    parsed and lowered, which reports what is wrong with it.
     """
     if len(source.text) > MAX_SOURCE_BYTES // 4:  # only a long text is worth encoding to count
         size = len(source.text.encode("utf-8"))
         if size > MAX_SOURCE_BYTES:
-            parsed = parsing.Parsed(source, None, (), ())
-            return Document(source, parsed, None, (too_large(source, size),))
+            return Document(source, None, (too_large(source, size),))
     with _collector_paused():
         return _compile(source, read, root)
 
@@ -163,10 +160,9 @@ def compile_source(
 def _compile(
     source: SourceFile, read: lowering.Reader | None, root: pathlib.Path | None
 ) -> Document:
-    parsed = parsing.parse_fast(source)
-    journey, lowered = lowering.lower(parsed, read=read, root=root)
-    found: list[Diagnostic] = [*parsed.diagnostics]
-    if parsed.diagnostics:
+    journey, syntax, lowered = lowering.compile_model(source, read=read, root=root)
+    found: list[Diagnostic] = [*syntax]
+    if syntax:
         found += [d for d in lowered if d.code is not codes.UNKNOWN_REFERENCE]
     else:
         found += lowered
@@ -175,7 +171,7 @@ def _compile(
             if has_errors(lowered):  # a graph with holes: its structure findings mislead
                 findings = [d for d in findings if not d.code.id.startswith("CJ2")]
             found += findings
-    return Document(source, parsed, journey, sort(found))
+    return Document(source, journey, sort(found))
 
 
 def compile_bytes(
@@ -189,5 +185,5 @@ def compile_bytes(
     more than ``MAX_SOURCE_BYTES`` one with CJ007 (see ``decode``)."""
     source, problem = decode(data, path)
     if problem is not None:
-        return Document(source, parsing.Parsed(source, None, (), ()), None, (problem,))
+        return Document(source, None, (problem,))
     return compile_source(source, read=read, root=root)

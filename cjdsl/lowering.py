@@ -19,17 +19,26 @@ import difflib
 import errno
 import pathlib
 import re
-import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Final, TypeGuard, TypeVar
 
 import lark
 
-from . import codes, model, parsing
+from . import codes, literals, model, parsing, scanning
+from .declarations import (
+    CHANNEL_ATTRIBUTES,
+    HEADER_ATTRIBUTES,
+    NODE_ATTRIBUTES,
+    PERSONA_ATTRIBUTES,
+    STAGE_ATTRIBUTES,
+    STATEMENTS,
+    TEXT_ATTRIBUTES,
+    Declarations,
+)
 from .diagnostics import Diagnostic, Related
 from .source import MAX_SOURCE_BYTES, SourceFile, Span
 
-__all__ = ["Reader", "lower"]
+__all__ = ["Reader", "compile_model", "lower", "resolve"]
 
 _Declared = TypeVar("_Declared", model.Persona, model.Channel, model.Stage, model.Touchpoint)
 
@@ -37,34 +46,6 @@ Reader = Callable[[pathlib.Path], str]
 """Reads an imported file's text; raises ``OSError`` when it cannot."""
 
 MAX_IMPORT_DEPTH: Final = 16
-STATEMENTS: Final = (
-    "journey",
-    "import",
-    "persona",
-    "channel",
-    "stage",
-    "touchpoint",
-    "goal",
-    "exit",
-    "entry",
-)
-HEADER_ATTRIBUTES: Final = ("description", "owner")
-TEXT_ATTRIBUTES: Final = (
-    "action",
-    "motivation",
-    "question",
-    "pain",
-    "opportunity",
-    "description",
-    "owner",
-    "link",
-)
-NODE_ATTRIBUTES: Final = (*TEXT_ATTRIBUTES, "emotion", "kpi", "cost", "tags", "reach")
-PERSONA_ATTRIBUTES: Final = ("description", "goal", "pain")
-CHANNEL_ATTRIBUTES: Final = ("description",)
-STAGE_ATTRIBUTES: Final = ("description",)
-DURATION_UNITS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_DURATION_UNITS: Final = tuple(DURATION_UNITS)
 # Rules whose first token Lark drops (an anonymous keyword), with that keyword.
 _KEYWORDS: Final = {
     "header": "journey",
@@ -80,25 +61,6 @@ _BLOCKS: Final = frozenset({"block", "stage_body"})
 _SPACE: Final = frozenset(" \t\f\ufeff")
 # From inside a block to just past its `}`: separators, blanks and comments only.
 _TO_CLOSE: Final = re.compile(r"(?:[\s;]|#[^\n]*)*\}")
-_NUMBER: Final = re.compile(r"([+-]?(?:\d+(?:\.\d+)?|\.\d+))(.*)")
-_CURRENCY: Final = re.compile(r"[A-Z]{3}")
-_ESCAPE: Final = re.compile(r"\\(.)", re.DOTALL)
-_ESCAPES: Final = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
-
-
-@dataclasses.dataclass(slots=True)
-class _Collected:
-    """What the statements of one file declare, before references are resolved."""
-
-    title: str | None = None
-    header_span: Span | None = None
-    header: dict[str, str] = dataclasses.field(default_factory=dict)
-    personas: list[model.Persona] = dataclasses.field(default_factory=list)
-    channels: list[model.Channel] = dataclasses.field(default_factory=list)
-    stages: list[model.Stage] = dataclasses.field(default_factory=list)
-    nodes: list[model.Touchpoint] = dataclasses.field(default_factory=list)
-    transitions: list[model.Transition] = dataclasses.field(default_factory=list)
-    imports: list[str] = dataclasses.field(default_factory=list)
 
 
 def lower(
@@ -128,6 +90,45 @@ def lower(
     return lowering.finish(), tuple(lowering.diagnostics)
 
 
+def resolve(
+    declared: Declarations,
+    source: SourceFile,
+    *,
+    read: Reader | None = None,
+    root: pathlib.Path | None = None,
+    _importing: tuple[pathlib.Path, ...] = (),
+) -> tuple[model.Journey, tuple[Diagnostic, ...]]:
+    """Build the journey from what a scan of ``source`` declared: read its imports, then
+    report duplicates, unknown references and a missing header, as ``lower`` does."""
+    lowering = _Lowering(source, read, _importing, root.resolve() if root else None)
+    lowering.found = declared
+    for relative, at in declared.imports:
+        lowering.import_file(relative, at)
+    return lowering.finish(), tuple(lowering.diagnostics)
+
+
+def compile_model(
+    source: SourceFile,
+    *,
+    read: Reader | None = None,
+    root: pathlib.Path | None = None,
+    _importing: tuple[pathlib.Path, ...] = (),
+) -> tuple[model.Journey | None, tuple[Diagnostic, ...], tuple[Diagnostic, ...]]:
+    """The model of a source, its syntax diagnostics (CJ0xx) and the others.
+
+    A clean text is scanned straight into declarations (``scanning.scan``);
+    anything the scanner leaves to Lark (syntax errors, and whatever lowering
+    would report) is parsed and lowered, so each diagnostic has one author.
+    """
+    declared = scanning.scan(source)
+    if declared is not None:
+        resolved, found = resolve(declared, source, read=read, root=root, _importing=_importing)
+        return resolved, (), found
+    parsed = parsing.parse_fast(source)
+    journey, lowered = lower(parsed, read=read, root=root, _importing=_importing)
+    return journey, parsed.diagnostics, lowered
+
+
 class _Lowering:
     def __init__(
         self,
@@ -141,12 +142,9 @@ class _Lowering:
         self.importing = importing
         self.root = root
         self.diagnostics: list[Diagnostic] = []
-        self.found = _Collected()
+        self.found = Declarations()
         self.imported_personas: list[model.Persona] = []
-        # The same few numbers recur thousands of times (`30%`, `after 2d`): one Quantity each.
-        self.quantities: dict[tuple[str, tuple[str, ...]], model.Quantity] = {}
         self.imported_channels: list[model.Channel] = []
-        self.first: Span | None = None
 
     # -- helpers -----------------------------------------------------------
     def span(self, item: lark.Tree[lark.Token] | lark.Token) -> Span:
@@ -218,8 +216,8 @@ class _Lowering:
             if not isinstance(item, lark.Tree):
                 continue
             kind = str(item.data)  # a plain str compares without lark.Token.__eq__
-            if top and kind != "header" and self.first is None:
-                self.first = self.span(item)
+            if top and kind != "header" and self.found.first is None:
+                self.found.first = self.span(item)
             if kind == "transition":
                 self.transition(item)
             elif kind == "node":
@@ -240,7 +238,7 @@ class _Lowering:
 
     def header(self, tree: lark.Tree[lark.Token]) -> None:
         title, block = tree.children
-        if self.found.title is not None or self.first is not None:
+        if self.found.title is not None or self.found.first is not None:
             self.report(
                 codes.MISPLACED_HEADER,
                 "second `journey` header" if self.found.title else "`journey` header is not first",
@@ -288,9 +286,12 @@ class _Lowering:
     def import_(self, tree: lark.Tree[lark.Token]) -> None:
         (path_token,) = tree.children
         assert _is_token(path_token)
-        relative = _text(path_token)
-        self.found.imports.append(relative)
-        at = self.span(path_token)
+        relative, at = _text(path_token), self.span(path_token)
+        self.found.imports.append((relative, at))
+        self.import_file(relative, at)
+
+    def import_file(self, relative: str, at: Span) -> None:
+        """Read an imported file's personas and channels (its touchpoints are reported)."""
         base = pathlib.Path(self.source.path).parent
         display = (base / relative).as_posix() if self.source.path != "-" else relative
         target = (base / relative).resolve()
@@ -343,10 +344,11 @@ class _Lowering:
         except UnicodeDecodeError:
             self.cannot_import(relative, display, at, "not valid UTF-8")
             return
-        imported = parsing.parse_fast(SourceFile(display, text))
-        self.diagnostics.extend(imported.diagnostics)
         stack = (*self.importing, pathlib.Path(self.source.path).resolve())
-        journey, diagnostics = lower(imported, read=self.read, root=self.root, _importing=stack)
+        journey, syntax, diagnostics = compile_model(
+            SourceFile(display, text), read=self.read, root=self.root, _importing=stack
+        )
+        self.diagnostics.extend(syntax)
         self.diagnostics.extend(d for d in diagnostics if d.code is not codes.UNKNOWN_REFERENCE)
         if journey is None:
             return
@@ -609,21 +611,11 @@ class _Lowering:
             return []
         return [str(n) for n in names]
 
-    def number(self, token: lark.Token) -> tuple[float, str] | None:
-        match = _NUMBER.fullmatch(str(token))
-        if match is None:  # the grammar's NUMBER always matches; keep mypy honest
-            return None
-        return float(match.group(1)), match.group(2)
-
-    def quantity(
-        self, token: lark.Token, *, units: tuple[str, ...], example: str
-    ) -> model.Quantity | None:
-        text = str(token)
-        known = self.quantities.get((text, units))
-        if known is not None:
-            return known
-        value, unit = self.number(token) or (0.0, "")
-        if unit not in units:
+    def quantity(self, token: lark.Token, place: str, *, example: str) -> model.Quantity | None:
+        """The number read as a quantity for its ``place`` (a key of ``literals.NUMBER_UNITS``)."""
+        units = literals.NUMBER_UNITS[place]
+        quantity = literals.quantity(str(token), units)
+        if quantity is None:
             allowed = ", ".join(f"`{u}`" if u else "no unit" for u in units)
             self.report(
                 codes.INVALID_NUMBER,
@@ -632,19 +624,13 @@ class _Lowering:
                 label=f"allowed: {allowed}",
                 hint=f"for example `{example}`",
             )
-            return None
-        if unit == "%":
-            value /= 100
-        elif unit in DURATION_UNITS:
-            value *= DURATION_UNITS[unit]
-        quantity = self.quantities[text, units] = model.Quantity(value, unit, text)
         return quantity
 
     def probability(self, token: lark.Token) -> model.Quantity | None:
-        return self.quantity(token, units=("%", ""), example="40%")
+        return self.quantity(token, "probability", example="40%")
 
     def duration(self, token: lark.Token) -> model.Quantity | None:
-        return self.quantity(token, units=_DURATION_UNITS, example="after 2d")
+        return self.quantity(token, "duration", example="after 2d")
 
     def emotion(self, attribute: _Attribute) -> model.Emotion | None:
         values = attribute.values
@@ -652,7 +638,7 @@ class _Lowering:
         if kinds not in (["NUMBER"], ["NUMBER", "STRING"]):
             self.invalid(attribute, 'emotion +1 "curious"')
             return None
-        score = self.quantity(values[0].token, units=("",), example="emotion -1")
+        score = self.quantity(values[0].token, "plain", example="emotion -1")
         if score is None:
             return None
         word = _text(values[1].token) if len(values) == 2 else None
@@ -664,9 +650,9 @@ class _Lowering:
         if [v.kind for v in values] != ["NUMBER", "NAME"]:
             self.invalid(attribute, form)
             return None
-        amount = self.quantity(values[0].token, units=("",), example=form)
+        amount = self.quantity(values[0].token, "plain", example=form)
         currency = str(values[1].token)
-        if not _CURRENCY.fullmatch(currency):
+        if not literals.CURRENCY.fullmatch(currency):
             self.report(
                 codes.INVALID_NUMBER,
                 f"`{currency}` is not a currency code",
@@ -689,7 +675,7 @@ class _Lowering:
         name, rest = str(values[0].token), values[1:]
         value: model.Quantity | model.Money | None
         if [v.kind for v in rest] == ["NUMBER"]:
-            value = self.quantity(rest[0].token, units=("", "%", *DURATION_UNITS), example=form)
+            value = self.quantity(rest[0].token, "kpi", example=form)
         else:
             value = self.money(attribute, rest, "kpi revenue 1200 EUR")
         return model.Kpi(name, value, attribute.span) if value is not None else None
@@ -706,7 +692,7 @@ class _Lowering:
         if [v.kind for v in attribute.values] != ["NUMBER"]:
             self.invalid(attribute, "reach 10000")
             return None
-        quantity = self.quantity(attribute.values[0].token, units=("",), example="reach 10000")
+        quantity = self.quantity(attribute.values[0].token, "plain", example="reach 10000")
         return quantity.value if quantity else None
 
     def persona_refs(self, tree: object) -> tuple[str, ...]:
@@ -727,7 +713,7 @@ class _Lowering:
             self.report(
                 codes.MISSING_HEADER,
                 "the file has no `journey` header",
-                self.first or Span(self.source, 0, 0),
+                found.first or Span(self.source, 0, 0),
                 label='expected `journey "Title"` first',
                 hint='start the file with `journey "Your title"`',
             )
@@ -740,7 +726,7 @@ class _Lowering:
             stages=tuple(stages),
             touchpoints=tuple(nodes),
             transitions=tuple(found.transitions),
-            imports=tuple(found.imports),
+            imports=tuple(relative for relative, _ in found.imports),
             span=found.header_span or whole,
         )
 
@@ -762,7 +748,7 @@ class _Lowering:
 
     def resolve(
         self,
-        found: _Collected,
+        found: Declarations,
         personas: list[model.Persona],
         channels: list[model.Channel],
         nodes: list[model.Touchpoint],
@@ -833,13 +819,8 @@ def _is_token(item: object) -> TypeGuard[lark.Token]:
 
 
 def _text(token: lark.Token) -> str:
-    """The text of a STRING token, escapes resolved; triple-quoted text dedented."""
-    raw = str(token)
-    if raw.startswith('"""'):
-        body = raw[3:-3]
-        first, _, rest = body.partition("\n")
-        return (first.strip() + "\n" + textwrap.dedent(rest)).strip() if rest else first.strip()
-    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), raw[1:-1])
+    """The text of a STRING token (of either parser)."""
+    return literals.text(str(token))
 
 
 def _label(label: object, name: lark.Token) -> str:

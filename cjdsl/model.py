@@ -13,6 +13,7 @@ import difflib
 import enum
 from typing import Final
 
+from . import records
 from .source import Span
 
 __all__ = [
@@ -41,6 +42,7 @@ class NodeKind(enum.Enum):
     EXIT = "exit"
 
 
+@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Quantity:
     """A number as written, with its unit: ``%``, a duration unit, a currency or none.
@@ -56,6 +58,7 @@ class Quantity:
         return self.text
 
 
+@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Money:
     """An amount with its ISO 4217 currency code."""
@@ -68,6 +71,7 @@ class Money:
         return self.text
 
 
+@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Emotion:
     """The customer's feeling at a touchpoint, −2..+2, with an optional word."""
@@ -77,6 +81,7 @@ class Emotion:
     span: Span
 
 
+@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Kpi:
     """A named key figure of a touchpoint (``kpi ctr 2.1%``)."""
@@ -86,6 +91,7 @@ class Kpi:
     span: Span
 
 
+@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Persona:
     """A customer archetype; ``for`` clauses restrict elements to personas."""
@@ -100,6 +106,7 @@ class Persona:
     file: str
 
 
+@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Channel:
     """Where a touchpoint happens: web, store, hotline …, online or offline."""
@@ -112,6 +119,7 @@ class Channel:
     file: str
 
 
+@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Touchpoint:
     """A node of the journey: a touchpoint, a goal (conversion) or an exit.
@@ -149,6 +157,7 @@ class Touchpoint:
         return persona is None or not self.personas or persona in self.personas
 
 
+@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Transition:
     """One edge ``source -> target``; a chain ``a -> b -> c`` lowers to two.
@@ -173,6 +182,7 @@ class Transition:
         return persona is None or not self.personas or persona in self.personas
 
 
+@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Stage:
     """A phase of the journey; declaration order is the diagram's column order."""

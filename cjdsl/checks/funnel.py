@@ -17,7 +17,7 @@ import networkx as nx
 
 from .. import codes, model
 from ..diagnostics import Diagnostic, Related
-from . import check
+from . import check, shared
 
 __all__ = ["StageMove", "backward_transitions", "skipped_stages", "stage_move", "stage_order"]
 
@@ -57,24 +57,38 @@ def stage_move(
         return None
     if start.stage not in order or end.stage not in order:
         return None
-    i, j = order.index(start.stage), order.index(end.stage)
+    return _move(order, order.index(start.stage), order.index(end.stage))
+
+
+def _move(order: list[str], i: int, j: int) -> StageMove | None:
+    """The move from the ``i``-th stage of ``order`` to the ``j``-th, if out of order."""
     if j < i:
-        return StageMove("back", start.stage, end.stage, ())
+        return StageMove("back", order[i], order[j], ())
     if j > i + 1:
-        return StageMove("skip", start.stage, end.stage, tuple(order[i + 1 : j]))
+        return StageMove("skip", order[i], order[j], tuple(order[i + 1 : j]))
     return None
 
 
-def _moves(
-    journey: model.Journey, graph: nx.DiGraph, kind: str
-) -> Iterator[tuple[model.Transition, StageMove]]:
+@shared
+def _moves(journey: model.Journey, graph: nx.DiGraph) -> list[tuple[model.Transition, StageMove]]:
+    """Every out-of-order transition of the graph with its move (read by CJ501 and CJ502)."""
     order = stage_order(journey, graph.nodes)
+    index = {stage: i for i, stage in enumerate(order)}
+    # Each node's stage position; exits are no target (customers lost make no funnel move).
+    placed = [
+        (n, index[n.stage]) for n in journey.touchpoints if n.stage in index and n.id in graph
+    ]
+    sources = {n.id: i for n, i in placed}
+    targets = {n.id: i for n, i in placed if n.kind is not model.NodeKind.EXIT}
+    moves = []
     for transition in journey.transitions:
-        if transition.source not in graph or transition.target not in graph:
+        i, j = sources.get(transition.source), targets.get(transition.target)
+        if i is None or j is None:
             continue
-        move = stage_move(journey, order, transition.source, transition.target)
-        if move is not None and move.kind == kind:
-            yield transition, move
+        move = _move(order, i, j)
+        if move is not None:
+            moves.append((transition, move))
+    return moves
 
 
 def _stage_span(journey: model.Journey, stage: str) -> model.Stage:
@@ -84,7 +98,9 @@ def _stage_span(journey: model.Journey, stage: str) -> model.Stage:
 @check(codes.BACK_TO_EARLIER_STAGE)
 def backward_transitions(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
     """Transitions from a touchpoint to one in an earlier stage."""
-    for transition, move in _moves(journey, graph, "back"):
+    for transition, move in _moves(journey, graph):
+        if move.kind != "back":
+            continue
         yield Diagnostic(
             codes.BACK_TO_EARLIER_STAGE,
             f"`{transition.source} -> {transition.target}` goes back from stage "
@@ -100,7 +116,9 @@ def backward_transitions(journey: model.Journey, graph: nx.DiGraph) -> Iterator[
 @check(codes.SKIPPED_STAGE)
 def skipped_stages(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
     """Transitions that jump over one or more stages."""
-    for transition, move in _moves(journey, graph, "skip"):
+    for transition, move in _moves(journey, graph):
+        if move.kind != "skip":
+            continue
         names = ", ".join(f"`{s}`" for s in move.skipped)
         plural = "s" if len(move.skipped) > 1 else ""
         yield Diagnostic(

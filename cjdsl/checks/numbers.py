@@ -46,6 +46,8 @@ def probability_sums(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diag
             by_source[t.source].append(t)
     audiences: list[str | None] = [p.id for p in journey.personas] or [None]
     for source, transitions in by_source.items():
+        if sum(t.probability.value for t in transitions if t.probability) <= 1 + _EPSILON:
+            continue  # no persona's share of them can exceed it either
         for persona in audiences:
             applying = [t for t in transitions if t.applies_to(persona)]
             total = sum(t.probability.value for t in applying if t.probability)

@@ -9,7 +9,7 @@ import networkx as nx
 from .. import codes, model
 from .. import graph as graphs
 from ..diagnostics import Diagnostic, Related
-from . import check
+from . import check, shared
 
 __all__ = [
     "closed_loops",
@@ -87,20 +87,26 @@ def no_path_to_goal(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagn
             )
 
 
+@shared
 def closed_loops(graph: nx.DiGraph) -> list[set[str]]:
-    """Loops customers can never leave: no edge out and no implicit drop-off inside."""
+    """Loops customers can never leave: no edge out and no implicit drop-off inside.
+
+    Such a loop lies among the nodes from which no leak (a node whose
+    probabilities leave a drop-off, a dead end) can be reached; in a sound
+    journey there are none, so the loops are searched among those nodes only.
+    """
+    totals = dict.fromkeys(graph, 0.0)
+    for u, _, p in graph.edges(data="p"):
+        totals[u] += p
+    leaks = [u for u, total in totals.items() if total < 1 - _EPSILON]
+    trapped = set(graph) - graphs.reachable(graph, leaks, backwards=True)
     loops = []
-    for component in nx.strongly_connected_components(graph):
+    for component in nx.strongly_connected_components(graph.subgraph(trapped)):
         if len(component) == 1:
             (only,) = component
             if not graph.has_edge(only, only):
                 continue
-        leaves = any(v not in component for u in component for v in graph.successors(u))
-        leaks = any(
-            sum(d["p"] for _, _, d in graph.out_edges(u, data=True)) < 1 - _EPSILON
-            for u in component
-        )
-        if not leaves and not leaks:
+        if all(v in component for u in component for v in graph.successors(u)):
             loops.append(component)
     return loops
 
@@ -126,9 +132,10 @@ def inescapable_cycles(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Di
 @check(codes.TRANSITION_FROM_EXIT)
 def transitions_from_exits(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
     """Transitions that leave an exit."""
+    exits = {t.id: t for t in journey.touchpoints if t.kind is model.NodeKind.EXIT}
     for transition in journey.transitions:
-        node = journey.touchpoint(transition.source)
-        if node is not None and node.kind is model.NodeKind.EXIT:
+        node = exits.get(transition.source)
+        if node is not None:
             yield Diagnostic(
                 codes.TRANSITION_FROM_EXIT,
                 f"a transition leaves the exit `{node.id}`",
@@ -173,7 +180,11 @@ def duplicate_transitions(journey: model.Journey, graph: nx.DiGraph) -> Iterator
     seen: dict[tuple[str, str], list[model.Transition]] = {}
     for transition in journey.transitions:
         key = (transition.source, transition.target)
-        for earlier in seen.get(key, []):
+        earlier_ones = seen.get(key)
+        if earlier_ones is None:
+            seen[key] = [transition]
+            continue
+        for earlier in earlier_ones:
             mine, theirs = set(transition.personas), set(earlier.personas)
             if not mine or not theirs or mine & theirs:
                 yield Diagnostic(
@@ -185,4 +196,4 @@ def duplicate_transitions(journey: model.Journey, graph: nx.DiGraph) -> Iterator
                     related=(Related(earlier.span, "first declared here"),),
                 )
                 break
-        seen.setdefault(key, []).append(transition)
+        earlier_ones.append(transition)

@@ -15,7 +15,7 @@ from typing import Final
 
 from lsprotocol import types
 
-from .. import lowering, model
+from .. import declarations, model
 from ..source import SourceFile
 from . import convert, tokens
 
@@ -43,10 +43,10 @@ _TOP: Final = tuple(k for k in tokens.KEYWORDS if k not in ("for", "after"))
 """Keywords that start a statement (``for`` and ``after`` only follow a target)."""
 _IN_STAGE: Final = ("entry", "touchpoint", "goal", "exit", "description")
 _BLOCK_ATTRIBUTES: Final[dict[str, Sequence[str]]] = {
-    "journey": lowering.HEADER_ATTRIBUTES,
-    "persona": lowering.PERSONA_ATTRIBUTES,
-    "channel": lowering.CHANNEL_ATTRIBUTES,
-    "node": lowering.NODE_ATTRIBUTES,
+    "journey": declarations.HEADER_ATTRIBUTES,
+    "persona": declarations.PERSONA_ATTRIBUTES,
+    "channel": declarations.CHANNEL_ATTRIBUTES,
+    "node": declarations.NODE_ATTRIBUTES,
 }
 _OWNERS: Final = {
     "journey": "journey",

@@ -1,0 +1,74 @@
+"""How the literals of a journey read: strings, numbers with units, currencies.
+
+Shared by the two ways to the model, lowering a Lark tree and scanning a clean
+text, so that both read every literal alike.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import textwrap
+from typing import Final
+
+from . import model
+
+__all__ = [
+    "CURRENCY",
+    "DURATION_UNITS",
+    "NUMBER_UNITS",
+    "quantity",
+    "text",
+]
+
+DURATION_UNITS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+NUMBER_UNITS: Final = {
+    "probability": ("%", ""),
+    "duration": tuple(DURATION_UNITS),
+    "plain": ("",),
+    "kpi": ("", "%", *DURATION_UNITS),
+}
+"""The units each place of a number accepts (``""``: none)."""
+CURRENCY: Final = re.compile(r"[A-Z]{3}")
+_NUMBER: Final = re.compile(r"([+-]?(?:\d+(?:\.\d+)?|\.\d+))(.*)")
+_ESCAPE: Final = re.compile(r"\\(.)", re.DOTALL)
+_ESCAPES: Final = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def text(raw: str) -> str:
+    """The text of a string literal, escapes resolved; triple-quoted text dedented.
+
+    >>> text('"say \\\\"hi\\\\""'), text('\"\"\"  one\\n    two\\n  \"\"\"')
+    ('say "hi"', 'one\\ntwo')
+    """
+    if raw.startswith('"""'):
+        body = raw[3:-3]
+        first, _, rest = body.partition("\n")
+        return (first.strip() + "\n" + textwrap.dedent(rest)).strip() if rest else first.strip()
+    if "\\" not in raw:
+        return raw[1:-1]
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), raw[1:-1])
+
+
+@functools.lru_cache(maxsize=4096)
+def quantity(written: str, units: tuple[str, ...]) -> model.Quantity | None:
+    """A number token read as a quantity, or ``None`` when its unit does not fit ``units``.
+
+    Cached: the same few numbers (``30%``, ``2d``) recur thousands of times in a journey.
+
+    >>> quantity("40%", NUMBER_UNITS["probability"])
+    Quantity(value=0.4, unit='%', text='40%')
+    >>> quantity("2d", NUMBER_UNITS["probability"]) is None
+    True
+    """
+    match = _NUMBER.fullmatch(written)
+    if match is None:  # the grammar's NUMBER always matches
+        return None
+    value, unit = float(match.group(1)), match.group(2)
+    if unit not in units:
+        return None
+    if unit == "%":
+        value /= 100
+    elif unit in DURATION_UNITS:
+        value *= DURATION_UNITS[unit]
+    return model.Quantity(value, unit, written)

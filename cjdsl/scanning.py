@@ -1,0 +1,579 @@
+"""Clean text straight to declarations: the fast way past Lark.
+
+Most journeys are clean, and for them a Lark tree is a costly detour: this
+scanner reads the statements with a few compiled patterns and builds the
+model's parts directly. It accepts what the grammar accepts, reads it as
+lowering reads it, and stops at the first thing lowering would remark on (a
+syntax error, an unknown attribute, a unit that does not fit, a second
+header …): ``scan`` then returns ``None`` and the caller parses with Lark, so
+every diagnostic keeps its one author. Duplicates, unknown references, imports
+and a missing header are left to ``lowering.resolve`` either way.
+
+How it stays true to the grammar: each token is the grammar's own terminal
+pattern in an atomic group, so it is read exactly as Lark's lexer reads it
+(longest match, never split); between tokens only the ignored whitespace;
+keywords are whole words wherever Lark would also accept a name, and are
+otherwise taken only before a non-word character (Lark would also take
+``after2d``; the scanner leaves that to Lark). Statements end as the grammar's
+``_SEP`` ends them, including the cases where two separators in a row make a
+syntax error. ``tests/test_scanning.py`` holds both ways against each other on
+generated and mutated journeys.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Final, NoReturn
+
+from . import literals, model
+from .declarations import (
+    CHANNEL_ATTRIBUTES,
+    HEADER_ATTRIBUTES,
+    NODE_ATTRIBUTES,
+    PERSONA_ATTRIBUTES,
+    STATEMENTS,
+    TEXT_ATTRIBUTES,
+    Declarations,
+)
+from .source import SourceFile, Span
+
+__all__ = ["scan"]
+
+_Item = Callable[[int], tuple[int, int]]
+"""Reads one item of a block at an offset: where scanning goes on, and the item's end."""
+
+# The grammar's terminals (grammar/journey.lark), each atomic.
+_W: Final = r"[ \t\f\ufeff]*"
+_NAME: Final = r"(?>[^\W\d]\w*(?:-[^\W_]\w*)*)"
+_NUMBER: Final = r"(?>[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:%|[^\W\d_]+)?)"
+_STRING: Final = r'(?>"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*")'
+_NAMES: Final = rf"{_NAME}(?:{_W},{_W}{_NAME})*"
+
+_WORD: Final = re.compile(_NAME)
+_SPACE: Final = re.compile(_W)
+# A separator as Lark reads one: optional whitespace, one greedy `_SEP`, optional whitespace.
+_SEPARATOR: Final = re.compile(
+    r"[ \t\f\ufeff]*(?:[ \t]*(?:#[^\n]*\r?\n|\r?\n|;))+[ \t]*(?:[\f\ufeff][ \t\f\ufeff]*)?"
+)
+# After a separator, any of these would start a second `_SEP` (a syntax error) or a comment.
+_NOT_A_START: Final = frozenset("\n\r;#")
+_TAIL: Final = re.compile(r"[ \t\f\ufeff]*(?:#[^\n]*)?\Z")
+_OPEN: Final = re.compile(rf"{_W}\{{")
+_CLOSE: Final = re.compile(rf"{_W}\}}")
+# How lowering finds the end of a block from its last item (kept identical: a span is a span).
+_TO_CLOSE: Final = re.compile(r"(?:[\s;]|#[^\n]*)*\}")
+_ARROW: Final = re.compile(rf"{_W}->")
+_ONE_STRING: Final = re.compile(rf"{_W}({_STRING})")
+_KIND: Final = re.compile(rf"{_W}(touchpoint|goal|exit)(?!\w)")
+_NODE: Final = re.compile(
+    rf"{_W}({_NAME})(?:{_W}({_STRING}))?(?:{_W}@{_W}({_NAME}))?(?:{_W}for(?!\w){_W}({_NAMES}))?"
+)
+_PERSONA: Final = re.compile(rf"{_W}({_NAME})(?:{_W}({_STRING}))?")
+_CHANNEL: Final = re.compile(rf"{_W}({_NAME})(?:{_W}({_STRING}))?(?:{_W}({_NAME}))?")
+# A hop with its details in the formatter's order; any others follow through _DETAIL.
+_HOP: Final = re.compile(
+    rf"{_W}->{_W}({_NAME})(?:{_W}({_NUMBER}))?(?:{_W}after(?!\w){_W}({_NUMBER}))?"
+    rf"(?:{_W}({_STRING}))?"
+)
+_DETAIL: Final = re.compile(
+    rf"{_W}(?:({_NUMBER})|after(?!\w){_W}({_NUMBER})|({_STRING})|for(?!\w){_W}({_NAMES}))"
+)
+# One hop in the formatter's order and nothing after it but the statement's end.
+_TRANSITION: Final = re.compile(
+    rf"({_NAME}){_W}->{_W}({_NAME})(?:{_W}({_NUMBER}))?(?:{_W}after(?!\w){_W}({_NUMBER}))?"
+    rf"(?:{_W}({_STRING}))?(?={_W}(?:[\n;#}}]|\r\n|\Z))"
+)
+_ANY: Final = rf"{_STRING}|{_NUMBER}|{_NAME}|,"
+_ATTRIBUTE: Final = re.compile(rf"({_NAME})(?:{_W}(?:{_ANY}))*")
+_VALUE: Final = re.compile(rf"{_W}({_ANY})")
+# Most attributes have at most three values: those come from one match.
+_SHORT_ATTRIBUTE: Final = re.compile(
+    rf"({_NAME})(?:{_W}({_ANY}))?(?:{_W}({_ANY}))?(?:{_W}({_ANY}))?(?={_W}(?:[\n;#}}]|\r\n|\Z))"
+)
+_KIND_OF: Final = {'"': "STRING", ",": "COMMA", "+": "NUMBER", "-": "NUMBER", ".": "NUMBER"}
+_SPLIT_NAMES: Final = re.compile(r"[^ \t\f\ufeff,]+")
+_NODE_KEYWORDS: Final = frozenset({"entry", "touchpoint", "goal", "exit"})
+_KEYWORDS: Final = frozenset(STATEMENTS)
+"""Words that start a statement at the top level (in a stage only the node keywords do)."""
+_KINDS: Final = {kind.value: kind for kind in model.NodeKind}
+_PROBABILITY: Final = literals.NUMBER_UNITS["probability"]
+_DURATION: Final = literals.NUMBER_UNITS["duration"]
+_PLAIN: Final = literals.NUMBER_UNITS["plain"]
+_KPI: Final = literals.NUMBER_UNITS["kpi"]
+
+
+def scan(source: SourceFile) -> Declarations | None:
+    """What a clean journey declares; ``None`` when the text needs Lark and lowering.
+
+    >>> found = scan(SourceFile("x", 'journey "T"\\nad -> shop 30%'))
+    >>> found.title, [(t.source, t.target, str(t.probability)) for t in found.transitions]
+    ('T', [('ad', 'shop', '30%')])
+    >>> scan(SourceFile("x", 'journey "T"\\ntouchpoint ad { colour "red" }')) is None
+    True
+    """
+    scanner = _Scanner(source)
+    try:
+        scanner.file()
+    except _Unclean:
+        return None
+    return scanner.found
+
+
+class _Unclean(Exception):
+    """The text has something only Lark and lowering can report."""
+
+
+def _unclean() -> NoReturn:
+    raise _Unclean
+
+
+class _Scanner:
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.text = source.text
+        self.found = Declarations()
+        self.stage_description: str | None = None
+
+    # -- structure ---------------------------------------------------------
+    def file(self) -> None:
+        text, length = self.text, len(self.text)
+        pos = self.separator(0, optional=True)
+        while pos < length:
+            if text[pos] in _NOT_A_START:
+                if _TAIL.match(text, pos):  # a comment on the last line
+                    return
+                _unclean()
+            pos = self.statement(pos, stage=None)[0]
+            separator = _SEPARATOR.match(text, pos)
+            if separator is None:
+                if _TAIL.match(text, pos):
+                    return
+                _unclean()
+            pos = separator.end()
+
+    def separator(self, pos: int, *, optional: bool = False) -> int:
+        """Past a separator (and the whitespace around it): the next character is no blank."""
+        match = _SEPARATOR.match(self.text, pos)
+        if match is None:
+            if not optional:
+                _unclean()
+            match = _SPACE.match(self.text, pos)
+            assert match is not None
+        return match.end()
+
+    def block(self, opened: int, item: _Item) -> tuple[int, int]:
+        """Items from just past a ``{`` to its ``}``: where scanning goes on, and the
+        block's end as lowering computes it (from the last item, or the ``{``)."""
+        text = self.text
+        pos = self.separator(opened, optional=True)
+        inside = opened
+        while True:
+            if text.startswith("}", pos):
+                return pos + 1, self.block_end(inside)
+            if pos >= len(text) or text[pos] in _NOT_A_START:
+                _unclean()
+            pos, inside = item(pos)
+            separator = _SEPARATOR.match(text, pos)
+            if separator is None:
+                closing = _CLOSE.match(text, pos) or _unclean()
+                return closing.end(), self.block_end(inside)
+            pos = separator.end()
+
+    def block_end(self, inside: int) -> int:
+        to_close = _TO_CLOSE.match(self.text, inside)
+        return to_close.end() if to_close else inside
+
+    def maybe_block(self, pos: int, item: _Item) -> tuple[int, int] | None:
+        opening = _OPEN.match(self.text, pos)
+        return None if opening is None else self.block(opening.end(), item)
+
+    # -- statements --------------------------------------------------------
+    def statement(self, pos: int, *, stage: str | None) -> tuple[int, int]:
+        """One statement at ``pos`` (top level when ``stage`` is ``None``); returns where
+        scanning goes on and the end of the statement's span."""
+        top = stage is None
+        line = _TRANSITION.match(self.text, pos)
+        if line is not None and line.group(1) not in (_KEYWORDS if top else _NODE_KEYWORDS):
+            end = self.one_hop(line)
+            if top and self.found.first is None:
+                self.found.first = Span(self.source, pos, end)
+            return end, end
+        word = _WORD.match(self.text, pos)
+        if word is None:
+            _unclean()
+        name = word.group()
+        first = top and name != "journey" and self.found.first is None
+        if name in _NODE_KEYWORDS:
+            after, end = self.node(pos, word, stage)
+        elif top and name == "journey":
+            after, end = self.header(pos, word.end())
+        elif top and name == "import":
+            after, end = self.import_(word.end())
+        elif top and name == "persona":
+            after, end = self.persona(pos, word.end())
+        elif top and name == "channel":
+            after, end = self.channel(pos, word.end())
+        elif top and name == "stage":
+            after, end = self.stage(pos, word)
+        elif _ARROW.match(self.text, word.end()):
+            after = end = self.transition(word)
+        else:
+            after = end = self.loose_attribute(pos, top=top)
+        if first:
+            self.found.first = Span(self.source, pos, end)
+        return after, end
+
+    def header(self, pos: int, at: int) -> tuple[int, int]:
+        found = self.found
+        title = _ONE_STRING.match(self.text, at)
+        if title is None or found.title is not None or found.first is not None:
+            _unclean()  # a second or misplaced header: lowering says which
+        found.title = literals.text(title.group(1))
+        after = end = title.end()
+        block = self.maybe_block(after, self.header_attribute)
+        if block is not None:
+            after, end = block
+        found.header_span = Span(self.source, pos, end)
+        return after, end
+
+    def header_attribute(self, pos: int) -> tuple[int, int]:
+        name, values, _, end = self.attribute(pos)
+        if name not in HEADER_ATTRIBUTES or name in self.found.header:
+            _unclean()
+        self.found.header[name] = _one_string(values)
+        return end, end
+
+    def loose_attribute(self, pos: int, *, top: bool) -> int:
+        if top:
+            return self.header_attribute(pos)[0]
+        name, values, _, end = self.attribute(pos)
+        if name != "description":
+            _unclean()
+        self.stage_description = _one_string(values)
+        return end
+
+    def import_(self, at: int) -> tuple[int, int]:
+        path = _ONE_STRING.match(self.text, at)
+        if path is None:
+            _unclean()
+        span = Span(self.source, path.start(1), path.end(1))
+        self.found.imports.append((literals.text(path.group(1)), span))
+        return path.end(), path.end()
+
+    def persona(self, pos: int, at: int) -> tuple[int, int]:
+        head = _PERSONA.match(self.text, at)
+        if head is None:
+            _unclean()
+        values: dict[str, list[str]] = {"description": [], "goal": [], "pain": []}
+
+        def attribute(pos: int) -> tuple[int, int]:
+            name, items, _, end = self.attribute(pos)
+            if name not in PERSONA_ATTRIBUTES:
+                _unclean()
+            values[name].append(_one_string(items))
+            return end, end
+
+        after = end = head.end()
+        block = self.maybe_block(after, attribute)
+        if block is not None:
+            after, end = block
+        identifier, label = head.group(1, 2)
+        self.found.personas.append(
+            model.Persona(
+                id=identifier,
+                label=literals.text(label) if label else identifier,
+                description=values["description"][-1] if values["description"] else None,
+                goals=tuple(values["goal"]),
+                pains=tuple(values["pain"]),
+                span=Span(self.source, pos, end),
+                name_span=Span(self.source, head.start(1), head.end(1)),
+                file=self.source.path,
+            )
+        )
+        return after, end
+
+    def channel(self, pos: int, at: int) -> tuple[int, int]:
+        head = _CHANNEL.match(self.text, at)
+        if head is None:
+            _unclean()
+        identifier, label, kind = head.group(1, 2, 3)
+        if kind is not None and kind not in model.CHANNEL_KINDS:
+            _unclean()
+
+        def attribute(pos: int) -> tuple[int, int]:
+            name, items, _, end = self.attribute(pos)
+            if name not in CHANNEL_ATTRIBUTES:
+                _unclean()
+            _one_string(items)
+            return end, end
+
+        after = end = head.end()
+        block = self.maybe_block(after, attribute)
+        if block is not None:
+            after, end = block
+        self.found.channels.append(
+            model.Channel(
+                id=identifier,
+                label=literals.text(label) if label else identifier,
+                kind=kind,
+                span=Span(self.source, pos, end),
+                name_span=Span(self.source, head.start(1), head.end(1)),
+                file=self.source.path,
+            )
+        )
+        return after, end
+
+    def stage(self, pos: int, word: re.Match[str]) -> tuple[int, int]:
+        head = _PERSONA.match(self.text, word.end())  # `stage id "Label"` reads as a persona's head
+        if head is None:
+            _unclean()
+        identifier, label = head.group(1, 2)
+        nodes: list[str] = []
+        self.stage_description = None
+
+        def item(pos: int) -> tuple[int, int]:
+            count = len(self.found.nodes)
+            after, end = self.statement(pos, stage=identifier)
+            if len(self.found.nodes) > count:
+                nodes.append(self.found.nodes[-1].id)
+            return after, end
+
+        after = end = head.end()
+        block = self.maybe_block(after, item)
+        if block is not None:
+            after, end = block
+        self.found.stages.append(
+            model.Stage(
+                id=identifier,
+                label=literals.text(label) if label else identifier,
+                description=self.stage_description,
+                touchpoints=tuple(nodes),
+                span=Span(self.source, pos, end),
+                name_span=Span(self.source, head.start(1), head.end(1)),
+            )
+        )
+        return after, end
+
+    def node(self, pos: int, word: re.Match[str], stage: str | None) -> tuple[int, int]:
+        text, source = self.text, self.source
+        kind_name = word.group()
+        at = word.end()
+        entry = kind_name == "entry"
+        if entry:
+            kind_match = _KIND.match(text, at)
+            if kind_match is None or kind_match.group(1) != "touchpoint":
+                _unclean()  # `entry` on a goal or exit: lowering reports it
+            kind_name, at = "touchpoint", kind_match.end()
+        head = _NODE.match(text, at)
+        if head is None:
+            _unclean()
+        identifier, label, channel, personas = head.group(1, 2, 3, 4)
+        attributes = _NodeAttributes(entry)
+        after = end = head.end()
+        block = self.maybe_block(after, lambda p: attributes.read(self, p))
+        if block is not None:
+            after, end = block
+        texts = attributes.texts
+        self.found.nodes.append(
+            model.Touchpoint(
+                id=identifier,
+                label=literals.text(label) if label else identifier,
+                kind=_KINDS[kind_name],
+                stage=stage,
+                channel=channel,
+                personas=tuple(_SPLIT_NAMES.findall(personas)) if personas else (),
+                entry=entry,
+                reach=attributes.reach,
+                emotion=attributes.emotion,
+                description=texts["description"][-1] if "description" in texts else None,
+                actions=tuple(texts.get("action", ())),
+                motivations=tuple(texts.get("motivation", ())),
+                questions=tuple(texts.get("question", ())),
+                pains=tuple(texts.get("pain", ())),
+                opportunities=tuple(texts.get("opportunity", ())),
+                kpis=tuple(attributes.kpis),
+                cost=attributes.cost,
+                owner=texts["owner"][-1] if "owner" in texts else None,
+                link=texts["link"][-1] if "link" in texts else None,
+                link_span=attributes.link_span,
+                tags=tuple(attributes.tags),
+                span=Span(source, pos, end),
+                name_span=Span(source, head.start(1), head.end(1)),
+                channel_span=Span(source, head.start(3), head.end(3)) if channel else None,
+            )
+        )
+        return after, end
+
+    def one_hop(self, line: re.Match[str]) -> int:
+        """The commonest statement, ``a -> b 30% after 2d "label"``, from one match."""
+        source = self.source
+        name, target, probability_text, after_text, label = line.group(1, 2, 3, 4, 5)
+        probability = probability_span = None
+        if probability_text is not None:
+            probability = literals.quantity(probability_text, _PROBABILITY) or _unclean()
+            probability_span = Span(source, line.start(3), line.end(3))
+        end = line.end()
+        self.found.transitions.append(
+            model.Transition(
+                source=name,
+                target=target,
+                probability=probability,
+                after=_duration(after_text) if after_text is not None else None,
+                label=literals.text(label) if label is not None else None,
+                personas=(),
+                span=Span(source, line.start(), end),
+                source_span=Span(source, line.start(), line.end(1)),
+                target_span=Span(source, line.start(2), line.end(2)),
+                probability_span=probability_span,
+            )
+        )
+        return end
+
+    def transition(self, word: re.Match[str]) -> int:
+        """A transition or a chain of them; returns the end of the last hop."""
+        text, source = self.text, self.source
+        append = self.found.transitions.append
+        name, start = word.group(), word.start()
+        source_span = Span(source, start, word.end())
+        pos = word.end()
+        while True:
+            hop = _HOP.match(text, pos)
+            if hop is None:
+                return pos if pos > word.end() else _unclean()
+            target, probability_text, after_text, label = hop.group(1, 2, 3, 4)
+            after = _duration(after_text) if after_text is not None else None
+            probability_span = Span(source, *hop.span(2)) if probability_text else None
+            personas: tuple[str, ...] = ()
+            pos = hop.end()
+            detail = _DETAIL.match(text, pos)
+            while detail is not None:  # details out of the formatter's order, or `for`
+                number, later, written, names = detail.group(1, 2, 3, 4)
+                if number is not None:
+                    if probability_text is not None:
+                        _unclean()  # two probabilities: lowering reports it
+                    probability_text, probability_span = number, Span(source, *detail.span(1))
+                elif later is not None:
+                    after = _duration(later)
+                elif written is not None:
+                    label = written
+                else:
+                    personas = tuple(_SPLIT_NAMES.findall(names))
+                pos = detail.end()
+                detail = _DETAIL.match(text, pos)
+            probability = None
+            if probability_text is not None:
+                probability = literals.quantity(probability_text, _PROBABILITY) or _unclean()
+            target_span = Span(source, hop.start(1), hop.end(1))
+            append(
+                model.Transition(
+                    source=name,
+                    target=target,
+                    probability=probability,
+                    after=after,
+                    label=literals.text(label) if label is not None else None,
+                    personas=personas,
+                    span=Span(source, start, pos),
+                    source_span=source_span,
+                    target_span=target_span,
+                    probability_span=probability_span,
+                )
+            )
+            name, source_span = target, target_span
+
+    # -- attributes --------------------------------------------------------
+    def attribute(self, pos: int) -> tuple[str, list[str], int, int]:
+        """An attribute's name, values, where its first value starts, and its end."""
+        short = _SHORT_ATTRIBUTE.match(self.text, pos)
+        if short is not None:
+            values = [value for value in short.group(2, 3, 4) if value is not None]
+            return short.group(1), values, short.start(2), short.end()
+        match = _ATTRIBUTE.match(self.text, pos) or _unclean()
+        end = match.end()
+        values = _VALUE.findall(self.text, match.end(1), end)
+        first = _VALUE.match(self.text, match.end(1), end)
+        return match.group(1), values, first.start(1) if first else end, end
+
+
+class _NodeAttributes:
+    """A node's attributes as lowering reads them; anything it would report is unclean."""
+
+    __slots__ = ("cost", "emotion", "entry", "kpis", "link_span", "reach", "tags", "texts")
+
+    def __init__(self, entry: bool) -> None:
+        self.entry = entry
+        self.texts: dict[str, list[str]] = {}
+        self.emotion: model.Emotion | None = None
+        self.kpis: list[model.Kpi] = []
+        self.cost: model.Money | None = None
+        self.tags: list[str] = []
+        self.reach: float | None = None
+        self.link_span: Span | None = None
+
+    def read(self, scanner: _Scanner, pos: int) -> tuple[int, int]:
+        name, values, first, end = scanner.attribute(pos)
+        source = scanner.source
+        if name in TEXT_ATTRIBUTES:
+            self.texts.setdefault(name, []).append(_one_string(values))
+            if name == "link":
+                self.link_span = Span(source, first, first + len(values[0]))
+            return end, end
+        kinds = [_kind(value) for value in values]
+        if name == "emotion":
+            if kinds != ["NUMBER"] and kinds != ["NUMBER", "STRING"]:
+                _unclean()
+            score = literals.quantity(values[0], _PLAIN) or _unclean()
+            word = literals.text(values[1]) if len(values) == 2 else None
+            self.emotion = model.Emotion(score.value, word, Span(source, pos, end))
+        elif name == "kpi":
+            if len(values) < 2 or kinds[0] != "NAME":
+                _unclean()
+            value: model.Quantity | model.Money
+            if kinds[1:] == ["NUMBER"]:
+                value = literals.quantity(values[1], _KPI) or _unclean()
+            else:
+                value = _money(values[1:], kinds[1:])
+            self.kpis.append(model.Kpi(values[0], value, Span(source, pos, end)))
+        elif name == "cost":
+            self.cost = _money(values, kinds)
+        elif name == "tags":
+            names, commas = kinds[::2], kinds[1::2]
+            if (
+                not values
+                or names.count("NAME") != len(names)
+                or commas.count("COMMA") != len(commas)
+            ):
+                _unclean()
+            self.tags.extend(values[::2])
+        elif name == "reach" and self.entry and kinds == ["NUMBER"]:
+            self.reach = (literals.quantity(values[0], _PLAIN) or _unclean()).value
+        else:
+            assert name not in NODE_ATTRIBUTES or name == "reach"
+            _unclean()
+        return end, end
+
+
+def _kind(value: str) -> str:
+    """A value's token type: its first character tells."""
+    first = value[0]
+    return _KIND_OF.get(first) or ("NUMBER" if first.isdecimal() else "NAME")
+
+
+def _duration(written: str) -> model.Quantity:
+    return literals.quantity(written, _DURATION) or _unclean()
+
+
+def _one_string(values: list[str]) -> str:
+    if len(values) != 1 or not values[0].startswith('"'):
+        _unclean()
+    return literals.text(values[0])
+
+
+def _money(values: list[str], kinds: list[str]) -> model.Money:
+    if kinds != ["NUMBER", "NAME"]:
+        _unclean()
+    amount = literals.quantity(values[0], _PLAIN) or _unclean()
+    currency = values[1]
+    if not literals.CURRENCY.fullmatch(currency):
+        _unclean()
+    return model.Money(amount.value, currency, f"{values[0]} {currency}")
