@@ -86,6 +86,11 @@ def _collector_paused() -> Iterator[None]:
     reference cycles; each full collection walks the whole growing heap and
     finds nothing, which on a 10,000-touchpoint journey cost a third of the
     compile time. The collector runs again as soon as compiling is done.
+
+    What compiling made is mostly the model, which outlives it. It goes to the
+    oldest generation as it is (``freeze`` then ``unfreeze``): otherwise the
+    first young collection afterwards walks all of it, 0.1-0.16 s for 10,000
+    touchpoints, and finds nothing to free.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -93,6 +98,8 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

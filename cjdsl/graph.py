@@ -17,7 +17,7 @@ import networkx as nx
 
 from . import model
 
-__all__ = ["build", "effective_probabilities", "reachable", "starts"]
+__all__ = ["build", "effective_probabilities", "outflow", "reachable", "starts"]
 
 
 def build(journey: model.Journey, *, persona: str | None = None) -> nx.DiGraph:
@@ -86,6 +86,16 @@ def effective_probabilities(transitions: Iterable[model.Transition]) -> list[flo
         else max(0.0, 1.0 - written[t.source]) / unwritten[t.source]
         for t in items
     ]
+
+
+def outflow(graph: nx.DiGraph) -> dict[str, float]:
+    """The probability of leaving each node by a transition (the rest is its drop-off).
+
+    >>> from cjdsl import loads
+    >>> outflow(loads('journey "J"\\nentry touchpoint a\\ngoal b\\na -> b 40%').graph())
+    {'a': 0.4, 'b': 0.0}
+    """
+    return {u: sum(data["p"] for data in out.values()) for u, out in graph._succ.items()}
 
 
 def starts(journey: model.Journey, graph: nx.DiGraph) -> list[str]:

@@ -22,6 +22,7 @@ generated and mutated journeys.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Final, NoReturn
@@ -58,6 +59,8 @@ _SEPARATOR: Final = re.compile(
 )
 # After a separator, any of these would start a second `_SEP` (a syntax error) or a comment.
 _NOT_A_START: Final = frozenset("\n\r;#")
+# What follows an item of a block: a separator, or the block's `}` (group 1).
+_AFTER_ITEM: Final = re.compile(rf"{_SEPARATOR.pattern}|{_W}(\}})")
 _TAIL: Final = re.compile(r"[ \t\f\ufeff]*(?:#[^\n]*)?\Z")
 _OPEN: Final = re.compile(rf"{_W}\{{")
 _CLOSE: Final = re.compile(rf"{_W}\}}")
@@ -68,6 +71,7 @@ _ONE_STRING: Final = re.compile(rf"{_W}({_STRING})")
 _KIND: Final = re.compile(rf"{_W}(touchpoint|goal|exit)(?!\w)")
 _NODE: Final = re.compile(
     rf"{_W}({_NAME})(?:{_W}({_STRING}))?(?:{_W}@{_W}({_NAME}))?(?:{_W}for(?!\w){_W}({_NAMES}))?"
+    rf"(?:{_W}(\{{))?"
 )
 _PERSONA: Final = re.compile(rf"{_W}({_NAME})(?:{_W}({_STRING}))?")
 _CHANNEL: Final = re.compile(rf"{_W}({_NAME})(?:{_W}({_STRING}))?(?:{_W}({_NAME}))?")
@@ -174,11 +178,10 @@ class _Scanner:
             if pos >= len(text) or text[pos] in _NOT_A_START:
                 _unclean()
             pos, inside = item(pos)
-            separator = _SEPARATOR.match(text, pos)
-            if separator is None:
-                closing = _CLOSE.match(text, pos) or _unclean()
-                return closing.end(), self.block_end(inside)
-            pos = separator.end()
+            after = _AFTER_ITEM.match(text, pos) or _unclean()
+            if after.lastindex:  # the closing `}`
+                return after.end(), self.block_end(inside)
+            pos = after.end()
 
     def block_end(self, inside: int) -> int:
         to_close = _TO_CLOSE.match(self.text, inside)
@@ -329,18 +332,10 @@ class _Scanner:
         if head is None:
             _unclean()
         identifier, label = head.group(1, 2)
-        nodes: list[str] = []
         self.stage_description = None
-
-        def item(pos: int) -> tuple[int, int]:
-            count = len(self.found.nodes)
-            after, end = self.statement(pos, stage=identifier)
-            if len(self.found.nodes) > count:
-                nodes.append(self.found.nodes[-1].id)
-            return after, end
-
+        count = len(self.found.nodes)  # the nodes declared in its body are the stage's
         after = end = head.end()
-        block = self.maybe_block(after, item)
+        block = self.maybe_block(after, functools.partial(self.statement, stage=identifier))
         if block is not None:
             after, end = block
         self.found.stages.append(
@@ -348,7 +343,7 @@ class _Scanner:
                 id=identifier,
                 label=literals.text(label) if label else identifier,
                 description=self.stage_description,
-                touchpoints=tuple(nodes),
+                touchpoints=tuple(node.id for node in self.found.nodes[count:]),
                 span=Span(self.source, pos, end),
                 name_span=Span(self.source, head.start(1), head.end(1)),
             )
@@ -368,12 +363,13 @@ class _Scanner:
         head = _NODE.match(text, at)
         if head is None:
             _unclean()
-        identifier, label, channel, personas = head.group(1, 2, 3, 4)
-        attributes = _NodeAttributes(entry)
-        after = end = head.end()
-        block = self.maybe_block(after, lambda p: attributes.read(self, p))
-        if block is not None:
-            after, end = block
+        identifier, label, channel, personas, brace = head.group(1, 2, 3, 4, 5)
+        if brace is None:
+            attributes = _NO_ATTRIBUTES
+            after = end = head.end()
+        else:
+            attributes = _NodeAttributes(self, entry)
+            after, end = self.block(head.end(), attributes.read)
         texts = attributes.texts
         self.found.nodes.append(
             model.Touchpoint(
@@ -498,9 +494,20 @@ class _Scanner:
 class _NodeAttributes:
     """A node's attributes as lowering reads them; anything it would report is unclean."""
 
-    __slots__ = ("cost", "emotion", "entry", "kpis", "link_span", "reach", "tags", "texts")
+    __slots__ = (
+        "cost",
+        "emotion",
+        "entry",
+        "kpis",
+        "link_span",
+        "reach",
+        "scanner",
+        "tags",
+        "texts",
+    )
 
-    def __init__(self, entry: bool) -> None:
+    def __init__(self, scanner: _Scanner | None, entry: bool) -> None:
+        self.scanner = scanner
         self.entry = entry
         self.texts: dict[str, list[str]] = {}
         self.emotion: model.Emotion | None = None
@@ -510,9 +517,11 @@ class _NodeAttributes:
         self.reach: float | None = None
         self.link_span: Span | None = None
 
-    def read(self, scanner: _Scanner, pos: int) -> tuple[int, int]:
-        name, values, first, end = scanner.attribute(pos)
-        source = scanner.source
+    def read(self, pos: int) -> tuple[int, int]:
+        """The attribute at ``pos``; returns where scanning goes on and the attribute's end."""
+        assert self.scanner is not None
+        name, values, first, end = self.scanner.attribute(pos)
+        source = self.scanner.source
         if name in TEXT_ATTRIBUTES:
             self.texts.setdefault(name, []).append(_one_string(values))
             if name == "link":
@@ -551,6 +560,10 @@ class _NodeAttributes:
             assert name not in NODE_ATTRIBUTES or name == "reach"
             _unclean()
         return end, end
+
+
+_NO_ATTRIBUTES: Final = _NodeAttributes(None, False)
+"""What a node without a block has (read only)."""
 
 
 def _kind(value: str) -> str:

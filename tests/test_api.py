@@ -92,3 +92,20 @@ def test_mutated_examples_end_in_a_model_or_positioned_diagnostics(
         cjdsl.loads(mutated)
     except cjdsl.JourneyError as error:
         assert all(d.span.line >= 1 for d in error.diagnostics)
+
+
+def test_compiling_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """Compiling pauses the collector and hands what it made to the oldest generation."""
+    import gc
+
+    text = 'journey "J"\nentry touchpoint a\ngoal b\na -> b\n'
+    assert gc.isenabled()
+    doc = cjdsl.loads(text)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert doc.journey is not None
+    gc.disable()
+    try:
+        cjdsl.loads(text)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()

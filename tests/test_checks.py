@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import cjdsl
 from cjdsl import graph
 
@@ -120,3 +123,38 @@ def test_links() -> None:
 
 def test_structure_findings_are_held_back_while_references_are_broken() -> None:
     assert codes("entry touchpoint a\ngoal g\na -> gg\n") == {"CJ101"}
+
+
+def _closed_loops_by_definition(g: object) -> list[set[str]]:
+    """The definition, read literally: strongly connected, nothing leaves, nothing leaks."""
+    import networkx as nx
+
+    assert isinstance(g, nx.DiGraph)
+    loops = []
+    for component in nx.strongly_connected_components(g):
+        if len(component) == 1 and not g.has_edge(*component, *component):
+            continue
+        leaves = any(v not in component for u in component for v in g.successors(u))
+        leaks = any(sum(d["p"] for d in g.succ[u].values()) < 1 - 1e-9 for u in component)
+        if not leaves and not leaks:
+            loops.append(component)
+    return loops
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 7), st.integers(0, 7), st.sampled_from([1.0, 0.5, 0.25])),
+        max_size=20,
+    )
+)
+def test_closed_loops_are_those_of_the_definition(edges: list[tuple[int, int, float]]) -> None:
+    import networkx as nx
+
+    from cjdsl.checks import structure
+
+    g = nx.DiGraph()
+    g.add_nodes_from(map(str, range(8)))
+    g.add_edges_from((str(u), str(v), {"p": p}) for u, v, p in edges)
+    expected = sorted(map(sorted, _closed_loops_by_definition(g)))
+    assert sorted(map(sorted, structure.closed_loops(g))) == expected

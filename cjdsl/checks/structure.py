@@ -91,17 +91,19 @@ def no_path_to_goal(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagn
 def closed_loops(graph: nx.DiGraph) -> list[set[str]]:
     """Loops customers can never leave: no edge out and no implicit drop-off inside.
 
-    Such a loop lies among the nodes from which no leak (a node whose
-    probabilities leave a drop-off, a dead end) can be reached; in a sound
-    journey there are none, so the loops are searched among those nodes only.
+    Such a loop lies among the sealed nodes: those that leave no drop-off and lead
+    only to sealed nodes. In a sound journey there are none, so the loops are
+    searched among those few nodes only.
     """
-    totals = dict.fromkeys(graph, 0.0)
-    for u, _, p in graph.edges(data="p"):
-        totals[u] += p
-    leaks = [u for u, total in totals.items() if total < 1 - _EPSILON]
-    trapped = set(graph) - graphs.reachable(graph, leaks, backwards=True)
+    sealed = {u for u, total in graphs.outflow(graph).items() if total >= 1 - _EPSILON}
+    pending = list(sealed)
+    while pending:  # unseal what leads out of the sealed nodes, and what leads there
+        u = pending.pop()
+        if u in sealed and any(v not in sealed for v in graph.successors(u)):
+            sealed.discard(u)
+            pending.extend(w for w in graph.predecessors(u) if w in sealed)
     loops = []
-    for component in nx.strongly_connected_components(graph.subgraph(trapped)):
+    for component in nx.strongly_connected_components(graph.subgraph(sealed)):
         if len(component) == 1:
             (only,) = component
             if not graph.has_edge(only, only):
