@@ -7,14 +7,17 @@ table and writes JSON:
     python bench/bench_pipeline.py --sizes 1000 --ladder 25 50 --json /tmp/p.json
 
 For each size (touchpoints, see ``journeys.synthetic``), in a child process
-with a memory cap: grammar load, parse, model (lowering), checks (graph and
-all checks), parse + model + checks end to end (``compile_source``, the
-headline in lines per second), all analyses, DOT emission, the collapsed
+with a memory cap: the scan (clean text to declarations), the model
+(``lowering.resolve``), checks (graph and all checks), parse + model + checks
+end to end (``compile_source``, the headline in lines per second, best and
+median), the Lark way a text with remarks takes (grammar load, parse,
+lowering), all analyses, DOT emission, the collapsed
 render through ``dot``, the full render through ``dot`` (only while smaller
 sizes finished), and peak memory. Peers, each in its own capped child, on the
 same graph: ``pydot`` and Graphviz's C parser (``gvpr -c 'N{}'``) reading the
 graph as plain DOT (``journeys.synthetic_dot``), and the same grammar with
-Lark's default Earley parser. The render ladder lays out small journeys with
+Lark's default Earley parser (against our Lark LALR parse: what the LALR
+choice buys). The render ladder lays out small journeys with
 our full render and with ``dot`` alone on our DOT, to show our overhead and
 where ``dot`` stops finishing (the default of ``max_nodes``).
 
@@ -33,6 +36,7 @@ import pathlib
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,16 +50,28 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import journeys  # noqa: E402
 
-from cjdsl import analysis, checks, document, graph, lowering, parsing, rendering  # noqa: E402
+from cjdsl import (  # noqa: E402
+    analysis,
+    checks,
+    document,
+    graph,
+    lowering,
+    parsing,
+    rendering,
+    scanning,
+)
 from cjdsl.source import SourceFile  # noqa: E402
 
 Result = dict[str, Any]
 STEPS = (
-    "grammar load (cached)",
-    "parse",
-    "model",
+    "scan",
+    "model (resolve)",
     "checks",
     "parse+model+checks",
+    "parse+model+checks, median",
+    "Lark: grammar load (cached)",
+    "Lark: parse",
+    "Lark: lowering",
     "analyses",
     "DOT emission",
     "collapsed render (dot)",
@@ -65,16 +81,23 @@ STEPS = (
 # -- measuring, in the child -------------------------------------------------------------
 
 
-def best(repeat: int, step: Callable[[], Any]) -> tuple[float, Any]:
-    """The fastest of ``repeat`` runs of ``step`` (collector paused, as in compile_source)."""
+def timed(repeat: int, step: Callable[[], Any]) -> tuple[list[float], Any]:
+    """The times of ``repeat`` runs of ``step`` (collector paused, as in compile_source)."""
     times, value = [], None
     for _ in range(repeat):
+        value = None
         gc.collect()
         gc.disable()
         began = time.perf_counter()
         value = step()
         times.append(time.perf_counter() - began)
         gc.enable()
+    return times, value
+
+
+def best(repeat: int, step: Callable[[], Any]) -> tuple[float, Any]:
+    """The fastest of ``repeat`` runs of ``step``."""
+    times, value = timed(repeat, step)
     return min(times), value
 
 
@@ -83,18 +106,27 @@ def measure(n: int, repeat: int, render_timeout: float, try_render: bool) -> Res
     text = journeys.synthetic(n)
     source = SourceFile(f"synthetic-{n}.journey", text)
     seconds: dict[str, float] = {}
-    began = time.perf_counter()
-    parsing.fast_parser()
-    seconds["grammar load (cached)"] = time.perf_counter() - began
     # End to end first, so the peak memory of compiling is measured before other steps add theirs.
-    seconds["parse+model+checks"], doc = best(repeat, lambda: document.compile_source(source))
+    times, doc = timed(repeat, lambda: document.compile_source(source))
     assert doc.journey is not None and doc.ok, [str(d) for d in doc.diagnostics[:3]]
+    seconds["parse+model+checks"] = min(times)
+    seconds["parse+model+checks, median"] = statistics.median(times)
     compile_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     del doc
-    seconds["parse"], parsed = best(repeat, lambda: parsing.parse_fast(source))
-    seconds["model"], (journey, _) = best(repeat, lambda: lowering.lower(parsed))
-    parsed = None  # the next steps need the model only
+    seconds["scan"], declared = best(repeat, lambda: scanning.scan(source))
+    assert declared is not None, "the synthetic journey should be clean"
+    seconds["model (resolve)"], (journey, _) = best(
+        repeat, lambda: lowering.resolve(declared, source)
+    )
+    declared = None
     seconds["checks"], _ = best(repeat, lambda: checks.run(journey, graph.build(journey)))
+    # The way a text with remarks takes (lowering reports them): Lark, then lowering.
+    began = time.perf_counter()
+    parsing.fast_parser()
+    seconds["Lark: grammar load (cached)"] = time.perf_counter() - began
+    seconds["Lark: parse"], parsed = best(repeat, lambda: parsing.parse_fast(source))
+    seconds["Lark: lowering"], _ = best(repeat, lambda: lowering.lower(parsed))
+    parsed = None
     seconds["analyses"], _ = best(1, lambda: analysis.analyze(journey))
     seconds["DOT emission"], dot_text = best(1, lambda: rendering.dot.to_dot(journey))
     seconds["collapsed render (dot)"], _ = best(
@@ -282,24 +314,35 @@ def table(results: list[Result], ladder: list[Result]) -> str:
         ("peak memory, compile", [f"{r.get('compile_peak_mb', 0):.0f} MB" for r in results])
     )
     rows.append(("peak memory, all steps", [f"{r['peak_mb']:.0f} MB" for r in results]))
+    for label, step in (("best", "parse+model+checks"), ("median", "parse+model+checks, median")):
+        rows.append(
+            (
+                f"parse+model+checks lines/s, {label}",
+                [f"{r['lines'] / r['seconds'][step]:,.0f}" for r in results],
+            )
+        )
     rows.append(
         (
-            "parse+model+checks lines/s",
-            [f"{r['lines'] / r['seconds']['parse+model+checks']:,.0f}" for r in results],
+            "Lark parse+lowering / scan+model",
+            [
+                ratio(
+                    r["seconds"]["Lark: parse"] + r["seconds"]["Lark: lowering"],
+                    r["seconds"]["scan"] + r["seconds"]["model (resolve)"],
+                )
+                for r in results
+            ],
         )
     )
-    for name in ("pydot", "gvpr", "earley"):
+    for name, ours in (
+        ("pydot", "parse+model+checks"),
+        ("gvpr", "parse+model+checks"),
+        ("earley", "Lark: parse"),
+    ):
         rows.append((f"peer {name} parse", [cell(r["peers"][name]) for r in results]))
         rows.append(
             (
-                f"  {name} / our parse+model+checks",
-                [ratio(r["peers"][name], r["seconds"]["parse+model+checks"]) for r in results],
-            )
-        )
-        rows.append(
-            (
-                f"  {name} / our parse",
-                [ratio(r["peers"][name], r["seconds"]["parse"]) for r in results],
+                f"  {name} / our {ours}",
+                [ratio(r["peers"][name], r["seconds"][ours]) for r in results],
             )
         )
     width = max(len(name) for name, _ in rows)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import errno
+import itertools
 import pathlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -762,19 +763,17 @@ class _Lowering:
                 assert node.channel_span is not None
                 self.unknown("channel", node.channel, node.channel_span, channel_ids)
         for transition in found.transitions:
-            for name, at in (
-                (transition.source, transition.source_span),
-                (transition.target, transition.target_span),
-            ):
-                if name not in known_nodes:
-                    self.unknown("touchpoint", name, at, node_ids)
-        for owner_span, refs in [
-            *((n.span, n.personas) for n in nodes),
-            *((t.span, t.personas) for t in found.transitions),
-        ]:
-            for ref in refs:
+            if transition.source not in known_nodes:
+                self.unknown("touchpoint", transition.source, transition.source_span, node_ids)
+            if transition.target not in known_nodes:
+                self.unknown("touchpoint", transition.target, transition.target_span, node_ids)
+        owners: Iterable[model.Touchpoint | model.Transition] = itertools.chain(
+            nodes, found.transitions
+        )
+        for owner in owners:
+            for ref in owner.personas:
                 if ref not in persona_ids:
-                    self.unknown("persona", ref, _find(owner_span, ref), persona_ids)
+                    self.unknown("persona", ref, _find(owner.span, ref), persona_ids)
 
     def unknown(self, what: str, name: str, at: Span, known: Sequence[str]) -> None:
         if self.importing:

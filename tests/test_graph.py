@@ -37,6 +37,11 @@ def test_build_gives_what_networkx_builds(path: pathlib.Path) -> None:
         for u, v, data in built.edges(data=True):
             assert built.pred[v][u] is data  # one data dict per edge, seen from both ends
         assert sum(len(p) for p in built.pred.values()) == built.number_of_edges()
+        assert dict(built.nodes(data=True)) == {
+            t.id: {"kind": t.kind, "stage": t.stage, "channel": t.channel}
+            for t in journey.touchpoints
+            if t.applies_to(persona)
+        }
         assert set(built.edges) == {
             (t.source, t.target)
             for t in journey.transitions

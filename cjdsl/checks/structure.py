@@ -99,7 +99,7 @@ def closed_loops(graph: nx.DiGraph) -> list[set[str]]:
     pending = list(sealed)
     while pending:  # unseal what leads out of the sealed nodes, and what leads there
         u = pending.pop()
-        if u in sealed and any(v not in sealed for v in graph.successors(u)):
+        if u in sealed and not sealed.issuperset(graph.succ[u]):
             sealed.discard(u)
             pending.extend(w for w in graph.predecessors(u) if w in sealed)
     loops = []
