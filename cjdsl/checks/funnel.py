@@ -83,11 +83,11 @@ def _moves(journey: model.Journey, graph: nx.DiGraph) -> list[tuple[model.Transi
     moves = []
     for transition in journey.transitions:
         i, j = sources.get(transition.source), targets.get(transition.target)
-        if i is None or j is None:
-            continue
+        if i is None or j is None or i <= j <= i + 1:
+            continue  # in order: within a stage or on to the next
         move = _move(order, i, j)
-        if move is not None:
-            moves.append((transition, move))
+        assert move is not None
+        moves.append((transition, move))
     return moves
 
 
