@@ -4,6 +4,11 @@ One pass over the statements collects declarations; references are resolved
 afterwards, so order in the file never matters. Imports are read through a
 callable the caller injects: this module does no I/O of its own.
 
+``compile_model`` picks the way to the model: a clean text is read by
+``scanning.scan`` and only resolved here (``resolve``: imports, duplicates,
+references, a missing header); any other text is parsed by Lark and lowered,
+which says what is wrong with it.
+
 Positions come from the tokens alone, never from Lark's rule ``meta``: the
 same code then lowers the positioned tree of ``parsing.parse`` and the faster
 one of ``parsing.parse_fast``, whose tokens may be lark-cython's (``str()``,

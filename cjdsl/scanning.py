@@ -63,7 +63,6 @@ _NOT_A_START: Final = frozenset("\n\r;#")
 _AFTER_ITEM: Final = re.compile(rf"{_SEPARATOR.pattern}|{_W}(\}})")
 _TAIL: Final = re.compile(r"[ \t\f\ufeff]*(?:#[^\n]*)?\Z")
 _OPEN: Final = re.compile(rf"{_W}\{{")
-_CLOSE: Final = re.compile(rf"{_W}\}}")
 # How lowering finds the end of a block from its last item (kept identical: a span is a span).
 _TO_CLOSE: Final = re.compile(r"(?:[\s;]|#[^\n]*)*\}")
 _ARROW: Final = re.compile(rf"{_W}->")
@@ -73,27 +72,28 @@ _NODE: Final = re.compile(
     rf"{_W}({_NAME})(?:{_W}({_STRING}))?(?:{_W}@{_W}({_NAME}))?(?:{_W}for(?!\w){_W}({_NAMES}))?"
     rf"(?:{_W}(\{{))?"
 )
-_PERSONA: Final = re.compile(rf"{_W}({_NAME})(?:{_W}({_STRING}))?")
+# Only the end of a statement follows (a separator, a comment, a `}` or the end of the text).
+_ENDS: Final = rf"(?={_W}(?:[\n;#}}]|\r\n|\Z))"
+# `id "Label"` after `persona` or `stage`; a channel may add its kind.
+_HEAD: Final = re.compile(rf"{_W}({_NAME})(?:{_W}({_STRING}))?")
 _CHANNEL: Final = re.compile(rf"{_W}({_NAME})(?:{_W}({_STRING}))?(?:{_W}({_NAME}))?")
 # A hop with its details in the formatter's order; any others follow through _DETAIL.
-_HOP: Final = re.compile(
+_ONE_HOP: Final = (
     rf"{_W}->{_W}({_NAME})(?:{_W}({_NUMBER}))?(?:{_W}after(?!\w){_W}({_NUMBER}))?"
     rf"(?:{_W}({_STRING}))?"
 )
+_HOP: Final = re.compile(_ONE_HOP)
 _DETAIL: Final = re.compile(
     rf"{_W}(?:({_NUMBER})|after(?!\w){_W}({_NUMBER})|({_STRING})|for(?!\w){_W}({_NAMES}))"
 )
-# One hop in the formatter's order and nothing after it but the statement's end.
-_TRANSITION: Final = re.compile(
-    rf"({_NAME}){_W}->{_W}({_NAME})(?:{_W}({_NUMBER}))?(?:{_W}after(?!\w){_W}({_NUMBER}))?"
-    rf"(?:{_W}({_STRING}))?(?={_W}(?:[\n;#}}]|\r\n|\Z))"
-)
+# The commonest statement: a single hop with nothing else after it.
+_TRANSITION: Final = re.compile(rf"({_NAME}){_ONE_HOP}{_ENDS}")
 _ANY: Final = rf"{_STRING}|{_NUMBER}|{_NAME}|,"
 _ATTRIBUTE: Final = re.compile(rf"({_NAME})(?:{_W}(?:{_ANY}))*")
 _VALUE: Final = re.compile(rf"{_W}({_ANY})")
 # Most attributes have at most three values: those come from one match.
 _SHORT_ATTRIBUTE: Final = re.compile(
-    rf"({_NAME})(?:{_W}({_ANY}))?(?:{_W}({_ANY}))?(?:{_W}({_ANY}))?(?={_W}(?:[\n;#}}]|\r\n|\Z))"
+    rf"({_NAME})(?:{_W}({_ANY}))?(?:{_W}({_ANY}))?(?:{_W}({_ANY}))?{_ENDS}"
 )
 _KIND_OF: Final = {'"': "STRING", ",": "COMMA", "+": "NUMBER", "-": "NUMBER", ".": "NUMBER"}
 _SPLIT_NAMES: Final = re.compile(r"[^ \t\f\ufeff,]+")
@@ -133,6 +133,8 @@ def _unclean() -> NoReturn:
 
 
 class _Scanner:
+    """One scan of one text; every method raises ``_Unclean`` to give up."""
+
     def __init__(self, source: SourceFile) -> None:
         self.source = source
         self.text = source.text
@@ -265,7 +267,7 @@ class _Scanner:
         return path.end(), path.end()
 
     def persona(self, pos: int, at: int) -> tuple[int, int]:
-        head = _PERSONA.match(self.text, at)
+        head = _HEAD.match(self.text, at)
         if head is None:
             _unclean()
         values: dict[str, list[str]] = {"description": [], "goal": [], "pain": []}
@@ -328,7 +330,7 @@ class _Scanner:
         return after, end
 
     def stage(self, pos: int, word: re.Match[str]) -> tuple[int, int]:
-        head = _PERSONA.match(self.text, word.end())  # `stage id "Label"` reads as a persona's head
+        head = _HEAD.match(self.text, word.end())
         if head is None:
             _unclean()
         identifier, label = head.group(1, 2)
