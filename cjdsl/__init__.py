@@ -56,7 +56,7 @@ def load(path: str | pathlib.Path, *, raise_on_error: bool = True) -> Document:
             ``raise_on_error=False``).
         OSError: the file cannot be read.
     """
-    data = pathlib.Path(path).read_bytes()
+    data = _document.read_bounded(pathlib.Path(path))
     return _checked(_document.compile_bytes(data, str(path)), raise_on_error)
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "compile_bytes",
     "compile_source",
     "decode",
+    "read_bounded",
     "read_file",
     "too_large",
 ]
@@ -49,24 +50,32 @@ class Document:
         return graph.build(self.journey, persona=persona)
 
 
+def read_bounded(path: pathlib.Path) -> bytes:
+    """The bytes of a file, but never more than one byte past ``MAX_SOURCE_BYTES``:
+    a file that large (a log, an image) is refused (CJ007) without being read whole."""
+    with path.open("rb") as handle:
+        return handle.read(MAX_SOURCE_BYTES + 1)
+
+
 def read_file(path: pathlib.Path) -> str:
     """Read an import: UTF-8 (a BOM is dropped); raises ``OSError``/``UnicodeDecodeError``.
 
-    Reads at most ``MAX_SOURCE_BYTES``: a larger file raises ``OSError(EFBIG)``
-    (CJ007) without being read whole, so a mistaken import of a huge file costs nothing.
+    A file larger than ``MAX_SOURCE_BYTES`` raises ``OSError(EFBIG)`` (CJ007) without
+    being read whole, so a mistaken import of a huge file costs nothing.
     """
-    with path.open("rb") as handle:
-        data = handle.read(MAX_SOURCE_BYTES + 1)
+    data = read_bounded(path)
     if len(data) > MAX_SOURCE_BYTES:
         raise OSError(errno.EFBIG, "File too large", str(path))
     return data.decode("utf-8-sig")
 
 
 def too_large(source: SourceFile, size: int) -> Diagnostic:
-    """CJ007 for a file of ``size`` bytes, at its start."""
+    """CJ007 for a file of ``size`` bytes, at its start (one byte over the limit is what
+    ``read_bounded`` returns of any larger file: its size is then not known)."""
+    known = f"is {_size(size)}, more than" if size > MAX_SOURCE_BYTES + 1 else "is larger than"
     return Diagnostic(
         codes.FILE_TOO_LARGE,
-        f"the file is {_size(size)}, more than the {_size(MAX_SOURCE_BYTES)} cjdsl reads",
+        f"the file {known} the {_size(MAX_SOURCE_BYTES)} cjdsl reads",
         Span(source, 0, 0),
         label="not read",
         hint="is this a journey? split a journey this large into several files",

@@ -11,16 +11,18 @@ import pathlib
 import sys
 import tempfile
 
+from . import document
 from .errors import CjdslError
 
 __all__ = ["read_input", "refuse_input", "write_atomic", "write_output"]
 
 
 def read_input(path: str) -> tuple[bytes, str]:
-    """Return the bytes of ``path`` (``-``: stdin) and the name to show for it."""
+    """Return the bytes of ``path`` (``-``: stdin) and the name to show for it; never
+    more than one byte past the size cjdsl compiles (a larger input is CJ007)."""
     if path == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
-    return pathlib.Path(path).read_bytes(), path
+        return sys.stdin.buffer.read(document.MAX_SOURCE_BYTES + 1), "<stdin>"
+    return document.read_bounded(pathlib.Path(path)), path
 
 
 def write_atomic(path: pathlib.Path, data: bytes) -> None:

@@ -55,7 +55,7 @@ def stamp(path: pathlib.Path) -> Stamp:
     """
     try:
         status = os.stat(path)
-        data = path.read_bytes() if stat.S_ISREG(status.st_mode) else b""
+        data = document.read_bounded(path) if stat.S_ISREG(status.st_mode) else b""
     except OSError:
         return None
     return _stamp(status, data)
@@ -118,7 +118,7 @@ def compile_file(path: pathlib.Path) -> Compiled:
     """
     try:
         status = os.stat(path)  # before the read: a save during it shows as a change
-        data = path.read_bytes()
+        data = document.read_bounded(path)
     except OSError as error:
         return Compiled(None, error, {path: stamp(path)})
     seen: Snapshot = {path: _stamp(status, data)}

@@ -250,3 +250,34 @@ def test_other_outputs_and_stdout_are_allowed(tmp_path: pathlib.Path) -> None:
     files.refuse_input("-", str(source))
     files.write_output(str(tmp_path / "shop.svg"), b"<svg/>", source=str(source))
     assert (tmp_path / "shop.svg").read_bytes() == b"<svg/>"
+
+
+def test_a_huge_file_is_refused_without_being_read_whole(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
+    """`load`, the command line and `watch` read one byte past the limit, no more."""
+    from click.testing import CliRunner
+
+    import cjdsl
+    from cjdsl.cli import cli
+
+    monkeypatch.setattr(document, "MAX_SOURCE_BYTES", 1000)
+    huge = tmp_path / "huge.journey"
+    with huge.open("wb") as handle:  # 1 GiB, sparse: reading it whole would show
+        handle.write(HEADER.encode())
+        handle.truncate(2**30)
+    read: list[int] = []
+    original = document.read_bounded
+
+    def spy(path: pathlib.Path) -> bytes:
+        data = original(path)
+        read.append(len(data))
+        return data
+
+    monkeypatch.setattr(document, "read_bounded", spy)
+    doc = cjdsl.load(huge, raise_on_error=False)
+    assert found(doc) == [("CJ007", 1, 1)]
+    assert doc.diagnostics[0].message == "the file is larger than the 1.0 kB cjdsl reads"
+    done = CliRunner().invoke(cli, ["check", str(huge)])
+    assert done.exit_code == 1 and "CJ007" in done.output
+    assert read == [1001, 1001]
