@@ -13,6 +13,7 @@ import tempfile
 
 from . import document
 from .errors import CjdslError
+from .source import MAX_SOURCE_BYTES
 
 __all__ = ["read_input", "refuse_input", "write_atomic", "write_output"]
 
@@ -21,7 +22,7 @@ def read_input(path: str) -> tuple[bytes, str]:
     """Return the bytes of ``path`` (``-``: stdin) and the name to show for it; never
     more than one byte past the size cjdsl compiles (a larger input is CJ007)."""
     if path == "-":
-        return sys.stdin.buffer.read(document.MAX_SOURCE_BYTES + 1), "<stdin>"
+        return sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1), "<stdin>"
     return document.read_bounded(pathlib.Path(path)), path
 
 

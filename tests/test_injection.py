@@ -15,6 +15,7 @@ own node names or like escaped ids.
 
 from __future__ import annotations
 
+import html.parser
 import itertools
 import shutil
 import subprocess
@@ -28,7 +29,7 @@ from hypothesis import strategies as st
 import cjdsl
 from cjdsl import rendering
 from cjdsl.checks import numbers
-from cjdsl.rendering import dot
+from cjdsl.rendering import dot, journey_map
 
 from .conftest import need, need_dot
 
@@ -281,3 +282,50 @@ def test_only_http_mailto_and_relative_links_become_anchors(link: str) -> None:
         if key.endswith("href")
     ]
     assert bool(hrefs) == safe
+
+
+class _Markup(html.parser.HTMLParser):
+    """Every start tag of an HTML page with its attributes, as a browser's tokenizer sees them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+def assert_html_inert(page: str) -> None:
+    """The journey map: no script or embedding, no handler, only safe links, loading forbidden."""
+    markup = _Markup()
+    markup.feed(page)
+    markup.close()
+    assert markup.tags, "no markup at all"
+    for tag, attributes in markup.tags:
+        assert tag not in ("script", "iframe", "object", "embed", "foreignobject", "base", "link")
+        assert tag != "meta" or ("http-equiv", "refresh") not in attributes
+        for name, value in attributes:
+            assert not name.startswith("on"), (tag, name, value)
+            if name in ("href", "src", "action", "formaction", "xlink:href") and value:
+                parts = urllib.parse.urlsplit(value.strip())
+                assert parts.scheme.lower() in SAFE_SCHEMES, value
+                assert not value.startswith("//"), value
+            if name == "style" and value:
+                assert "url(" not in value.lower() and "expression" not in value.lower()
+    policy = [v for t, a in markup.tags if t == "meta" for k, v in a if k == "content" and v]
+    assert any("default-src 'none'" in v for v in policy), "the page may load things"
+
+
+@settings(
+    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(hostile_journeys())
+def test_the_journey_map_is_inert(drawn: tuple[str, list[str], list[tuple[str, str]]]) -> None:
+    journey = model_of(drawn[0])
+    page = journey_map.document(journey)
+    assert_html_inert(page)
+    assert_html_inert(journey_map.document(journey, theme="dark"))
+    assert "<script" not in page.lower()
