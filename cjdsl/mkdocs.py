@@ -467,7 +467,8 @@ def fence_formatter(
     number = getattr(md, "cjdsl_fences", 0) + 1
     md.cjdsl_fences = number
     prefix = support.prefix_for(page_path or "fence", number)
-    return _show(compiled, chosen, found, site, prefix, shown, None, None)
+    where = f"{shown}:{first}" if first is not None else shown  # the fence's opening line
+    return _show(compiled, chosen, found, site, prefix, where, None, None)
 
 
 def _page_path(md: Any) -> str | None:

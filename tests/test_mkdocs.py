@@ -300,6 +300,21 @@ def test_superfences_error_names_the_page_line(
     assert "Traceback" not in caplog.text
 
 
+def test_superfences_warnings_name_the_fence_line(
+    tmp_path: pathlib.Path,
+    build: Build,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    need_dot()
+    monkeypatch.chdir(tmp_path)
+    fence = 'journey "F"\nentry touchpoint a\ngoal b\na -> b\n'
+    page = f'# F\n\ntext\n\n```journey highlight="a -> zz"\n{fence}```\n'
+    write(tmp_path, {"mkdocs.yml": SUPERFENCES, "docs/index.md": page})
+    build(tmp_path, strict=False)
+    assert "cjdsl: docs/index.md:5: " in caplog.text and "zz" in caplog.text
+
+
 def test_source_flavours_show_code_without_rendering(site: pathlib.Path, build: Build) -> None:
     write(
         site,

@@ -21,8 +21,10 @@ import dataclasses
 import difflib
 from collections.abc import Collection, Iterable
 
+import networkx as nx
 import numpy as np
 
+from .. import graph as graphs
 from .. import model
 from . import (
     attribution,
@@ -107,10 +109,11 @@ def analyze(
     if top < 1:
         raise ValueError(f"`top` must be at least 1, not {top}")
     removed = removal_targets(journey, without)
-    base = _analyze(journey, persona, (), top)
+    graph = graphs.build(journey, persona=persona)  # one graph for the journey and its what-if
+    base = _analyze(journey, persona, (), top, graph)
     if not without:
         return base
-    changed = _analyze(journey, persona, removed, top)
+    changed = _analyze(journey, persona, removed, top, graph)
     return dataclasses.replace(
         changed,
         without=tuple(without),
@@ -120,9 +123,13 @@ def analyze(
 
 
 def _analyze(
-    journey: model.Journey, persona: str | None, removed: tuple[str, ...], top: int
+    journey: model.Journey,
+    persona: str | None,
+    removed: tuple[str, ...],
+    top: int,
+    graph: nx.DiGraph,
 ) -> Report:
-    chain = markov.build(journey, persona=persona, without=removed)
+    chain = markov.build(journey, persona=persona, without=removed, graph=graph)
     notes = list(chain.notes)
     solution = conversion.solve(chain)
     funnel_ = funnel.solve(journey, chain, solution)

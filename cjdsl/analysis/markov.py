@@ -17,6 +17,7 @@ import math
 from collections.abc import Collection
 from typing import Any
 
+import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
@@ -99,13 +100,15 @@ def build(
     *,
     persona: str | None = None,
     without: Collection[str] = (),
+    graph: nx.DiGraph | None = None,
 ) -> Chain:
     """The chain of what ``persona`` meets, with the nodes in ``without`` removed.
 
     Transitions with probability 0 are left out (nobody takes them). Rows whose
     probabilities add up to more than 1 (a CJ302 error) are scaled down to 1.
+    ``graph`` is the persona's journey graph when the caller has built it already.
     """
-    g = graphs.build(journey, persona=persona)
+    g = graphs.build(journey, persona=persona) if graph is None else graph
     nodes = tuple(t.id for t in journey.touchpoints if t.id in g)
     index = {node: i for i, node in enumerate(nodes)}
     info = {t.id: t for t in journey.touchpoints}

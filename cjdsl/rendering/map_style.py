@@ -126,14 +126,15 @@ def auto_css(dark: Sequence[str], system: Sequence[str] = ()) -> str:
         dark: selectors of a page in dark mode (``[data-md-color-scheme="slate"]``).
         system: selectors of a page that follows ``prefers-color-scheme`` when it is dark.
     """
-    rules = ",\n".join(f"{s} .cjdsl-map.cjm-auto" for s in dark)
-    out = f"@media screen {{\n{rules} {{ {variables('dark')} color-scheme: dark; }}\n}}\n"
+    body = f"{{ {variables('dark')} color-scheme: dark; }}"
+
+    def rule(media: str, selectors: Sequence[str]) -> str:
+        maps = ",\n".join(f"{s} .cjdsl-map.cjm-auto" for s in selectors)
+        return f"@media {media} {{\n{maps} {body}\n}}\n"
+
+    out = rule("screen", dark)
     if system:
-        rules = ",\n".join(f"{s} .cjdsl-map.cjm-auto" for s in system)
-        out += (
-            "@media screen and (prefers-color-scheme: dark) {\n"
-            f"{rules} {{ {variables('dark')} color-scheme: dark; }}\n}}\n"
-        )
+        out += rule("screen and (prefers-color-scheme: dark)", system)
     return out
 
 
