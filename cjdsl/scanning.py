@@ -189,9 +189,10 @@ class _Scanner:
         to_close = _TO_CLOSE.match(self.text, inside)
         return to_close.end() if to_close else inside
 
-    def maybe_block(self, pos: int, item: _Item) -> tuple[int, int] | None:
+    def maybe_block(self, pos: int, item: _Item) -> tuple[int, int]:
+        """A block at ``pos`` if there is one (see ``block``); else ``pos`` twice."""
         opening = _OPEN.match(self.text, pos)
-        return None if opening is None else self.block(opening.end(), item)
+        return (pos, pos) if opening is None else self.block(opening.end(), item)
 
     # -- statements --------------------------------------------------------
     def statement(self, pos: int, *, stage: str | None) -> tuple[int, int]:
@@ -235,10 +236,7 @@ class _Scanner:
         if title is None or found.title is not None or found.first is not None:
             _unclean()  # a second or misplaced header: lowering says which
         found.title = literals.text(title.group(1))
-        after = end = title.end()
-        block = self.maybe_block(after, self.header_attribute)
-        if block is not None:
-            after, end = block
+        after, end = self.maybe_block(title.end(), self.header_attribute)
         found.header_span = Span(self.source, pos, end)
         return after, end
 
@@ -279,10 +277,7 @@ class _Scanner:
             values[name].append(_one_string(items))
             return end, end
 
-        after = end = head.end()
-        block = self.maybe_block(after, attribute)
-        if block is not None:
-            after, end = block
+        after, end = self.maybe_block(head.end(), attribute)
         identifier, label = head.group(1, 2)
         self.found.personas.append(
             model.Persona(
@@ -313,10 +308,7 @@ class _Scanner:
             _one_string(items)
             return end, end
 
-        after = end = head.end()
-        block = self.maybe_block(after, attribute)
-        if block is not None:
-            after, end = block
+        after, end = self.maybe_block(head.end(), attribute)
         self.found.channels.append(
             model.Channel(
                 id=identifier,
@@ -336,10 +328,8 @@ class _Scanner:
         identifier, label = head.group(1, 2)
         self.stage_description = None
         count = len(self.found.nodes)  # the nodes declared in its body are the stage's
-        after = end = head.end()
-        block = self.maybe_block(after, functools.partial(self.statement, stage=identifier))
-        if block is not None:
-            after, end = block
+        item = functools.partial(self.statement, stage=identifier)
+        after, end = self.maybe_block(head.end(), item)
         self.found.stages.append(
             model.Stage(
                 id=identifier,
