@@ -95,7 +95,9 @@ _VALUE: Final = re.compile(rf"{_W}({_ANY})")
 _SHORT_ATTRIBUTE: Final = re.compile(
     rf"({_NAME})(?:{_W}({_ANY}))?(?:{_W}({_ANY}))?(?:{_W}({_ANY}))?{_ENDS}"
 )
+# A value's token type, told by its first character (else a digit: NUMBER, a letter: NAME).
 _KIND_OF: Final = {'"': "STRING", ",": "COMMA", "+": "NUMBER", "-": "NUMBER", ".": "NUMBER"}
+_TEXT_ATTRIBUTES: Final = frozenset(TEXT_ATTRIBUTES)
 _SPLIT_NAMES: Final = re.compile(r"[^ \t\f\ufeff,]+")
 _NODE_KEYWORDS: Final = frozenset({"entry", "touchpoint", "goal", "exit"})
 _KEYWORDS: Final = frozenset(STATEMENTS)
@@ -462,8 +464,8 @@ class _Scanner:
         """An attribute's name, values, where its first value starts, and its end."""
         short = _SHORT_ATTRIBUTE.match(self.text, pos)
         if short is not None:
-            values = [value for value in short.group(2, 3, 4) if value is not None]
-            return short.group(1), values, short.start(2), short.end()
+            name, *values = short.group(1, 2, 3, 4)
+            return name, [v for v in values if v is not None], short.start(2), short.end()
         match = _ATTRIBUTE.match(self.text, pos) or _unclean()
         end = match.end()
         values = _VALUE.findall(self.text, match.end(1), end)
@@ -541,12 +543,12 @@ class _NodeAttributes:
         assert self.scanner is not None
         name, values, first, end = self.scanner.attribute(pos)
         source = self.scanner.source
-        if name in TEXT_ATTRIBUTES:
+        if name in _TEXT_ATTRIBUTES:
             self.texts.setdefault(name, []).append(_one_string(values))
             if name == "link":
                 self.link_span = Span(source, first, first + len(values[0]))
             return end, end
-        kinds = [_kind(value) for value in values]
+        kinds = [_KIND_OF.get(v[0]) or ("NUMBER" if v[0].isdecimal() else "NAME") for v in values]
         if name == "emotion":
             if kinds != ["NUMBER"] and kinds != ["NUMBER", "STRING"]:
                 _unclean()
@@ -583,12 +585,6 @@ class _NodeAttributes:
 
 _NO_ATTRIBUTES: Final = _NodeAttributes(None, False).fields()
 """The fields of a node without a block."""
-
-
-def _kind(value: str) -> str:
-    """A value's token type: its first character tells."""
-    first = value[0]
-    return _KIND_OF.get(first) or ("NUMBER" if first.isdecimal() else "NAME")
 
 
 def _duration(written: str) -> model.Quantity:

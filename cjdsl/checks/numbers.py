@@ -40,14 +40,21 @@ def probability_ranges(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Di
 @check(codes.PROBABILITY_SUM)
 def probability_sums(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
     """Written probabilities leaving one node, for one persona, above 100%."""
+    # The sum over everyone first: a persona's share of the transitions cannot exceed it.
+    counted = [
+        (t, p.value)
+        for t in journey.transitions
+        if (p := t.probability) is not None and 0 <= p.value <= 1 + _EPSILON  # CJ301 the rest
+    ]
+    totals: defaultdict[str, float] = defaultdict(float)
+    for t, value in counted:
+        totals[t.source] += value
     by_source: defaultdict[str, list[model.Transition]] = defaultdict(list)
-    for t in journey.transitions:
-        if t.probability is not None and 0 <= t.probability.value <= 1 + _EPSILON:
+    for t, _ in counted:
+        if totals[t.source] > 1 + _EPSILON:
             by_source[t.source].append(t)
     audiences: list[str | None] = [p.id for p in journey.personas] or [None]
     for source, transitions in by_source.items():
-        if sum(t.probability.value for t in transitions if t.probability) <= 1 + _EPSILON:
-            continue  # no persona's share of them can exceed it either
         for persona in audiences:
             applying = [t for t in transitions if t.applies_to(persona)]
             total = sum(t.probability.value for t in applying if t.probability)
