@@ -95,7 +95,7 @@ def outflow(graph: nx.DiGraph) -> dict[str, float]:
     >>> outflow(loads('journey "J"\\nentry touchpoint a\\ngoal b\\na -> b 40%').graph())
     {'a': 0.4, 'b': 0.0}
     """
-    return {u: sum(data["p"] for data in out.values()) for u, out in graph._succ.items()}
+    return {u: sum((data["p"] for data in out.values()), 0.0) for u, out in graph._succ.items()}
 
 
 def starts(journey: model.Journey, graph: nx.DiGraph) -> list[str]:
