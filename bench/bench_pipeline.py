@@ -345,6 +345,7 @@ def table(results: list[Result], ladder: list[Result]) -> str:
                 [ratio(r["peers"][name], r["seconds"][ours]) for r in results],
             )
         )
+    out_targets = targets(results, ladder)
     width = max(len(name) for name, _ in rows)
     out = [f"{'touchpoints':<{width}}" + "".join(f"{s:>16,}" for s in sizes)]
     out += [f"{name:<{width}}" + "".join(f"{v:>16}" for v in values) for name, values in rows]
@@ -357,7 +358,35 @@ def table(results: list[Result], ladder: list[Result]) -> str:
                 f"{step['touchpoints']:>12}{step['nodes']:>8}{cell(step['dot alone']):>16}"
                 f"{cell(step.get('our render')):>12}{overhead:>10}"
             )
-    return "\n".join(out)
+    return "\n".join([*out, "", *out_targets])
+
+
+def targets(results: list[Result], ladder: list[Result]) -> list[str]:
+    """Where the issue's three targets stand, in words."""
+    lines = ["targets (issue 6)"]
+    near = [r for r in results if 30_000 <= r["lines"] <= 60_000]
+    for r in near:
+        best = r["lines"] / r["seconds"]["parse+model+checks"]
+        median = r["lines"] / r["seconds"]["parse+model+checks, median"]
+        verdict = "met" if best >= 50_000 else "missed"
+        lines.append(
+            f"  parse+model+checks >= 50,000 lines/s on {r['lines']:,} lines: "
+            f"best {best:,.0f}, median {median:,.0f} -> {verdict}"
+        )
+    timed = [r for r in results if isinstance(r["peers"].get("pydot"), float)]
+    for r in timed:
+        times = r["peers"]["pydot"] / r["seconds"]["parse+model+checks"]
+        verdict = "met" if times >= 50 else "missed"
+        lines.append(f"  >= 50x pydot at {r['lines']:,} lines: {times:.0f}x -> {verdict}")
+    quick = [s for s in ladder if "overhead" in s and s["dot alone"] < 5]
+    if quick:
+        worst = max(s["overhead"] for s in quick)
+        verdict = "met" if worst < 0.10 else "missed"
+        lines.append(
+            f"  render overhead < 10% of dot (sizes where dot takes < 5 s): "
+            f"at most {worst:+.1%} -> {verdict}"
+        )
+    return lines
 
 
 def main() -> None:
