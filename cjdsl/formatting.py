@@ -19,14 +19,12 @@ a -> b  40%
 from __future__ import annotations
 
 import dataclasses
-import re
-import textwrap
 from collections.abc import Sequence
 from typing import Final
 
 import lark
 
-from . import commented, parsing
+from . import commented, literals, parsing
 from .source import SourceFile
 
 __all__ = ["ATTRIBUTE_ORDER", "HOP_ORDER", "MAX_WIDTH", "format_parsed", "format_text"]
@@ -65,8 +63,6 @@ _TOP_FIRST: Final = ("import_", "persona", "channel")
 _TABLES: Final = {"transition": (" ", "  ", 2 + len(HOP_ORDER)), "channel": (" ", " ", 4)}
 """Statements in columns when consecutive: the gap after the first column and after the
 others, and how many columns are aligned (a chain's further hops are not)."""
-_ESCAPE: Final = re.compile(r"\\(.)", re.DOTALL)
-_ESCAPES: Final = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 
 def format_text(text: str, *, path: str = "<string>") -> str | None:
@@ -307,23 +303,15 @@ class _Layout:
     def string(self, token: lark.Token, *, indent: str | None = None) -> str:
         """A string in canonical quoting: ``"…"`` with escapes; ``\"\"\"`` for multi-line
         text (only with ``indent``, for attribute values) when it reads back the same."""
-        value = _value(str(token))
+        value = literals.text(str(token))
         lines = value.replace(self.newline, "\n").split("\n")
         if indent is not None and len(lines) > 1 and all(line == line.rstrip() for line in lines):
             body = "\n".join(indent + line if line.strip() else line for line in lines)
             block = f'"""\n{body}\n{indent}"""'
-            if _value(block.replace("\n", self.newline)) == value:
+            if literals.text(block.replace("\n", self.newline)) == value:
                 return block
         escaped = value.replace("\\", "\\\\").replace('"', '\\"')
         return '"' + escaped.replace("\n", "\\n").replace("\t", "\\t") + '"'
-
-
-def _value(raw: str) -> str:
-    """The text a STRING token stands for, read exactly as lowering reads it."""
-    if raw.startswith('"""'):
-        first, _, rest = raw[3:-3].partition("\n")
-        return (first.strip() + "\n" + textwrap.dedent(rest)).strip() if rest else first.strip()
-    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), raw[1:-1])
 
 
 def _personas(tree: lark.Tree[lark.Token]) -> str:

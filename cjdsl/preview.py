@@ -96,6 +96,8 @@ class RenderOptions:
     direction: str = "LR"
     engine: str = "auto"
     timeout: float = 60.0
+    collapse_by: str | None = None
+    max_nodes: int = rendering.DEFAULT_MAX_NODES
 
     def render(self, journey: model.Journey, theme: str) -> bytes:
         """The SVG of ``journey`` in ``theme``."""
@@ -107,6 +109,8 @@ class RenderOptions:
             direction=self.direction,
             engine=self.engine,
             timeout=self.timeout,
+            collapse_by=self.collapse_by,
+            max_nodes=self.max_nodes,
         )
 
 

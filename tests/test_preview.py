@@ -24,10 +24,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from cjdsl import preview_html
+from cjdsl import preview, preview_html
 
 from . import browser
-from .conftest import CASES, need, need_dot
+from .conftest import CASES, EXAMPLES, need, need_dot
 
 GOOD = (CASES / "lsp" / "kündigung.journey").read_text(encoding="utf-8")
 # Set CJDSL_SCREENSHOTS to a folder to keep the screenshots and look at them.
@@ -348,3 +348,18 @@ def test_chromium_screenshot_and_dom_dump_from_the_command_line(
     dom = one_shot([*common, "--dump-dom", server.url])
     assert '<div id="live" data-version="1"' in dom and "<svg" in dom
     assert "Kündigung am Telefon" in dom
+
+
+def test_preview_render_options_pass_the_size_limit_and_collapse_on() -> None:
+    import cjdsl
+    from cjdsl import rendering
+
+    journey = cjdsl.load(EXAMPLES[0]).journey
+    assert journey is not None
+    with pytest.raises(rendering.RenderError, match="--collapse"):
+        preview.RenderOptions(max_nodes=1).render(journey, "light")
+    need_dot()
+    svg = preview.RenderOptions(collapse_by="stage", max_nodes=1, engine="dot").render(
+        journey, "light"
+    )
+    assert svg.startswith(b"<svg") or b"<svg" in svg[:400]

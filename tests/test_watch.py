@@ -255,3 +255,13 @@ def test_an_import_that_does_not_exist_yet_is_watched_for(folder: pathlib.Path) 
     later.parent.mkdir()
     later.write_text((folder / "common.journey").read_text(encoding="utf-8"), encoding="utf-8")
     assert seen.changed()
+
+
+def test_watch_and_preview_take_the_size_options_their_refusal_names() -> None:
+    from click.testing import CliRunner
+
+    from cjdsl.cli import cli
+
+    for command in ("watch", "preview"):
+        help_text = CliRunner().invoke(cli, [command, "--help"]).output
+        assert "--collapse" in help_text and "--max-nodes" in help_text, command

@@ -39,21 +39,7 @@ FORMATS: Final = (*rendering.FORMATS, "html")
     type=click.Choice(rendering.overlay.HIGHLIGHTS),
     help="Draw analysis results over the diagram (see `cjdsl analyze`).",
 )
-@click.option(
-    "--collapse",
-    "collapse_by",
-    type=click.Choice(rendering.COLLAPSE),
-    help="Draw one node per stage or channel, edges as wide as the flow of customers: "
-    "for journeys too big to draw touchpoint by touchpoint.",
-)
-@click.option(
-    "--max-nodes",
-    type=click.IntRange(min=1),
-    default=rendering.DEFAULT_MAX_NODES,
-    show_default=True,
-    help="Refuse to lay out more touchpoints, goals and exits than this (Graphviz would take "
-    "minutes and gigabytes); use --collapse, or raise it.",
-)
+@render_options.size_options
 @click.option(
     "--diagnostics",
     "diagnostics_format",

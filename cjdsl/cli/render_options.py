@@ -11,7 +11,7 @@ import click
 from .. import rendering, watching
 from . import common
 
-__all__ = ["interval_option", "output_format", "render_options"]
+__all__ = ["interval_option", "output_format", "render_options", "size_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,6 +26,26 @@ interval_option: Final = click.option(
     help="Seconds between two looks at the files.",
 )
 """``--interval`` of the commands that follow a file (`watch`, `preview`)."""
+
+
+def size_options(command: F) -> F:
+    """``--collapse`` and ``--max-nodes``: every command that lays a journey out has them,
+    since the refusal of a too-big layout names them."""
+    command = click.option(
+        "--max-nodes",
+        type=click.IntRange(min=1),
+        default=rendering.DEFAULT_MAX_NODES,
+        show_default=True,
+        help="Refuse to lay out more touchpoints, goals and exits than this (Graphviz would "
+        "take minutes and gigabytes); use --collapse, or raise it.",
+    )(command)
+    return click.option(
+        "--collapse",
+        "collapse_by",
+        type=click.Choice(rendering.COLLAPSE),
+        help="Draw one node per stage or channel, edges as wide as the flow of customers: "
+        "for journeys too big to draw touchpoint by touchpoint.",
+    )(command)
 
 
 def render_options(

@@ -30,6 +30,7 @@ __all__ = ["stop_on_signals", "watch_command"]
     help="Output format. Default: from -o's suffix, else svg.",
 )
 @render_options.render_options()
+@render_options.size_options
 @render_options.interval_option
 def watch_command(
     path: str,
@@ -40,6 +41,8 @@ def watch_command(
     direction: str,
     engine: str,
     timeout: float,
+    collapse_by: str | None,
+    max_nodes: int,
     interval: float,
 ) -> None:
     """Render PATH to OUTPUT now and again on every save of it or of a file it imports.
@@ -61,6 +64,8 @@ def watch_command(
         direction=direction,
         engine=engine,
         timeout=timeout,
+        collapse_by=collapse_by,
+        max_nodes=max_nodes,
     )
     runs = 0
 
