@@ -273,15 +273,20 @@ def compile_text(
 def compile_file(path: pathlib.Path, *, shown: str, root: pathlib.Path | None = None) -> Compiled:
     """``compile_text`` of the journey file a page refers to (shown as ``shown``).
 
+    Bytes that are no journey text (not UTF-8, a NUL, too large) give a document
+    with that diagnostic (CJ006, CJ007), located and with its hint, as `cjdsl check`.
+
     Raises:
         OSError: the file cannot be read; the message says which and why.
     """
     try:
-        text = document.read_file(path)
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise OSError(f"cannot read {shown}: {reason}") from error
-    return compile_text(text, path=path, root=root)
+        data = document.read_bounded(path)
+    except OSError as error:
+        raise OSError(f"cannot read {shown}: {error.strerror or error}") from error
+    source, problem = document.decode(data, os.fspath(path))
+    if problem is not None:
+        return Compiled(document.Document(source, None, (problem,)), (), ())
+    return compile_text(source.text, path=path, root=root)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

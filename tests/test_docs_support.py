@@ -114,3 +114,12 @@ def test_the_graphviz_version_is_remembered_beside_a_stamp_of_dot(
     assert support.graphviz_version("auto", cache) == version
     assert asked == ["dot"]
     assert support.graphviz_version("wasm", cache).startswith("wasm ")
+
+
+def test_a_referenced_file_that_is_no_utf8_is_a_located_diagnostic(tmp_path: pathlib.Path) -> None:
+    bad = tmp_path / "bad.journey"
+    bad.write_bytes(b'journey "J"\nentry touchpoint a "\xff"\n')
+    compiled = support.compile_file(bad, shown="bad.journey")
+    (diagnostic,) = compiled.document.diagnostics
+    assert diagnostic.code.id == "CJ006" and diagnostic.hint == "save the file as UTF-8"
+    assert (diagnostic.span.line, diagnostic.span.col) == (2, 21)

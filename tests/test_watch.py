@@ -265,3 +265,19 @@ def test_watch_and_preview_take_the_size_options_their_refusal_names() -> None:
     for command in ("watch", "preview"):
         help_text = CliRunner().invoke(cli, [command, "--help"]).output
         assert "--collapse" in help_text and "--max-nodes" in help_text, command
+
+
+def test_a_run_whose_output_has_become_the_journey_refuses_without_calling_it_a_bug(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cjdsl.cli import watch
+
+    journey = tmp_path / "j.journey"
+    journey.write_text('journey "J"\nentry touchpoint a\ngoal b\na -> b\n', encoding="utf-8")
+    text = journey.read_bytes()
+    alias = tmp_path / "out.svg"
+    alias.symlink_to(journey)  # made while watching: OUTPUT now is the journey
+    watch._run(str(journey), str(alias), lambda j: b"<svg/>")
+    err = capsys.readouterr().err
+    assert "not updated" in err and "bug" not in err
+    assert journey.read_bytes() == text

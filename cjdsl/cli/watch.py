@@ -13,7 +13,7 @@ from types import FrameType
 import click
 
 from .. import files, model, rendering, watching
-from ..errors import RenderError
+from ..errors import CjdslError
 from . import common, render_options
 
 __all__ = ["stop_on_signals", "watch_command"]
@@ -110,7 +110,7 @@ def _run(path: str, output: str, render: Callable[[model.Journey], bytes]) -> wa
         data = render(doc.journey)
         pathlib.Path(output).parent.mkdir(parents=True, exist_ok=True)
         files.write_output(output, data, source=path)
-    except RenderError as error:
+    except CjdslError as error:  # Graphviz failing, or OUTPUT now being the journey itself
         click.echo(f"error: {error}; {output} not updated", err=True)
         return found.seen
     except OSError as error:
