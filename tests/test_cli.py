@@ -236,6 +236,10 @@ def test_render_collapse_draws_stages_and_max_nodes_refuses_big_layouts(
     assert target.read_text(encoding="utf-8").lstrip().startswith("<?xml")
     code, _, err = run("render", shop, "--collapse", "stage", "-o", str(tmp_path / "m.html"))
     assert code == 2 and "--collapse draws diagrams" in err
+    code, _, err = run("render", shop, "--highlight", "critical", "--collapse", "stage")
+    assert code == 2 and "choose one of them" in err
+    code, _, err = run("render", shop, "--highlight", "critical", "--max-nodes", "5", "-f", "svg")
+    assert code == 2 and "-f html" in err and "Traceback" not in err
 
 
 def test_render_leaves_infos_to_check(tmp_path: pathlib.Path) -> None:

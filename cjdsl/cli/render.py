@@ -73,6 +73,10 @@ def render_command(
         )
     if fmt == "html" and highlight:
         raise common.Fail("--highlight draws on diagrams; the journey map (html) shows them all")
+    if highlight and collapse_by:
+        raise common.Fail(
+            "--highlight marks touchpoints, which --collapse does not draw; choose one of them"
+        )
     if fmt == "html" and collapse_by:
         raise common.Fail(
             "--collapse draws diagrams; the journey map (html) has a column per stage"
@@ -140,6 +144,8 @@ def _diagram(
 ) -> bytes:
     overlay = None
     if highlight:
+        if fmt != "dot":  # a layout too big is refused before the analysis, not after it
+            rendering.refuse_big(journey, persona, max_nodes)
         try:
             report = analysis.analyze(journey, persona=persona)
         except ValueError as error:

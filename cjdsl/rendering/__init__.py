@@ -20,6 +20,7 @@ __all__ = [
     "dot",
     "engines",
     "overlay",
+    "refuse_big",
     "render",
     "svg",
     "themes",
@@ -94,7 +95,7 @@ def render(
     if collapse_by is not None:
         collapsed = collapse.collapse(journey, by=collapse_by, persona=persona)
     elif format_ != "dot" and max_nodes is not None:
-        _refuse_big(journey, persona, max_nodes)
+        refuse_big(journey, persona, max_nodes)
 
     def source(html_labels: bool) -> str:
         if collapsed is not None:
@@ -130,13 +131,15 @@ def render(
     return out
 
 
-def _refuse_big(journey: model.Journey, persona: str | None, max_nodes: int) -> None:
-    """Raise before Graphviz runs when the diagram would have more than ``max_nodes`` nodes."""
+def refuse_big(journey: model.Journey, persona: str | None, max_nodes: int) -> None:
+    """Raise ``RenderError`` when the diagram would have more than ``max_nodes`` nodes:
+    ``render`` asks before Graphviz runs, the command line before it analyses for a highlight."""
     shown = sum(node.applies_to(persona) for node in journey.touchpoints)  # graph.build's nodes
     if shown > max_nodes:
         raise RenderError(
             f"the journey has {shown} touchpoints, goals and exits, more than the "
             f"{max_nodes} that are laid out one by one (Graphviz would take minutes and "
             "gigabytes); draw it by stage or channel with `--collapse stage` or "
-            "`--collapse channel`, show one persona with `--persona`, or raise `--max-nodes`"
+            "`--collapse channel`, show one persona with `--persona`, write the journey map "
+            "with `-f html`, or raise `--max-nodes`"
         )
