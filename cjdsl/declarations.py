@@ -8,6 +8,7 @@ duplicates and unknown references, and builds the ``model.Journey``.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Final
 
 from . import model
@@ -22,6 +23,7 @@ __all__ = [
     "STATEMENTS",
     "TEXT_ATTRIBUTES",
     "Declarations",
+    "block_end",
 ]
 
 STATEMENTS: Final = (
@@ -50,6 +52,21 @@ NODE_ATTRIBUTES: Final = (*TEXT_ATTRIBUTES, "emotion", "kpi", "cost", "tags", "r
 PERSONA_ATTRIBUTES: Final = ("description", "goal", "pain")
 CHANNEL_ATTRIBUTES: Final = ("description",)
 STAGE_ATTRIBUTES: Final = ("description",)
+
+
+# From inside a block to just past its `}`: separators, blanks and comments only.
+_TO_CLOSE: Final = re.compile(r"(?:[\s;]|#[^\n]*)*\}")
+
+
+def block_end(text: str, inside: int) -> int:
+    """Where the span of a block ends, measured from ``inside`` (just past its last item,
+    or its ``{``): past the ``}``, as both ways to the model measure it.
+
+    >>> block_end("a { b }", 5), block_end("a { b ; }", 5)
+    (7, 9)
+    """
+    closed = _TO_CLOSE.match(text, inside)
+    return closed.end() if closed else inside
 
 
 @dataclasses.dataclass(slots=True)

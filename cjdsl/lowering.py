@@ -40,6 +40,7 @@ from .declarations import (
     STATEMENTS,
     TEXT_ATTRIBUTES,
     Declarations,
+    block_end,
 )
 from .diagnostics import Diagnostic, Related
 from .source import MAX_SOURCE_BYTES, SourceFile, Span
@@ -65,8 +66,6 @@ _KEYWORDS: Final = {
 }
 _BLOCKS: Final = frozenset({"block", "stage_body"})
 _SPACE: Final = frozenset(" \t\f\ufeff")
-# From inside a block to just past its `}`: separators, blanks and comments only.
-_TO_CLOSE: Final = re.compile(r"(?:[\s;]|#[^\n]*)*\}")
 
 
 def lower(
@@ -198,8 +197,7 @@ class _Lowering:
                 inside = self.end(child.children)
             else:  # an empty block: its `{` is the first one after what comes before it
                 inside = self.source.text.index("{", self.end(children[:index])) + 1
-            closed = _TO_CLOSE.match(self.source.text, inside)
-            return closed.end() if closed else inside
+            return block_end(self.source.text, inside)
         return 0
 
     def report(
@@ -318,7 +316,9 @@ class _Lowering:
                 f"import `{relative}` leads out of the project folder",
                 at,
                 label=f"{display} is not under {self.root.name or self.root}",
-                hint="move the file into the project, or allow imports from outside it",
+                hint="move the file into the project, or allow imports from outside it: "
+                "`allow_imports_outside: true` (MkDocs), `cjdsl_allow_imports_outside = True`"
+                " (Sphinx)",
             )
             return
         if len(self.importing) >= MAX_IMPORT_DEPTH:

@@ -33,9 +33,11 @@ from .declarations import (
     HEADER_ATTRIBUTES,
     NODE_ATTRIBUTES,
     PERSONA_ATTRIBUTES,
+    STAGE_ATTRIBUTES,
     STATEMENTS,
     TEXT_ATTRIBUTES,
     Declarations,
+    block_end,
 )
 from .source import SourceFile, Span
 
@@ -63,8 +65,6 @@ _NOT_A_START: Final = frozenset("\n\r;#")
 _AFTER_ITEM: Final = re.compile(rf"{_SEPARATOR.pattern}|{_W}(\}})")
 _TAIL: Final = re.compile(r"[ \t\f\ufeff]*(?:#[^\n]*)?\Z")
 _OPEN: Final = re.compile(rf"{_W}\{{")
-# How lowering finds the end of a block from its last item (kept identical: a span is a span).
-_TO_CLOSE: Final = re.compile(r"(?:[\s;]|#[^\n]*)*\}")
 _ARROW: Final = re.compile(rf"{_W}->")
 _ONE_STRING: Final = re.compile(rf"{_W}({_STRING})")
 _KIND: Final = re.compile(rf"{_W}(touchpoint|goal|exit)(?!\w)")
@@ -146,7 +146,7 @@ class _Scanner:
     # -- structure ---------------------------------------------------------
     def file(self) -> None:
         text, length = self.text, len(self.text)
-        pos = self.separator(0, optional=True)
+        pos = self.separator(0)
         while pos < length:
             if text[pos] in _NOT_A_START:
                 if _TAIL.match(text, pos):  # a comment on the last line
@@ -160,36 +160,28 @@ class _Scanner:
                 _unclean()
             pos = separator.end()
 
-    def separator(self, pos: int, *, optional: bool = False) -> int:
-        """Past a separator (and the whitespace around it): the next character is no blank."""
-        match = _SEPARATOR.match(self.text, pos)
-        if match is None:
-            if not optional:
-                _unclean()
-            match = _SPACE.match(self.text, pos)
-            assert match is not None
+    def separator(self, pos: int) -> int:
+        """Past the separator at ``pos``, if there is one, and the blanks around it."""
+        match = _SEPARATOR.match(self.text, pos) or _SPACE.match(self.text, pos)
+        assert match is not None  # _SPACE matches everywhere
         return match.end()
 
     def block(self, opened: int, item: _Item) -> tuple[int, int]:
         """Items from just past a ``{`` to its ``}``: where scanning goes on, and the
         block's end as lowering computes it (from the last item, or the ``{``)."""
         text = self.text
-        pos = self.separator(opened, optional=True)
+        pos = self.separator(opened)
         inside = opened
         while True:
             if text.startswith("}", pos):
-                return pos + 1, self.block_end(inside)
+                return pos + 1, block_end(text, inside)
             if pos >= len(text) or text[pos] in _NOT_A_START:
                 _unclean()
             pos, inside = item(pos)
             after = _AFTER_ITEM.match(text, pos) or _unclean()
             if after.lastindex:  # the closing `}`
-                return after.end(), self.block_end(inside)
+                return after.end(), block_end(text, inside)
             pos = after.end()
-
-    def block_end(self, inside: int) -> int:
-        to_close = _TO_CLOSE.match(self.text, inside)
-        return to_close.end() if to_close else inside
 
     def maybe_block(self, pos: int, item: _Item) -> tuple[int, int]:
         """A block at ``pos`` if there is one (see ``block``); else ``pos`` twice."""
@@ -253,7 +245,7 @@ class _Scanner:
         if top:
             return self.header_attribute(pos)[0]
         name, values, _, end = self.attribute(pos)
-        if name != "description":
+        if name not in STAGE_ATTRIBUTES:
             _unclean()
         self.stage_description = _one_string(values)
         return end
@@ -270,7 +262,7 @@ class _Scanner:
         head = _HEAD.match(self.text, at)
         if head is None:
             _unclean()
-        values: dict[str, list[str]] = {"description": [], "goal": [], "pain": []}
+        values: dict[str, list[str]] = {name: [] for name in PERSONA_ATTRIBUTES}
 
         def attribute(pos: int) -> tuple[int, int]:
             name, items, _, end = self.attribute(pos)
