@@ -429,3 +429,17 @@ def test_an_auto_map_follows_the_sites_colour_scheme(
     assert browser.evaluate(GEOMETRY)["background"].startswith(f"rgb({background}, ")
     browser.call("Emulation.setEmulatedMedia", media="print")
     assert browser.evaluate(GEOMETRY)["background"] == "rgb(255, 255, 255)"
+
+
+def test_control_characters_never_reach_the_emotion_curve() -> None:
+    import cjdsl
+
+    text = (
+        'journey "J"\nstage s {\n  entry touchpoint a "A\\u0001b" { emotion +1 "w\\u0002x" }\n'
+        "  goal g\n}\na -> g\n"
+    )
+    doc = cjdsl.loads(text.replace("\\u0001", "\x01").replace("\\u0002", "\x02"))
+    assert doc.journey is not None
+    page = journey_map.document(doc.journey)
+    assert "\x01" not in page and "\x02" not in page
+    assert "Ab" in page and "wx" in page

@@ -23,7 +23,7 @@ from typing import Final
 from .. import graph as graphs
 from .. import model
 from ..checks import numbers, structure
-from . import themes
+from . import map_curve, themes
 from .overlay import Overlay
 
 __all__ = ["DIRECTIONS", "id_prefix", "quote", "to_dot"]
@@ -126,11 +126,6 @@ def _label(lines: list[_Line], *, html_labels: bool, br: str = "<br/>") -> str:
             text = f'<font{size} color="{line.swatch}">■</font> {text}'
         parts.append(text)
     return _Html(br.join(parts))
-
-
-def _emotion(score: float) -> str:
-    """An emotion score as shown: ``+1``, ``0``, ``−2`` (a real minus sign)."""
-    return "0" if score == 0 else f"{score:+g}".replace("-", "−")
 
 
 def id_prefix(
@@ -255,7 +250,9 @@ class _Emitter:
             lines.append(_Line(channel.label + kind, 8, theme.muted, width=30, swatch=swatch))
         if node.emotion is not None:
             word = f" {node.emotion.word}" if node.emotion.word else ""
-            lines.append(_Line(_emotion(node.emotion.score) + word, 8, theme.muted, width=30))
+            lines.append(
+                _Line(map_curve.score_text(node.emotion.score) + word, 8, theme.muted, width=30)
+            )
         flag = self.flags.get(node.id)
         if flag:
             lines.append(_Line(f"⚠ {flag}", 8, theme.flag, bold=True))
@@ -403,7 +400,7 @@ class _Emitter:
             for c in self.used_channels()
         ]
         scale = "".join(
-            f'<td bgcolor="{colour}">{_emotion(score)}</td>'
+            f'<td bgcolor="{colour}">{map_curve.score_text(score)}</td>'
             for score, colour in zip(range(-2, 3), theme.emotion, strict=True)
         )
         table = (
@@ -457,7 +454,7 @@ class _Emitter:
             )
         for score, colour in zip(range(-2, 3), theme.emotion, strict=True):
             yield f"    {quote(f'__legend_e{score + 2}')} " + _attrs(
-                label=f"emotion {_emotion(score)}",
+                label=f"emotion {map_curve.score_text(score)}",
                 shape="box",
                 style="filled",
                 fontsize=8.0,
@@ -536,7 +533,7 @@ def _tooltip(journey: model.Journey, node: model.Touchpoint) -> str:
         lines.append("For: " + ", ".join(node.personas))
     if node.emotion:
         word = f" {node.emotion.word}" if node.emotion.word else ""
-        lines.append(f"Emotion: {_emotion(node.emotion.score)}{word}")
+        lines.append(f"Emotion: {map_curve.score_text(node.emotion.score)}{word}")
     for title, items in (
         ("", (node.description,) if node.description else ()),
         ("Does", node.actions),

@@ -8,7 +8,7 @@ page (the documentation plugins); ``document`` a self-contained page for
 ``cjdsl render -f html``. Both are pure and deterministic: no clock, no
 randomness, no external fonts, scripts or images.
 
-Every text from the journey passes through ``map_table.text`` (escaped, control
+Every text from the journey passes through ``map_curve.text`` (escaped, control
 characters dropped); a ``link`` becomes an ``href`` only when
 ``checks.numbers.link_is_safe`` accepts it, and is escaped too.
 
@@ -27,7 +27,8 @@ from typing import Final
 from .. import analysis, model
 from ..analysis import report as reports
 from . import dot, map_curve, map_style, map_table
-from .map_table import percent, text
+from .map_curve import text
+from .map_table import percent
 
 __all__ = ["THEMES", "analyse", "document", "fragment", "percent"]
 

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import re
 from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["HEIGHT", "Point", "score_text", "step", "svg"]
+__all__ = ["HEIGHT", "Point", "score_text", "step", "svg", "text"]
+
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 HEIGHT: Final = 136
 _MIDDLE: Final = HEIGHT / 2
@@ -31,6 +34,12 @@ class Point:
     label: str
     score: float | None
     word: str | None
+
+
+def text(value: str) -> str:
+    """User text as HTML text or attribute value: escaped, control characters dropped
+    (the map's one way to write what a journey says)."""
+    return html.escape(_CONTROL.sub("", value), quote=True)
 
 
 def score_text(score: float) -> str:
@@ -133,11 +142,11 @@ def svg(points: Sequence[Point], boundaries: Sequence[int], *, prefix: str) -> s
             word_y = y + 24 if below else y - 16
             word = (
                 f'<text class="cjm-word" x="{x}" y="{_number(word_y)}" text-anchor="middle">'
-                f"{html.escape(point.word)}</text>"
+                f"{text(point.word)}</text>"
             )
         dots.append(
             f'<g class="cjm-pt cjm-e-{step(point.score)}">'
-            f"<title>{html.escape(point.label)}: {html.escape(said)}</title>"
+            f"<title>{text(point.label)}: {text(said)}</title>"
             f'<circle cx="{x}" cy="{_number(y)}" r="10"/>'
             f'<text class="cjm-score" x="{x}" y="{_number(y + 3.5)}" text-anchor="middle">'
             f"{score_text(point.score)}</text>{word}</g>"
@@ -149,7 +158,7 @@ def svg(points: Sequence[Point], boundaries: Sequence[int], *, prefix: str) -> s
     )
     return (
         f'<svg class="cjm-curve-svg" width="100%" height="{HEIGHT}" role="img" '
-        f'aria-label="{html.escape("Emotion curve: " + described, quote=True)}">'
+        f'aria-label="{text("Emotion curve: " + described)}">'
         f'<svg width="100%" height="100%" viewBox="0 0 {width} {HEIGHT}" '
         f'preserveAspectRatio="none" aria-hidden="true">{"".join(inner)}</svg>'
         f"{''.join(dots)}</svg>"

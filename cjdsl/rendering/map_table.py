@@ -11,8 +11,6 @@ passes through ``text``.
 from __future__ import annotations
 
 import dataclasses
-import html
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
@@ -20,6 +18,7 @@ from .. import model
 from ..analysis import report as reports
 from ..checks import numbers
 from . import map_curve, map_style
+from .map_curve import text
 
 __all__ = [
     "LOSSES_MARKED",
@@ -29,12 +28,10 @@ __all__ = [
     "percent",
     "stage_groups",
     "table",
-    "text",
 ]
 
 LOSSES_MARKED: Final = 3
 """How many touchpoints, those losing the most customers, carry a drop-off badge."""
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # (model field, row title, hint, marker): the classic rows of a customer journey map.
 _LANES: Final = (
     ("actions", "Actions", "what the customer does", "▸"),
@@ -43,11 +40,6 @@ _LANES: Final = (
     ("pains", "Pains", "what gets in the way", "!"),
     ("opportunities", "Opportunities", "what we can do better", "+"),
 )
-
-
-def text(value: str) -> str:
-    """User text as HTML text or attribute value: escaped, control characters dropped."""
-    return html.escape(_CONTROL.sub("", value), quote=True)
 
 
 def percent(p: float) -> str:
