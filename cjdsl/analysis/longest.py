@@ -26,7 +26,6 @@ __all__ = [
     "Edges",
     "Searches",
     "Solution",
-    "longest_path",
     "solve",
     "tarjan",
 ]
@@ -90,18 +89,6 @@ class Solution:
         exact = all(self.exact[c] for c in indices)
         method = "dag" if not looped else ("condensation" if exact else "condensation-lower-bound")
         return path, self.best[target], exact, method
-
-
-def longest_path(
-    edges: Edges, starts: list[int], start_value: Callable[[int], float], target: int
-) -> tuple[list[int], float, bool, str] | None:
-    """The simple path from a start to ``target`` with the largest total edge weight.
-
-    ``edges`` holds every node of the subgraph (``target`` with no edges out);
-    a path's value is ``start_value`` of its first node plus its edge weights.
-    Returns the path, its value, whether that is exact, and the method.
-    """
-    return solve(edges, starts, start_value).to(target)
 
 
 def solve(
