@@ -24,6 +24,7 @@ __all__ = [
     "compile_bytes",
     "compile_source",
     "decode",
+    "import_text",
     "read_bounded",
     "read_file",
     "too_large",
@@ -63,7 +64,11 @@ def read_file(path: pathlib.Path) -> str:
     A file larger than ``MAX_SOURCE_BYTES`` raises ``OSError(EFBIG)`` (CJ007) without
     being read whole, so a mistaken import of a huge file costs nothing.
     """
-    data = read_bounded(path)
+    return import_text(read_bounded(path), path)
+
+
+def import_text(data: bytes, path: pathlib.Path) -> str:
+    """The text of an import's bytes (from ``read_bounded``), as ``read_file`` reads it."""
     if len(data) > MAX_SOURCE_BYTES:
         raise OSError(errno.EFBIG, "File too large", str(path))
     return data.decode("utf-8-sig")

@@ -123,9 +123,15 @@ def compile_file(path: pathlib.Path) -> Compiled:
         return Compiled(None, error, {path: stamp(path)})
     seen: Snapshot = {path: _stamp(status, data)}
 
-    def read(target: pathlib.Path) -> str:
-        seen.setdefault(target, stamp(target))
-        return document.read_file(target)
+    def read(target: pathlib.Path) -> str:  # stamped from the very bytes it compiles, too
+        try:
+            status = os.stat(target)
+            data = document.read_bounded(target)
+        except OSError:
+            seen.setdefault(target, stamp(target))  # as the watcher will see it (a folder …)
+            raise
+        seen.setdefault(target, _stamp(status, data))
+        return document.import_text(data, target)
 
     doc = document.compile_bytes(data, str(path), read=read)
     return Compiled(doc, None, seen)
