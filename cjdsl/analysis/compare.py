@@ -52,9 +52,8 @@ def _pairs(
                 channel.share,
                 channels[channel.id].share,
             )
-    nodes = {n.id: n for n in after.nodes}  # ``Report.node`` scans: quadratic over every node
     for node in before.nodes:
-        changed = nodes.get(node.id)
+        changed = after.node(node.id)
         if changed is not None:
             yield f"`{node.id}` reach", "probability", node.reach, changed.reach
             yield f"`{node.id}` drop-off", "probability", node.drop_off, changed.drop_off

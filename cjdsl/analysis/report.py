@@ -322,10 +322,14 @@ class Report:
     notes: tuple[str, ...]
     baseline: Report | None = None
     differences: tuple[Difference, ...] = ()
+    _by_id: dict[str, Node] = dataclasses.field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {n.id: n for n in self.nodes})
 
     def node(self, id_: str) -> Node | None:
-        """The figures of one node, or ``None``."""
-        return next((n for n in self.nodes if n.id == id_), None)
+        """The figures of one node, or ``None`` (a lookup: maps and comparisons ask per node)."""
+        return self._by_id.get(id_)
 
     def goal(self, id_: str) -> Goal | None:
         """The figures of one goal, or ``None``."""
@@ -365,7 +369,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [_plain(item) for item in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        fields = (f for f in dataclasses.fields(value) if f.init)  # not derived lookups
+        out = {f.name: _plain(getattr(value, f.name)) for f in fields}
         for name in ("change", "count", "online_offline"):
             if hasattr(type(value), name) and isinstance(getattr(type(value), name), property):
                 out[name] = _plain(getattr(value, name))
