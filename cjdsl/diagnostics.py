@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import enum
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -11,7 +12,7 @@ if TYPE_CHECKING:
     from .codes import Code
     from .source import Span
 
-__all__ = ["Diagnostic", "Related", "Severity", "has_errors", "sort"]
+__all__ = ["Diagnostic", "Related", "Severity", "did_you_mean", "has_errors", "sort"]
 
 
 class Severity(enum.Enum):
@@ -68,3 +69,13 @@ def sort(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     """True if any diagnostic is an error."""
     return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
+    """``did you mean `x`?`` for the choice closest to a misspelt ``name``, if one is close.
+
+    >>> did_you_mean("shpo", ["shop", "ad"]), did_you_mean("zz", ["shop"])
+    ('did you mean `shop`?', None)
+    """
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f"did you mean `{close[0]}`?" if close else None

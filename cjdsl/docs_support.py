@@ -15,7 +15,6 @@ without Graphviz: it is HTML made from the journey and its analysis.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import functools
 import hashlib
 import itertools
@@ -28,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Final
 
 from . import __version__, analysis, document, files, model, rendering
-from .diagnostics import Severity
+from .diagnostics import Severity, did_you_mean
 from .document import Document
 from .errors import RenderError
 from .rendering import journey_map
@@ -145,8 +144,8 @@ _CHOICES: Final[dict[str, tuple[str, ...]]] = {
 
 def _unknown(what: str, value: str, allowed: Iterable[str]) -> str:
     allowed = tuple(allowed)
-    close = difflib.get_close_matches(value, allowed, n=1)
-    hint = f"; did you mean `{close[0]}`?" if close else ""
+    close = did_you_mean(value, allowed)
+    hint = f"; {close}" if close else ""
     return f"unknown {what} `{value}` (choose from {', '.join(allowed)}){hint}"
 
 

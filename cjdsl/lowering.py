@@ -20,7 +20,6 @@ keyword's length before its first token; a block ends at its ``}``.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import errno
 import itertools
 import pathlib
@@ -42,7 +41,7 @@ from .declarations import (
     Declarations,
     block_end,
 )
-from .diagnostics import Diagnostic, Related
+from .diagnostics import Diagnostic, Related, did_you_mean
 from .source import MAX_SOURCE_BYTES, SourceFile, Span
 
 __all__ = ["Reader", "compile_model", "lower", "resolve"]
@@ -281,7 +280,7 @@ class _Lowering:
             f"unknown statement `{attribute.name}`",
             attribute.name_span,
             label="not a statement",
-            hint=_did_you_mean(attribute.name, choices)
+            hint=did_you_mean(attribute.name, choices)
             or "statements are "
             + ", ".join(f"`{c}`" for c in STATEMENTS)
             + ", or a transition `a -> b`",
@@ -411,7 +410,7 @@ class _Lowering:
                 f"unknown channel kind `{kind}`",
                 self.span(kind),
                 label="expected `online` or `offline`",
-                hint=_did_you_mean(str(kind), model.CHANNEL_KINDS) or "write `online` or `offline`",
+                hint=did_you_mean(str(kind), model.CHANNEL_KINDS) or "write `online` or `offline`",
             )
         self.found.channels.append(
             model.Channel(
@@ -589,7 +588,7 @@ class _Lowering:
                     f"{owner} has no attribute `{attribute.name}`",
                     attribute.name_span,
                     label="unknown attribute",
-                    hint=_did_you_mean(attribute.name, allowed)
+                    hint=did_you_mean(attribute.name, allowed)
                     or "its attributes are " + ", ".join(f"`{a}`" for a in allowed),
                 )
 
@@ -788,7 +787,7 @@ class _Lowering:
             f"unknown {what} `{name}`",
             at,
             label=f"no {what} named `{name}`",
-            hint=_did_you_mean(name, known) or f"declare it: `{_declaration(what, name)}`",
+            hint=did_you_mean(name, known) or f"declare it: `{_declaration(what, name)}`",
         )
 
 
@@ -841,11 +840,6 @@ def _find(span: Span, word: str) -> Span:
     if match is None:
         return span
     return Span(span.file, span.start + match.start(), span.start + match.end())
-
-
-def _did_you_mean(name: str, choices: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
 
 
 def _declaration(what: str, name: str) -> str:

@@ -9,11 +9,11 @@ navigation.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import enum
 from typing import Final
 
 from . import records
+from .diagnostics import did_you_mean
 from .source import Span
 
 __all__ = [
@@ -237,8 +237,8 @@ class Journey:
         found = self.persona(id_)
         if found is None:
             ids = [p.id for p in self.personas]
-            close = difflib.get_close_matches(id_, ids, n=1)
-            hint = f"; did you mean `{close[0]}`?" if close else ""
+            close = did_you_mean(id_, ids)
+            hint = f"; {close}" if close else ""
             known = ", ".join(ids) or "none declared"
             raise ValueError(f"unknown persona `{id_}` (personas: {known}){hint}")
         return found

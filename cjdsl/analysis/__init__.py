@@ -18,7 +18,6 @@ figure.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Collection, Iterable
 
 import networkx as nx
@@ -26,6 +25,7 @@ import numpy as np
 
 from .. import graph as graphs
 from .. import model
+from ..diagnostics import did_you_mean
 from . import (
     attribution,
     compare,
@@ -82,8 +82,8 @@ def removal_targets(journey: model.Journey, ids: Iterable[str]) -> tuple[str, ..
                 if t.channel == id_ and t.kind is model.NodeKind.TOUCHPOINT
             )
         else:
-            close = difflib.get_close_matches(id_, sorted(nodes | channels), n=1)
-            hint = f"; did you mean `{close[0]}`?" if close else ""
+            close = did_you_mean(id_, sorted(nodes | channels))
+            hint = f"; {close}" if close else ""
             raise ValueError(f"`{id_}` is neither a touchpoint nor a channel{hint}")
     return tuple(t.id for t in journey.touchpoints if t.id in chosen)
 
