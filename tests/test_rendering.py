@@ -246,20 +246,35 @@ def links_svg(request: pytest.FixtureRequest, links: cjdsl.Document) -> ET.Eleme
 # -- goldens ------------------------------------------------------------------------------
 
 
+# The default id prefix hashes the whole source: with it, any edit to an example would rewrite
+# every id line of its golden. The goldens pin the prefix; the tests below check the default.
+GOLDEN_PREFIX = "cjgolden"
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_example_dot_matches_golden(path: pathlib.Path, golden: Golden) -> None:
-    actual = cjdsl.render(cjdsl.load(path), format="dot").decode("utf-8")
+    actual = cjdsl.render(cjdsl.load(path), format="dot", prefix=GOLDEN_PREFIX).decode("utf-8")
     golden(RENDER / f"{path.stem}.dot", actual)
 
 
 def test_persona_view_matches_golden(small: cjdsl.Document, golden: Golden) -> None:
-    actual = cjdsl.render(small, format="dot", persona="anna").decode("utf-8")
-    golden(RENDER / "small.persona-anna.dot", actual)
+    actual = cjdsl.render(small, format="dot", persona="anna", prefix=GOLDEN_PREFIX)
+    golden(RENDER / "small.persona-anna.dot", actual.decode("utf-8"))
 
 
 def test_dark_top_to_bottom_matches_golden(small: cjdsl.Document, golden: Golden) -> None:
-    actual = cjdsl.render(small, format="dot", theme="dark", direction="TB").decode("utf-8")
-    golden(RENDER / "small.dark-tb.dot", actual)
+    actual = cjdsl.render(small, format="dot", theme="dark", direction="TB", prefix=GOLDEN_PREFIX)
+    golden(RENDER / "small.dark-tb.dot", actual.decode("utf-8"))
+
+
+def test_default_prefix_is_the_content_hash_and_only_the_ids_differ(
+    small: cjdsl.Document,
+) -> None:
+    default = dot.id_prefix(journey_of(small))
+    pinned = cjdsl.render(small, format="dot", prefix=GOLDEN_PREFIX).decode("utf-8")
+    actual = cjdsl.render(small, format="dot").decode("utf-8")
+    assert f'id="{default}"' in actual
+    assert actual == pinned.replace(GOLDEN_PREFIX, default)
 
 
 # -- determinism and the public API ------------------------------------------------------
