@@ -6,8 +6,10 @@ Only the CLI and the plugins call this; the library itself takes and returns val
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import pathlib
+import stat
 import sys
 import tempfile
 
@@ -29,10 +31,32 @@ def read_input(path: str) -> tuple[bytes, str]:
 def write_atomic(path: pathlib.Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so a reader sees the old file or the whole new one.
 
-    The bytes go to a temporary file beside the target, are flushed to disk,
-    and replace the target in one rename; on any failure the target is untouched.
+    A regular file (or a new one) is replaced in one rename of a flushed temporary file
+    beside it; on any failure the target is untouched, and its mode is kept. What is not a
+    regular file is never replaced: a FIFO, a character device or a descriptor path
+    (``/dev/stdout``, ``/dev/fd/N``) is opened and written, as a shell redirection would;
+    a directory, a block device or a socket is refused. A symlink stays a symlink (its
+    target is written), a file with several hard links is rewritten in place so every link
+    sees the new text, and a read-only file is refused rather than silently replaced.
+
+    Raises:
+        OSError: the target cannot or must not be written (``strerror`` says why).
     """
+    try:
+        status: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        status = None
+    if _names_a_descriptor(path) or (status is not None and not stat.S_ISREG(status.st_mode)):
+        _write_special(path, status, data)
+        return
     path = path.resolve()
+    if status is not None and not status.st_mode & stat.S_IWUSR:
+        raise PermissionError(
+            errno.EACCES, "the file is read-only (make it writable to replace it)", str(path)
+        )
+    if status is not None and status.st_nlink > 1:
+        _write_in_place(path, data)
+        return
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -40,13 +64,47 @@ def write_atomic(path: pathlib.Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):  # keep a rewritten file's mode (fmt, re-render)
-            mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+            mode = status.st_mode & 0o7777 if status is not None else 0o666 & ~_umask()
             os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _names_a_descriptor(path: pathlib.Path) -> bool:
+    """``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1`` name an open descriptor, whatever
+    it points at: they are written through, never resolved and replaced (that replaced
+    ``/dev/null`` once)."""
+    parts = pathlib.PurePath(os.path.abspath(path)).parts
+    return (
+        parts[:3] in {("/", "dev", "stdout"), ("/", "dev", "stderr")}
+        or (len(parts) == 4 and parts[1:3] == ("dev", "fd"))
+        or (len(parts) == 5 and parts[1] == "proc" and parts[3] == "fd")
+    )
+
+
+def _write_special(path: pathlib.Path, status: os.stat_result | None, data: bytes) -> None:
+    """Write a target that must not be replaced by opening it, or refuse it."""
+    mode = status.st_mode if status is not None else 0
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+    if status is not None and not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISREG(mode)):
+        raise OSError(errno.EPERM, "is neither a file, a pipe nor a terminal", str(path))
+    truncate = os.O_TRUNC if stat.S_ISREG(mode) else 0
+    fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | truncate)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _write_in_place(path: pathlib.Path, data: bytes) -> None:
+    """Rewrite a hard-linked file through its inode, so the other links keep up with it."""
+    with open(path, "r+b") as handle:
+        handle.write(data)
+        handle.truncate()
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _umask() -> int:

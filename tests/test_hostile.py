@@ -1,0 +1,181 @@
+"""Every reproducer of the security and reliability review, each bounded in time and memory.
+
+A regression fails fast here instead of hanging CI: inputs that once hung or exploded run in a
+child process under a wall-clock timeout and an address-space cap.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import resource
+import stat
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from cjdsl import files
+
+REPRO = pathlib.Path(__file__).parent / "cases" / "hostile"
+MEMORY_CAP = 2 * 1024**3
+
+
+def _cap_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def bounded(code: str, *, timeout: float = 20.0) -> subprocess.CompletedProcess[str]:
+    """Run Python ``code`` in a child capped at ``timeout`` seconds and 2 GiB."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_cap_memory,
+        check=False,
+    )
+
+
+def check_bounded(text: str, *, timeout: float = 20.0) -> list[str]:
+    """The diagnostic codes of compiling ``text`` in a bounded child."""
+    result = bounded(
+        f"""
+        from cjdsl import document
+        from cjdsl.source import SourceFile
+        doc = document.compile_source(SourceFile("hostile.journey", {text!r}))
+        print(" ".join(d.code.id for d in doc.diagnostics))
+        """,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+# -- F1: exponential backtracking at an unclosed block -------------------------------------
+
+
+@pytest.mark.parametrize("hashes", [28, 40, 10_000])
+def test_an_unclosed_block_before_a_run_of_hashes_is_checked_at_once(hashes: int) -> None:
+    codes = check_bounded('journey "x" {\n' + "#" * hashes + "\n", timeout=15)
+    assert codes == ["CJ003"]  # the block is never closed: reported, in time
+
+
+def test_a_stage_left_open_above_a_section_banner_is_checked_at_once() -> None:
+    text = (REPRO / "banner-unclosed.journey").read_text("utf-8")
+    assert check_bounded(text, timeout=15)
+
+
+def test_the_fuzzer_input_that_hung_is_checked_at_once() -> None:
+    text = (REPRO / "hang-fuzz-seed33.journey").read_text("utf-8")
+    check_bounded(text, timeout=15)
+
+
+# -- F2: -o never replaces what is not a regular file -------------------------------------
+
+
+def test_a_fifo_output_is_written_through_and_stays_a_fifo(tmp_path: pathlib.Path) -> None:
+    fifo = tmp_path / "out.svg"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    files.write_output(str(fifo), b"<svg/>")
+    out, _ = reader.communicate(timeout=10)
+    assert out == b"<svg/>"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_a_character_device_output_is_written_and_stays_a_device(tmp_path: pathlib.Path) -> None:
+    null = tmp_path / "my-null"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    files.write_output(str(null), b"data")
+    assert stat.S_ISCHR(null.lstat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my-null"]
+
+
+WRITE_TO_STDOUT = "from cjdsl import files; files.write_output('/dev/stdout', b'hi')"
+
+
+def test_dev_stdout_is_written_through_not_replaced(tmp_path: pathlib.Path) -> None:
+    """`analyze -o /dev/stdout > FILE` writes FILE through the descriptor: the file that stdout
+    names keeps its inode (the review saw it replaced, and with `> /dev/null` that was the
+    machine's /dev/null)."""
+    target = tmp_path / "redirected.txt"
+    with open(target, "wb") as out:
+        before = os.fstat(out.fileno()).st_ino
+        result = subprocess.run(
+            [sys.executable, "-c", WRITE_TO_STDOUT],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            timeout=30,
+            check=False,
+        )
+    assert result.returncode == 0, result.stderr
+    assert target.read_bytes() == b"hi"
+    assert target.stat().st_ino == before
+
+
+def test_a_directory_output_is_refused(tmp_path: pathlib.Path) -> None:
+    with pytest.raises(IsADirectoryError):
+        files.write_output(str(tmp_path), b"x")
+
+
+def test_a_symlinked_output_stays_a_symlink_and_its_target_is_written(
+    tmp_path: pathlib.Path,
+) -> None:
+    real = tmp_path / "real.svg"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.svg"
+    link.symlink_to(real)
+    files.write_output(str(link), b"new")
+    assert link.is_symlink()
+    assert real.read_bytes() == b"new"
+
+
+def test_a_hard_linked_output_is_rewritten_for_every_link(tmp_path: pathlib.Path) -> None:
+    first = tmp_path / "a.svg"
+    first.write_bytes(b"old and long")
+    second = tmp_path / "b.svg"
+    os.link(first, second)
+    files.write_output(str(first), b"new")
+    assert second.read_bytes() == b"new"
+    assert first.stat().st_ino == second.stat().st_ino
+
+
+def test_a_read_only_output_is_refused_and_left_alone(tmp_path: pathlib.Path) -> None:
+    target = tmp_path / "locked.svg"
+    target.write_bytes(b"old")
+    target.chmod(0o444)
+    with pytest.raises(PermissionError, match="read-only"):
+        files.write_output(str(target), b"new")
+    assert target.read_bytes() == b"old"
+
+
+def test_the_permissions_of_a_replaced_file_are_kept(tmp_path: pathlib.Path) -> None:
+    target = tmp_path / "shared.svg"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    files.write_output(str(target), b"new")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert target.read_bytes() == b"new"
+
+
+def test_render_to_a_device_node_through_the_cli_keeps_the_node(tmp_path: pathlib.Path) -> None:
+    """The review's `output-device.sh`, with a FIFO of our own (never /dev/null)."""
+    journey = tmp_path / "shop.journey"
+    journey.write_text('journey "J"\nentry touchpoint a "A"\ngoal g "G"\na -> g\n', "utf-8")
+    fifo = tmp_path / "out.dot"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    result = subprocess.run(
+        [sys.executable, "-m", "cjdsl", "render", str(journey), "-f", "dot", "-o", str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    out, _ = reader.communicate(timeout=10)
+    assert result.returncode == 0, result.stderr
+    assert out.startswith(b"digraph")
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
