@@ -16,7 +16,7 @@ import textwrap
 
 import pytest
 
-from cjdsl import files
+from cjdsl import diagnostics, files
 
 REPRO = pathlib.Path(__file__).parent / "cases" / "hostile"
 MEMORY_CAP = 2 * 1024**3
@@ -179,3 +179,44 @@ def test_render_to_a_device_node_through_the_cli_keeps_the_node(tmp_path: pathli
     assert result.returncode == 0, result.stderr
     assert out.startswith(b"digraph")
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+# -- F9: "did you mean" is linear in the number of unknown names ---------------------------
+
+
+def test_a_thousand_misspelt_targets_among_a_thousand_touchpoints_check_at_once() -> None:
+    """The review's `gen_unknown_refs.py` (a half-done rename): 42 s before the index."""
+    result = bounded(
+        """
+        import time
+        from cjdsl import document
+        from cjdsl.source import SourceFile
+        n = 1000
+        text = 'journey "x"\\n' + "".join(f"touchpoint checkout_step_{i}\\n" for i in range(n))
+        text += "".join(f"checkout_step_{i} -> checkout_stepp_{i + 1}\\n" for i in range(n))
+        start = time.perf_counter()
+        doc = document.compile_source(SourceFile("unknown-refs-1000.journey", text))
+        print(time.perf_counter() - start)
+        print(sum(d.code.id == "CJ101" for d in doc.diagnostics))
+        print(doc.diagnostics[0].hint)
+        """,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    seconds, unknown, hint = result.stdout.splitlines()
+    assert float(seconds) < 2.0
+    assert int(unknown) == 1000
+    assert hint == "did you mean `checkout_step_1`?"
+
+
+def test_suggestions_find_typos_one_edit_away_and_bound_the_rest() -> None:
+    names = [f"checkout_step_{i}" for i in range(1000)]
+    index = diagnostics.Suggestions(names)
+    assert index.closest("checkout_stpe_7") == "checkout_step_7"  # two letters swapped
+    assert index.closest("checkout_step7") == "checkout_step_7"  # one dropped
+    assert index.closest("Checkout_step_7") == "checkout_step_7"  # one changed
+    assert index.closest("x" * 100_000) is None  # no comparison with a name that long
+    far = [index.closest(f"chekout_stepp_{i}x") for i in range(50)]  # three edits away
+    budgeted = diagnostics.SCAN_BUDGET // len(names)
+    assert all(far[:budgeted]) and not any(far[budgeted:])  # the full scans stop at the budget
+    assert diagnostics.did_you_mean("onlien", ["online", "offline"]) == "did you mean `online`?"
