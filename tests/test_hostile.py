@@ -16,7 +16,9 @@ import textwrap
 
 import pytest
 
+import cjdsl
 from cjdsl import diagnostics, files
+from cjdsl.rendering import journey_map
 
 REPRO = pathlib.Path(__file__).parent / "cases" / "hostile"
 MEMORY_CAP = 2 * 1024**3
@@ -220,3 +222,15 @@ def test_suggestions_find_typos_one_edit_away_and_bound_the_rest() -> None:
     budgeted = diagnostics.SCAN_BUDGET // len(names)
     assert all(far[:budgeted]) and not any(far[budgeted:])  # the full scans stop at the budget
     assert diagnostics.did_you_mean("onlien", ["online", "offline"]) == "did you mean `online`?"
+
+
+# -- F12: backslash links lead off-site ---------------------------------------------------
+
+
+def test_backslash_links_are_refused_and_never_reach_the_journey_map() -> None:
+    """The review's `backslash-link.journey`: `/\\host` and `\\\\host` passed as relative."""
+    doc = cjdsl.loads((REPRO / "backslash-link.journey").read_text("utf-8"), raise_on_error=False)
+    assert [d.code.id for d in doc.diagnostics] == ["CJ304", "CJ304"]
+    assert doc.journey is not None
+    page = journey_map.fragment(doc.journey)
+    assert "Offsite" in page and "href" not in page

@@ -100,6 +100,9 @@ LINKS = (
     "data:text/html;base64,PHNjcmlwdD4=",
     "vbscript:msgbox(1)",
     "//evil.example.com/x",
+    "/\\evil.example.com/x",  # browsers read a backslash as `/`: off-site
+    "\\\\evil.example.com/x",
+    " //evil.example.com/x",
     "https:no-host",
     "file:///etc/passwd",
 )

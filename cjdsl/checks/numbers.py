@@ -87,19 +87,28 @@ def emotions(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
 
 
 def link_is_safe(link: str) -> bool:
-    """True for http(s) with a host, mailto, and relative paths.
+    r"""True for http(s) with a host, mailto, and relative paths.
+
+    Read as a browser reads an ``href``: spaces around it dropped and ``\`` taken for
+    ``/``, so ``/\host/x``, ``\\host/x`` and `` //host`` lead off-site as ``//host``
+    does, and are refused with it.
 
     >>> [link_is_safe(x) for x in ("https://a.b/c", "mailto:x@y.z", "faq.html", "javascript:x")]
     [True, True, True, False]
+    >>> [link_is_safe(x) for x in ("/\\evil.example/x", "\\\\evil.example/x", " //evil.example")]
+    [False, False, False]
     """
-    if any(ord(c) < 32 for c in link) or link.startswith("//"):
+    if any(ord(c) < 32 for c in link):
         return False
-    parts = urllib.parse.urlsplit(link.strip())
+    read = link.strip().replace("\\", "/")
+    if read.startswith("//"):
+        return False
+    parts = urllib.parse.urlsplit(read)
     if parts.scheme in ("http", "https"):
         return bool(parts.netloc)
     if parts.scheme == "mailto":
         return bool(parts.path)
-    return parts.scheme == "" and ":" not in link.split("/", 1)[0]
+    return parts.scheme == "" and ":" not in read.split("/", 1)[0]
 
 
 @check(codes.INVALID_LINK)
