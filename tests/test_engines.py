@@ -5,9 +5,12 @@ Failures are real programs too: a fake ``dot`` script on PATH that hangs or fail
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import pathlib
+import re
+import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -17,7 +20,7 @@ import pytest
 import cjdsl
 from cjdsl.rendering import dot, engines
 
-from .conftest import CASES, need, need_dot
+from .conftest import CASES, ROOT, need, need_dot
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -166,6 +169,94 @@ def test_dot_over_its_memory_cap_is_a_render_error(small: cjdsl.Document) -> Non
     need_dot()
     with pytest.raises(cjdsl.RenderError, match=r"^Graphviz \(dot\) failed: "):
         cjdsl.render(small, format="svg", engine="dot", memory_mb=20)
+
+
+GIB = 1024**3
+PR_CAPBSET_DROP, CAP_SYS_RESOURCE = 24, 24
+
+
+def under_address_space_limit(limit: int) -> None:
+    """``preexec_fn``: a hard ``ulimit -v`` below what cjdsl asks for Graphviz, as in a CI
+    sandbox. Raising a hard limit needs CAP_SYS_RESOURCE, which root has: it is dropped
+    from the bounding set too (best effort), so the child cannot raise it."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    ctypes.CDLL(None).prctl(PR_CAPBSET_DROP, CAP_SYS_RESOURCE, 0, 0, 0)
+
+
+def render_under_limit(
+    tmp_path: pathlib.Path, engine: str, format_: str = "svg"
+) -> subprocess.CompletedProcess[str]:
+    journey, output = CASES / "render" / "small.journey", tmp_path / f"small.{format_}"
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cjdsl",
+            "render",
+            str(journey),
+            "-o",
+            str(output),
+            "--engine",
+            engine,
+        ],
+        preexec_fn=lambda: under_address_space_limit(2 * GIB),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the address-space cap is enforced on Linux")
+@pytest.mark.parametrize("format_", ["svg", "pdf"])
+def test_render_under_a_lower_hard_memory_limit_caps_dot_at_that_limit(
+    tmp_path: pathlib.Path, format_: str
+) -> None:
+    need_dot()
+    done = render_under_limit(tmp_path, "dot", format_)
+    assert (done.returncode, done.stderr) == (0, f"wrote {tmp_path / f'small.{format_}'}\n")
+    data = (tmp_path / f"small.{format_}").read_bytes()
+    assert data.startswith(b"%PDF-") if format_ == "pdf" else ET.fromstring(data) is not None
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the address-space cap is enforced on Linux")
+def test_wasm_under_a_lower_memory_limit_says_why_it_failed(tmp_path: pathlib.Path) -> None:
+    need_wasm()
+    done = render_under_limit(tmp_path, "wasm")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("Error: Graphviz (wasm) failed: ")
+    assert "a limit of 2048 MB (ulimit -v): use the system `dot`" in done.stderr
+
+
+# -- deterministic output -----------------------------------------------------------------
+
+
+def creation_date(pdf: bytes) -> bytes:
+    found = re.search(rb"/CreationDate \(D:([^)]*)\)", pdf)
+    assert found is not None
+    return found[1]
+
+
+def test_pdf_is_the_same_bytes_whenever_it_is_rendered(small: cjdsl.Document) -> None:
+    need_dot()
+    first = cjdsl.render(small, format="pdf", engine="dot")
+    time.sleep(1.05 - time.time() % 1)  # Cairo stamps the second: the next one differs
+    assert cjdsl.render(small, format="pdf", engine="dot") == first
+    assert creation_date(first) == b"19700101000000Z"
+
+
+def test_pdf_date_is_source_date_epoch_when_set(
+    small: cjdsl.Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    need_dot()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert creation_date(cjdsl.render(small, format="pdf", engine="dot")) == b"20260101000000Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(cjdsl.RenderError, match="SOURCE_DATE_EPOCH must be a whole number"):
+        cjdsl.render(small, format="pdf", engine="dot")
 
 
 # -- options ------------------------------------------------------------------------------

@@ -2,24 +2,28 @@
 
 The one module that starts external programs. Every run is a child process
 with a time limit and a memory cap, so a layout that explodes is stopped
-with a clear error instead of taking the machine with it.
+with a clear error instead of taking the machine with it. The cap never
+exceeds the limit cjdsl itself runs under (``ulimit -v``, a CI sandbox); on
+Windows, which has no such limits, the time limit alone holds.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import importlib.metadata
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
+import time
 from typing import Final
 
 from ..errors import RenderError
+
+if sys.platform != "win32":  # the package imports on Windows, which has no rlimits
+    import resource
 
 __all__ = [
     "ENGINES",
@@ -39,6 +43,11 @@ SYSTEM_FORMATS: Final = ("svg", "png", "pdf", "json")
 WASM_FORMATS: Final = ("svg", "json")
 INSTALL_HINT: Final = (
     "install Graphviz (Debian/Ubuntu: `apt-get install graphviz`, macOS: `brew install graphviz`)"
+)
+_MB: Final = 1024 * 1024
+# The dates Cairo writes into a PDF: `(D:YYYYMMDDHHmmSS` and `Z` or a local offset `+HH'mm`.
+_PDF_DATE: Final = re.compile(
+    rb"(/(?:CreationDate|ModDate) *\(D:)(\d{14})((?:Z|[+-]\d\d'\d\d'?)?\))"
 )
 
 
@@ -107,7 +116,39 @@ def layout(dot_source: str, *, format_: str, engine: str, limits: Limits) -> byt
     dot = system_dot()
     if dot is None:
         raise RenderError(f"the `dot` engine needs Graphviz's `dot` on PATH; {INSTALL_HINT}")
-    return _run([dot, "-Gcharset=UTF-8", f"-T{format_}"], dot_source, limits, "dot")
+    out = _run([dot, "-Gcharset=UTF-8", f"-T{format_}"], dot_source, limits, "dot")
+    return pin_pdf_dates(out) if format_ == "pdf" else out
+
+
+def pin_pdf_dates(pdf: bytes) -> bytes:
+    """The PDF with the creation date Cairo took from the clock replaced by a fixed one.
+
+    The same journey then gives the same bytes. The date is ``SOURCE_DATE_EPOCH``
+    (the reproducible-builds convention) when set, else 1970-01-01, in UTC; the
+    replacement has the same length, so the PDF's byte offsets stay valid.
+
+    >>> pin_pdf_dates(b"/CreationDate (D:20261204194338+01'00)")
+    b"/CreationDate (D:19700101000000+00'00)"
+
+    Raises:
+        RenderError: ``SOURCE_DATE_EPOCH`` is set but no whole number of seconds.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip() or "0"
+    try:
+        stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(int(epoch))).encode("ascii")
+    except (ValueError, OverflowError, OSError):
+        stamp = b""
+    if not epoch.isdigit() or len(stamp) != 14:
+        raise RenderError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds before the year 10000 "
+            f"(got `{epoch}`)"
+        )
+
+    def pinned(match: re.Match[bytes]) -> bytes:
+        offset = re.sub(rb"\d", b"0", match[3]).replace(b"-", b"+")
+        return match[1] + stamp + offset
+
+    return _PDF_DATE.sub(pinned, pdf)
 
 
 def version(engine: str = "auto") -> str:
@@ -145,34 +186,79 @@ sys.stdout.buffer.write(out)
 """
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Cap:
+    """The memory limit of one child (which rlimit, how many bytes) and what to say of it."""
+
+    which: int
+    size: int
+    note: str = ""
+
+    def set(self, pid: int = 0) -> None:
+        """Cap a running child (``pid``), or the calling process (``0``, before ``exec``)."""
+        if sys.platform != "win32":
+            limits = (self.size, self.size)
+            if pid:
+                resource.prlimit(pid, self.which, limits)
+            else:
+                resource.setrlimit(self.which, limits)
+
+    def __str__(self) -> str:
+        return f"memory cap {self.size // _MB} MB{self.note}"
+
+
+def _cap(name: str, limits: Limits) -> _Cap | None:
+    """The cap for a child: ``limits.memory_mb``, or the lower limit cjdsl already runs under.
+
+    A child inherits that limit anyway, and raising it takes privileges (a
+    ``PermissionError`` otherwise) and would undo what the environment set.
+    wasmtime reserves gigabytes of address space it never touches, so the
+    WebAssembly child is capped on data (what it really uses) rather than address space.
+    """
+    if sys.platform == "win32":
+        return None
+    which = resource.RLIMIT_DATA if name == "wasm" else resource.RLIMIT_AS
+    size, note = limits.memory_mb * _MB, ""
+    own = _own_limit(which)
+    if own is not None and own < size:
+        size, note = own, ", the limit cjdsl itself runs under (ulimit)"
+    address = _own_limit(resource.RLIMIT_AS)
+    if name == "wasm" and address is not None:
+        note += (
+            f"; the WebAssembly engine reserves about 4 GB of address space and cjdsl runs "
+            f"under a limit of {address // _MB} MB (ulimit -v): use the system `dot`"
+        )
+    return _Cap(which, size, note)
+
+
+def _own_limit(which: int) -> int | None:
+    """This process's (soft, so the lower) limit on ``which``, ``None`` when unlimited."""
+    if sys.platform == "win32":
+        return None
+    soft, _hard = resource.getrlimit(which)
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
 def _run(argv: list[str], dot_source: str, limits: Limits, name: str) -> bytes:
     """Run one Graphviz child process under the limits; map every failure to RenderError."""
-    cap = limits.memory_mb * 1024 * 1024
-    # wasmtime reserves gigabytes of address space it never touches, so the WebAssembly
-    # child is capped on data (what it really uses) rather than address space.
-    which = resource.RLIMIT_DATA if name == "wasm" else resource.RLIMIT_AS
-
-    def cap_memory() -> None:
-        resource.setrlimit(which, (cap, cap))
-
+    cap = _cap(name, limits)
     # Linux caps the running child from here (prlimit): no Python runs between
     # fork and exec, which `preexec_fn` would do and which can deadlock in a
     # threaded process such as `cjdsl preview`. The child only starts its real
     # work once its input arrives, which is after the cap is set.
-    after_spawn = hasattr(resource, "prlimit")
+    after_spawn = cap is not None and sys.platform != "win32" and hasattr(resource, "prlimit")
     try:
         with subprocess.Popen(
             argv,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            preexec_fn=None if after_spawn else cap_memory,
+            preexec_fn=None if cap is None or after_spawn else cap.set,
             env={**os.environ, "LC_ALL": "C.UTF-8"},
         ) as child:
             try:
-                if after_spawn:
-                    with contextlib.suppress(ProcessLookupError):  # gone already: nothing to cap
-                        resource.prlimit(child.pid, which, (cap, cap))
+                if cap is not None and after_spawn:
+                    _cap_child(cap, child.pid, name)
                 stdout, stderr_bytes = child.communicate(
                     dot_source.encode("utf-8"), timeout=limits.timeout
                 )
@@ -193,6 +279,20 @@ def _run(argv: list[str], dot_source: str, limits: Limits, name: str) -> bytes:
         stderr = done.stderr.decode("utf-8", "replace").strip()
         if done.returncode < 0 or "memory" in stderr.lower():
             stderr = stderr or f"killed by signal {-done.returncode}"
-            stderr += f" (memory cap {limits.memory_mb} MB)"
+            stderr += f" ({cap})" if cap is not None else ""
         raise RenderError(f"Graphviz ({name}) failed: {stderr or 'exit ' + str(done.returncode)}")
     return done.stdout
+
+
+def _cap_child(cap: _Cap, pid: int, name: str) -> None:
+    """Cap the started child; one that cannot be capped is not left to run uncapped."""
+    try:
+        cap.set(pid)
+    except ProcessLookupError:  # gone already: nothing to cap
+        pass
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise RenderError(
+            f"cannot start Graphviz ({name}) with a {cap}: {reason}; "
+            "the system does not let cjdsl limit a child process's memory"
+        ) from error
