@@ -143,18 +143,23 @@ class _Layout:
 
     def header(self, header: commented.Item, loose: list[commented.Item]) -> list[_Line]:
         """The first ``journey`` line with its description and owner indented under it;
-        in a block only if comments stand on the block's brace lines."""
+        in a block only if comments stand on the block's brace lines, or if the block
+        holds an attribute a header has not (unwrapped, it would read as a statement of
+        its own: another error, which the next ``fmt`` would move again)."""
         block = header.block
+        order = ATTRIBUTE_ORDER["header"]
         inner = sorted([*(block.items if block else []), *loose], key=lambda a: a.start)
         braced = block is not None and bool(
-            block.opening or block.closing or (header.trailing and not block.one_line)
+            block.opening
+            or block.closing
+            or (header.trailing and not block.one_line)
+            or any(a.name not in order for a in block.items)
         )
         if braced:
             assert block is not None
             return self.code(
                 dataclasses.replace(header, block=dataclasses.replace(block, items=inner)), 0
             )
-        order = ATTRIBUTE_ORDER["header"]
         lines = [_Line(self.head(header.tree), header.trailing)]
         for attribute in sorted(inner, key=lambda a: _rank(a.name, order)):
             lines += self.leading(attribute, 1, blanks=False)

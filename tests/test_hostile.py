@@ -15,9 +15,11 @@ import sys
 import textwrap
 
 import pytest
+from click.testing import CliRunner
 
 import cjdsl
-from cjdsl import diagnostics, files
+from cjdsl import diagnostics, files, formatting
+from cjdsl.cli import cli, fmt
 from cjdsl.rendering import journey_map
 
 REPRO = pathlib.Path(__file__).parent / "cases" / "hostile"
@@ -234,3 +236,54 @@ def test_backslash_links_are_refused_and_never_reach_the_journey_map() -> None:
     assert doc.journey is not None
     page = journey_map.fragment(doc.journey)
     assert "Offsite" in page and "href" not in page
+
+
+# -- F13-F15: fmt -----------------------------------------------------------------------
+
+
+def test_fmt_keeps_an_unknown_header_attribute_in_its_block_and_is_idempotent() -> None:
+    """The review's `fmt-not-idempotent.journey`: CJ106 became CJ105, and a second fmt
+    moved the line again."""
+    text = (REPRO / "fmt-not-idempotent.journey").read_text("utf-8")
+    once = formatting.format_text(text)
+    assert once is not None and formatting.format_text(once) == once
+    assert once.startswith('journey "J" { owner "CX"; descviption "typo" }\n')
+    codes = [
+        [d.code.id for d in cjdsl.loads(t, raise_on_error=False).diagnostics] for t in (text, once)
+    ]
+    assert codes == [["CJ106"], ["CJ106"]]
+
+
+@pytest.mark.parametrize("separator", ["\f", "\u2028", "\u2029", "\x85", "\v"])
+def test_fmt_diff_is_a_patch_that_applies_to_lines_splitlines_would_split(
+    tmp_path: pathlib.Path, separator: str
+) -> None:
+    """The review's `fmt-diff-formfeed.journey` (and its kin): `patch` called the diff
+    malformed."""
+    text = (REPRO / "fmt-diff-formfeed.journey").read_text("utf-8")  # a \f ends line 2
+    text += f'touchpoint c "one{separator}label"  # one{separator}comment\n'
+    path = tmp_path / "x.journey"
+    path.write_text(text, "utf-8")
+    diff = CliRunner().invoke(cli, ["fmt", "--diff", str(path)])
+    assert diff.exit_code == 1, diff.stderr
+    tidy = formatting.format_text(text)
+    subprocess.run(
+        ["patch", "-s", "-p0"], input=diff.stdout, text=True, cwd="/", check=True, timeout=30
+    )
+    assert path.read_text("utf-8") == tidy
+
+
+def test_fmt_refuses_to_replace_a_file_edited_while_it_was_formatted(
+    tmp_path: pathlib.Path,
+) -> None:
+    """The review's `fmt-race.sh`: an edit saved between fmt's read and its write was lost.
+    Here the edit lands between the two steps of `fmt`, without timing luck."""
+    path = tmp_path / "race.journey"
+    path.write_text('journey "T"\nentry touchpoint a;goal b\na->b\n', "utf-8")
+    result = fmt._format(str(path))
+    assert result.changed
+    with path.open("a", encoding="utf-8") as editor:
+        editor.write("# the user's edit\n")
+    done = fmt._apply(result, check=False, diff=False, quiet=True)
+    assert done.error is not None and "changed while it was being formatted" in done.error
+    assert path.read_text("utf-8").endswith("# the user's edit\n")

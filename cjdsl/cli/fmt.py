@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import errno
 import pathlib
 import sys
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ class _Result:
     new: str = ""
     changed: bool = False
     data: bytes = b""
+    read: bytes = b""
     diagnostics: tuple[Diagnostic, ...] = ()
     error: str | None = None
 
@@ -79,6 +81,7 @@ def _apply(result: _Result, *, check: bool, diff: bool, quiet: bool) -> _Result:
         sys.stdout.buffer.flush()
     elif result.changed:
         try:
+            _refuse_if_changed(result)
             files.write_atomic(pathlib.Path(result.path), result.data)
         except OSError as error:
             message = f"cannot write {result.path}: {error.strerror or error}"
@@ -115,20 +118,35 @@ def _format(path: str) -> _Result:
     if formatted is None:
         return _Result(path, display, diagnostics=parsed.diagnostics)
     new = (BOM if data.startswith(BOM) else b"") + formatted.encode("utf-8")
-    return _Result(path, display, source.text, formatted, new != data, new)
+    return _Result(path, display, source.text, formatted, new != data, new, data)
+
+
+def _refuse_if_changed(result: _Result) -> None:
+    """Raise if the file no longer holds the bytes that were formatted: an edit saved
+    while ``fmt`` ran would be lost by replacing it."""
+    now, _display = files.read_input(result.path)
+    if now != result.read:
+        raise OSError(
+            errno.EAGAIN,
+            "it changed while it was being formatted; nothing written, run fmt again",
+        )
 
 
 def _diff(old: str, new: str, name: str) -> str:
     """A unified diff that ``patch -p0`` applies; marks a last line without a newline."""
     lines = difflib.unified_diff(
-        old.splitlines(keepends=True),
-        new.splitlines(keepends=True),
-        f"{name}\t(original)",
-        f"{name}\t(formatted)",
+        _patch_lines(old), _patch_lines(new), f"{name}\t(original)", f"{name}\t(formatted)"
     )
     return "".join(
         line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
     )
+
+
+def _patch_lines(text: str) -> list[str]:
+    """Lines as ``patch`` counts them, ended by ``\\n`` only: ``str.splitlines`` also ends
+    one at a form feed, U+0085, U+2028 or U+2029, which a journey may hold."""
+    *lines, last = text.split("\n")
+    return [line + "\n" for line in lines] + ([last] if last else [])
 
 
 def _summary(results: list[_Result], dry: bool) -> str:
