@@ -644,6 +644,45 @@ def test_without_persona_edges_say_whom_they_are_for(small: cjdsl.Document) -> N
     assert "<i>for" not in edges[("ad", "shop")]
 
 
+# Graphviz 2.43 rejects a quoted string over 16,384 bytes: every text here is longer.
+LONG_DESCRIPTION = (  # the review's reproducer (F22)
+    'journey "x"\nentry touchpoint a { description "' + "w" * 17_000 + '" }\ngoal b\na -> b 30%\n'
+)
+BACKSLASHES = "\\\\" * 17_000  # 17,000 of them, written as `\\` each
+LONG_TEXTS = f"""journey "{"T" * 17_000}"
+  description "{"d" * 17_000}"
+stage s "{"S" * 17_000}" {{
+  description "{BACKSLASHES}"
+  entry touchpoint a "{"A" * 17_000}" {{ link "https://example.com/{"p" * 17_000}" }}
+}}
+goal b "B"
+a -> b 30% "{"ü" * 17_000}"
+"""
+
+
+def test_a_17k_description_renders_with_dot_its_tooltip_cut_with_an_ellipsis() -> None:
+    root = render_svg(load(LONG_DESCRIPTION), "dot")
+    shown = tooltip(by_id(root, f"{dot.id_prefix(journey_of(load(LONG_DESCRIPTION)))}-n-a"))
+    assert shown.startswith("a (touchpoint a)\nwww") and shown.endswith("w…")
+    assert len(shown) == dot.TEXT_LIMIT
+
+
+@pytest.mark.parametrize("html_labels", [True, False], ids=["html", "plain"])
+def test_every_overlong_text_is_cut_so_system_dot_accepts_it(html_labels: bool) -> None:
+    journey = journey_of(load(LONG_TEXTS))
+    source = dot.to_dot(journey, prefix="p", html_labels=html_labels)
+    quoted = re.findall(r'"(?:[^"\\]|\\.)*"', source)
+    assert max(len(q.encode("utf-8")) for q in quoted) < 16_384 // 2
+    assert "https://example.com/ppp" not in source  # a cut link would lead elsewhere: none
+    done = subprocess.run(
+        [need_dot(), "-Tsvg"], input=source.encode("utf-8"), capture_output=True, check=False
+    )
+    assert (done.returncode, done.stderr.decode()) == (0, "")
+    root = ET.fromstring(done.stdout)
+    assert tooltip(by_id(root, "p-s-s")) == "\\" * (dot.TEXT_LIMIT // 2 - 1) + "…"
+    assert any(t.endswith("ü…") for t in texts(root))
+
+
 def test_long_labels_wrap_into_lines(structure: cjdsl.Document, structure_svg: ET.Element) -> None:
     label = "A touchpoint label that is much too long for one line of a box"
     node = dot_node(cjdsl.render(structure, format="dot").decode(), "long")

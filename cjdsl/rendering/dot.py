@@ -26,10 +26,17 @@ from ..checks import numbers, structure
 from . import map_curve, themes
 from .overlay import Overlay
 
-__all__ = ["DIRECTIONS", "id_prefix", "quote", "to_dot"]
+__all__ = ["DIRECTIONS", "TEXT_LIMIT", "id_prefix", "quote", "to_dot"]
 
 DIRECTIONS: Final = ("LR", "TB")
 WRAP: Final = 24
+TEXT_LIMIT: Final = 2000
+"""The most characters of one text (a tooltip, a label, a line of one) the diagram shows.
+
+Graphviz 2.43 rejects a quoted string or an unbroken run of an HTML-like label
+over 16,384 bytes (a 17 KB description failed the whole render). Escaping and
+UTF-8 make a character at most four bytes, so 2,000 stay far below; longer
+texts end in ``…``. Identifiers are never shortened: two would merge."""
 _UNSAFE_ID: Final = re.compile(r"_x|[^A-Za-z0-9_-]")
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Characters a URL may not hold raw, and an `&` that starts a character reference (`&#58;`):
@@ -51,9 +58,26 @@ def quote(text: str) -> str:
     return f'"{text.replace(chr(13), "")}"'
 
 
+def _shorten(text: str) -> str:
+    r"""At most ``TEXT_LIMIT`` characters, ``…`` last when cut.
+
+    A cut never leaves half of an escaping backslash pair before the ellipsis.
+
+    >>> len(_shorten("w" * 17_000)), _shorten("w" * 17_000)[-2:], _shorten("short")
+    (2000, 'w…', 'short')
+    >>> _shorten("\\" * 17_000)[-3:], len(_shorten("\\" * 17_000))
+    ('\\\\…', 1999)
+    """
+    if len(text) <= TEXT_LIMIT:
+        return text
+    kept = text[: TEXT_LIMIT - 1]
+    odd = (len(kept) - len(kept.rstrip("\\"))) % 2
+    return kept[: len(kept) - odd] + "…"
+
+
 def _html(text: str, width: int = WRAP, br: str = "<br/>") -> str:
     """Escape text for an HTML-like label and wrap it into lines."""
-    text = _CONTROL.sub("", text).replace("\r", "")
+    text = _shorten(_CONTROL.sub("", text).replace("\r", ""))
     # Graphviz expands \N, \G … in HTML labels too; a doubled backslash shows as one.
     lines = [
         html.escape(line.replace("\\", "\\\\"), quote=True)
@@ -179,7 +203,9 @@ def _attrs(**values: str | float | None) -> str:
         if isinstance(value, float):
             value = f"{value:.2f}".rstrip("0").rstrip(".")
         text = str(value)
-        items.append(f"{key}=<{text}>" if isinstance(value, _Html) else f"{key}={quote(text)}")
+        items.append(
+            f"{key}=<{text}>" if isinstance(value, _Html) else f"{key}={quote(_shorten(text))}"
+        )
     return "[" + ", ".join(items) + "]" if items else ""
 
 
@@ -274,6 +300,9 @@ class _Emitter:
         if self.overlay and node.id in self.overlay.nodes:
             border, width = theme.accent, 3.0 + 2.0 * (heat[0] if heat else 0.0)
         link = node.link if node.link and numbers.link_is_safe(node.link) else None
+        url = _url(link) if link else None
+        if url and len(url) > TEXT_LIMIT:  # a shortened link would lead somewhere else
+            url = None
         return f"  {_node(node.id)} " + _attrs(
             id=self.node_id(node.id),
             label=self.label(lines),
@@ -284,8 +313,8 @@ class _Emitter:
             penwidth=width,
             fillcolor=themes.emotion_colour(theme, node.emotion.score if node.emotion else None),
             tooltip=_escaped(_tooltip(self.journey, node)),
-            URL=_url(link) if link else None,
-            target="_blank" if link else None,
+            URL=url,
+            target="_blank" if url else None,
         )
 
     def edges(self) -> Iterator[str]:
@@ -478,7 +507,7 @@ class _Emitter:
         label = self.label(lines, br=left)
         label = _Html(label + left) if isinstance(label, _Html) else label
         out = [
-            f"digraph {quote(journey.title or 'journey')} {{",
+            f"digraph {quote(_shorten(journey.title or 'journey'))} {{",
             "  graph "
             + _attrs(
                 id=self.prefix,
