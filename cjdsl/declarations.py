@@ -1,7 +1,6 @@
 """What one file declares, before references are resolved, and which attributes each owner has.
 
-Both ways to the model fill a ``Declarations``: lowering from a Lark tree and
-scanning from a clean text. ``lowering.resolve`` then reads imports, finds
+Lowering fills a ``Declarations`` from the Lark tree, then reads imports, finds
 duplicates and unknown references, and builds the ``model.Journey``.
 """
 

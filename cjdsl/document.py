@@ -166,9 +166,6 @@ def compile_source(
     ``root``: imports that lead outside this folder are refused (CJ114); the
     documentation plugins pass their project folder. A text longer than
     ``MAX_SOURCE_BYTES`` is not parsed (CJ007).
-
-    A clean text goes straight to the model (``scanning``); any other is
-    parsed and lowered, which reports what is wrong with it.
     """
     if len(source.text) > MAX_SOURCE_BYTES // 4:  # only a long text is worth encoding to count
         size = len(source.text.encode("utf-8"))

@@ -27,23 +27,19 @@ def build(journey: model.Journey, *, persona: str | None = None) -> nx.DiGraph:
     reported them, and NetworkX would silently invent the nodes.
     """
     graph = nx.DiGraph(title=journey.title)
-    # Nodes and edges go straight into the new graph's dicts: ``add_nodes_from`` and
-    # ``add_edges_from`` check and copy each one, which cost three times as much on big
-    # journeys for the same result (tests/test_graph.py holds it against NetworkX's way).
-    attributes, successors, predecessors = graph._node, graph._succ, graph._pred
-    for node in journey.touchpoints:
-        if node.applies_to(persona):
-            attributes[node.id] = {"kind": node.kind, "stage": node.stage, "channel": node.channel}
-            successors[node.id] = {}
-            predecessors[node.id] = {}
-    present = attributes.keys()
+    graph.add_nodes_from(
+        (node.id, {"kind": node.kind, "stage": node.stage, "channel": node.channel})
+        for node in journey.touchpoints
+        if node.applies_to(persona)
+    )
+    present = graph.nodes
     transitions = [
         t
         for t in journey.transitions
         if t.source in present and t.target in present and t.applies_to(persona)
     ]
     shares = effective_probabilities(transitions)
-    # Merged first, then added in one call: per-edge ``add_edge`` dominates big journeys.
+    # Parallel transitions merge into one edge: merged first, then added in one call.
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     for transition, share in zip(transitions, shares, strict=True):
         key = (transition.source, transition.target)
@@ -58,8 +54,7 @@ def build(journey: model.Journey, *, persona: str | None = None) -> nx.DiGraph:
             "after": transition.after.value if transition.after else None,
             "transitions": (transition,),
         }
-    for (u, v), data in edges.items():
-        successors[u][v] = predecessors[v][u] = data
+    graph.add_edges_from((u, v, data) for (u, v), data in edges.items())
     return graph
 
 
@@ -95,7 +90,7 @@ def outflow(graph: nx.DiGraph) -> dict[str, float]:
     >>> outflow(loads('journey "J"\\nentry touchpoint a\\ngoal b\\na -> b 40%').graph())
     {'a': 0.4, 'b': 0.0}
     """
-    return {u: sum((data["p"] for data in out.values()), 0.0) for u, out in graph._succ.items()}
+    return {u: sum((data["p"] for data in out.values()), 0.0) for u, out in graph.adjacency()}
 
 
 def starts(journey: model.Journey, graph: nx.DiGraph) -> list[str]:
@@ -116,7 +111,7 @@ def reachable(graph: nx.DiGraph, sources: Iterable[str], *, backwards: bool = Fa
     One traversal for all sources, where a union of ``nx.descendants`` would walk the graph
     once per source.
     """
-    adjacency = graph._pred if backwards else graph._succ  # NetworkX's own dicts: no views
+    adjacency = graph.pred if backwards else graph.succ
     seen = set(sources)
     stack = list(seen)
     while stack:

@@ -1,7 +1,7 @@
 """How the literals of a journey read: strings, numbers with units, currencies.
 
-Shared by the two ways to the model, lowering a Lark tree and scanning a clean
-text, so that both read every literal alike.
+Lowering reads every literal through here, and the formatter its strings, so the two
+read them alike.
 """
 
 from __future__ import annotations

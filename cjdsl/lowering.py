@@ -4,11 +4,6 @@ One pass over the statements collects declarations; references are resolved
 afterwards, so order in the file never matters. Imports are read through a
 callable the caller injects: this module does no I/O of its own.
 
-``compile_model`` picks the way to the model: a clean text is read by
-``scanning.scan`` and only resolved here (``resolve``: imports, duplicates,
-references, a missing header); any other text is parsed by Lark and lowered,
-which says what is wrong with it.
-
 Positions come from the tokens alone, never from Lark's rule ``meta``: the
 same code then lowers the positioned tree of ``parsing.parse`` and the faster
 one of ``parsing.parse_fast``, whose tokens may be lark-cython's (``str()``,
@@ -29,7 +24,7 @@ from typing import Final, TypeGuard, TypeVar
 
 import lark
 
-from . import codes, literals, model, parsing, scanning
+from . import codes, literals, model, parsing
 from .declarations import (
     CHANNEL_ATTRIBUTES,
     HEADER_ATTRIBUTES,
@@ -44,7 +39,7 @@ from .declarations import (
 from .diagnostics import Diagnostic, Related, did_you_mean
 from .source import MAX_SOURCE_BYTES, SourceFile, Span
 
-__all__ = ["Reader", "compile_model", "lower", "resolve"]
+__all__ = ["Reader", "compile_model", "lower"]
 
 _Declared = TypeVar("_Declared", model.Persona, model.Channel, model.Stage, model.Touchpoint)
 
@@ -94,23 +89,6 @@ def lower(
     return lowering.finish(), tuple(lowering.diagnostics)
 
 
-def resolve(
-    declared: Declarations,
-    source: SourceFile,
-    *,
-    read: Reader | None = None,
-    root: pathlib.Path | None = None,
-    _importing: tuple[pathlib.Path, ...] = (),
-) -> tuple[model.Journey, tuple[Diagnostic, ...]]:
-    """Build the journey from what a scan of ``source`` declared: read its imports, then
-    report duplicates, unknown references and a missing header, as ``lower`` does."""
-    lowering = _Lowering(source, read, _importing, root.resolve() if root else None)
-    lowering.found = declared
-    for relative, at in declared.imports:
-        lowering.import_file(relative, at)
-    return lowering.finish(), tuple(lowering.diagnostics)
-
-
 def compile_model(
     source: SourceFile,
     *,
@@ -118,16 +96,11 @@ def compile_model(
     root: pathlib.Path | None = None,
     _importing: tuple[pathlib.Path, ...] = (),
 ) -> tuple[model.Journey | None, tuple[Diagnostic, ...], tuple[Diagnostic, ...]]:
-    """The model of a source, its syntax diagnostics (CJ0xx) and the others.
+    """The model of a source, its syntax diagnostics (CJ0xx) and the others (CJ1xx).
 
-    A clean text is scanned straight into declarations (``scanning.scan``);
-    anything the scanner leaves to Lark (syntax errors, and whatever lowering
-    would report) is parsed and lowered, so each diagnostic has one author.
+    Parsed by Lark (``parsing.parse_fast``: lark-cython where installed, the recovering
+    parse on a syntax error), then lowered.
     """
-    declared = scanning.scan(source)
-    if declared is not None:
-        resolved, found = resolve(declared, source, read=read, root=root, _importing=_importing)
-        return resolved, (), found
     parsed = parsing.parse_fast(source)
     journey, lowered = lower(parsed, read=read, root=root, _importing=_importing)
     return journey, parsed.diagnostics, lowered

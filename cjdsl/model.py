@@ -12,7 +12,6 @@ import dataclasses
 import enum
 from typing import Final
 
-from . import records
 from .diagnostics import did_you_mean
 from .source import Span
 
@@ -42,7 +41,6 @@ class NodeKind(enum.Enum):
     EXIT = "exit"
 
 
-@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Quantity:
     """A number as written, with its unit: ``%``, a duration unit, a currency or none.
@@ -58,7 +56,6 @@ class Quantity:
         return self.text
 
 
-@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Money:
     """An amount with its ISO 4217 currency code."""
@@ -71,7 +68,6 @@ class Money:
         return self.text
 
 
-@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Emotion:
     """The customer's feeling at a touchpoint, −2..+2, with an optional word."""
@@ -81,7 +77,6 @@ class Emotion:
     span: Span
 
 
-@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Kpi:
     """A named key figure of a touchpoint (``kpi ctr 2.1%``)."""
@@ -91,7 +86,6 @@ class Kpi:
     span: Span
 
 
-@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Persona:
     """A customer archetype; ``for`` clauses restrict elements to personas."""
@@ -106,7 +100,6 @@ class Persona:
     file: str
 
 
-@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Channel:
     """Where a touchpoint happens: web, store, hotline …, online or offline."""
@@ -119,7 +112,6 @@ class Channel:
     file: str
 
 
-@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Touchpoint:
     """A node of the journey: a touchpoint, a goal (conversion) or an exit.
@@ -157,7 +149,6 @@ class Touchpoint:
         return persona is None or not self.personas or persona in self.personas
 
 
-@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Transition:
     """One edge ``source -> target``; a chain ``a -> b -> c`` lowers to two.
@@ -182,7 +173,6 @@ class Transition:
         return persona is None or not self.personas or persona in self.personas
 
 
-@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Stage:
     """A phase of the journey; declaration order is the diagram's column order."""

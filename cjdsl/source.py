@@ -6,7 +6,6 @@ import bisect
 import dataclasses
 from typing import Final
 
-from . import records
 
 __all__ = ["MAX_SOURCE_BYTES", "SourceFile", "Span"]
 
@@ -69,7 +68,6 @@ class SourceFile:
         return line - 1, len(prefix.encode("utf-16-le")) // 2
 
 
-@records.quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Span:
     """Half-open ``[start, end)`` character offsets into ``file``."""

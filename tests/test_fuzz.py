@@ -5,11 +5,10 @@ deletion, swaps, truncation, random bytes, huge numbers, deep nesting, long
 lines, NUL, invalid UTF-8, a BOM and CRLF. The budget here is fixed and small;
 ``python bench/fuzz.py --examples 20000`` runs the same properties for longer.
 
-The fast parse (no rule positions, lark-cython when installed) and the
-scanner (clean text straight to the model) must give exactly what the
-positioned parse gives: the same model, spans included, and the same
-diagnostics. Its spans are computed from tokens, so a test also
-holds them against Lark's own rule positions.
+The fast parse (no rule positions, lark-cython when installed) must give exactly
+what the positioned parse gives: the same model, spans included, and the same
+diagnostics. Its spans are computed from tokens, so a test also holds them against
+Lark's own rule positions.
 """
 
 from __future__ import annotations
@@ -24,8 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cjdsl import document, formatting, lowering, parsing, scanning
-from cjdsl.diagnostics import sort
+from cjdsl import document, formatting, lowering, parsing
 from cjdsl.source import SourceFile
 
 from .conftest import EXAMPLES
@@ -67,8 +65,7 @@ def check_input(data: bytes) -> None:
 
     - compiling never raises and ends in a model or in at least one error;
     - every diagnostic has a position inside the file it names;
-    - the fast parse and the positioned parse lower to the same model and diagnostics,
-      and so does the scanner wherever it reads the text;
+    - the fast parse and the positioned parse lower to the same model and diagnostics;
     - the formatter returns text or refuses, and what it writes parses again.
     """
     with no_hang():
@@ -87,13 +84,6 @@ def check_input(data: bytes) -> None:
         fast = parsing.parse_fast(source)
         assert fast.diagnostics == slow.diagnostics
         assert lowering.lower(fast) == lowering.lower(slow)
-        declared = scanning.scan(source)
-        if declared is not None:
-            assert slow.diagnostics == (), "the scanner read a text with a syntax error"
-            journey, found = lowering.resolve(declared, source)
-            expected, lowered = lowering.lower(slow)
-            assert journey == expected
-            assert sort(found) == sort(lowered)
         formatted = formatting.format_parsed(slow)
         if formatted is not None:
             again = parsing.parse(SourceFile("formatted.journey", formatted))
