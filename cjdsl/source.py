@@ -6,7 +6,6 @@ import bisect
 import dataclasses
 from typing import Final
 
-
 __all__ = ["MAX_SOURCE_BYTES", "SourceFile", "Span"]
 
 MAX_SOURCE_BYTES: Final = 64 * 1024 * 1024
