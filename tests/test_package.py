@@ -1,10 +1,14 @@
-"""The built wheel carries the grammar and works outside the source tree."""
+"""The built wheel carries the grammar and works outside the source tree; no dead dependency."""
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import pathlib
+import re
 import subprocess
 import sys
+import tomllib
 import zipfile
 
 import pytest
@@ -68,3 +72,31 @@ def cjdsl_title(path: pathlib.Path) -> str:
     journey = cjdsl.load(path).journey
     assert journey is not None
     return journey.title
+
+
+def imported_modules(folder: pathlib.Path) -> set[str]:
+    """The top-level names the package's own source imports (absolute imports only)."""
+    found: set[str] = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+def test_every_runtime_dependency_is_imported_by_the_package() -> None:
+    """A declared dependency nothing imports is weight every install carries for nothing."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {
+        re.split(r"[\[<>=~!; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+        for requirement in project["dependencies"]
+    }
+    providers = importlib.metadata.packages_distributions()
+    used = {
+        dist.lower().replace("_", "-")
+        for module in imported_modules(ROOT / "cjdsl")
+        for dist in providers.get(module, [])
+    }
+    assert declared - used == set()

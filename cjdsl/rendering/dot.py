@@ -20,6 +20,8 @@ import textwrap
 from collections.abc import Iterator
 from typing import Final
 
+import graphviz
+
 from .. import graph as graphs
 from .. import model
 from ..checks import numbers, structure
@@ -53,9 +55,8 @@ def quote(text: str) -> str:
     >>> print(quote('say "hi" \\ C:\\N\nnext'))
     "say \"hi\" \\ C:\\N\nnext"
     """
-    text = _CONTROL.sub("", text)
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{text.replace(chr(13), "")}"'
+    text = _escaped(_CONTROL.sub("", text)).replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'
 
 
 def _shorten(text: str) -> str:
@@ -80,7 +81,7 @@ def _html(text: str, width: int = WRAP, br: str = "<br/>") -> str:
     text = _shorten(_CONTROL.sub("", text).replace("\r", ""))
     # Graphviz expands \N, \G … in HTML labels too; a doubled backslash shows as one.
     lines = [
-        html.escape(line.replace("\\", "\\\\"), quote=True)
+        html.escape(_escaped(line), quote=True)
         for paragraph in text.split("\n")
         for line in (textwrap.wrap(paragraph, width, break_long_words=True) or [""])
     ]
@@ -88,12 +89,15 @@ def _html(text: str, width: int = WRAP, br: str = "<br/>") -> str:
 
 
 def _escaped(text: str) -> str:
-    r"""Text for a tooltip, shown as written.
+    r"""Text whose backslashes Graphviz shows as written: doubled (``graphviz.escape``).
 
-    Graphviz expands ``\N``, ``\G`` … in tooltips, in node tooltips twice, so
-    backslashes are doubled here and once more by ``quote``.
+    Graphviz expands ``\N``, ``\G``, ``\l`` … in labels and tooltips, in node
+    tooltips twice, so a tooltip is escaped here and once more by ``quote``.
+
+    >>> _escaped(r"C:\N")
+    'C:\\\\N'
     """
-    return text.replace("\\", "\\\\")
+    return str(graphviz.escape(text))
 
 
 def _url(link: str) -> str:
