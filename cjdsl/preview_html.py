@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
+from . import reporting
 from .diagnostics import Diagnostic, Severity
 
 __all__ = ["View", "code_spans", "content", "diagnostics", "page", "status"]
@@ -54,8 +55,8 @@ def code_spans(text: str) -> str:
 def _snippet(d: Diagnostic) -> str:
     span = d.span
     line, col = span.line, span.col
-    if line > span.file.line_count:
-        return ""
+    if line > span.file.line_count or not reporting.quotable(span.file):
+        return ""  # no line of a file that is no journey (an import of /etc/passwd)
     text = span.file.line_text(line)
     end_line, end_col = span.end_line_col
     stop = end_col - 1 if end_line == line else len(text)
@@ -70,7 +71,7 @@ def _snippet(d: Diagnostic) -> str:
 def diagnostics(found: Sequence[Diagnostic]) -> str:
     """Diagnostics as a list: severity, code, message, ``file:line:col``, the line and the hint."""
     items = []
-    for d in found:
+    for d in reporting.shown(found):
         severity = d.severity.value
         label = f' <span class="label">{code_spans(d.label)}</span>' if d.label else ""
         notes = "".join(

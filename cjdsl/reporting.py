@@ -1,18 +1,38 @@
 """Diagnostics to text (rustc/ruff style), JSON and GitHub workflow annotations.
 
-The one place diagnostics are turned into words on a screen.
+The one place diagnostics are turned into words on a screen. What a journey's author
+wrote is printed inert: control characters (a terminal's ESC, OSC and BEL sequences,
+C1 codes, bidirectional overrides) are shown as escapes, in a terminal or a log alike;
+and only journey files are quoted, so an import of ``/etc/passwd`` or a ``.env`` file
+prints its path and position, never its lines (``quotable``).
 """
 
 from __future__ import annotations
 
+import collections
+import dataclasses
 import json
+import os
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
 from .diagnostics import Diagnostic, Severity
-from .source import Span
+from .source import SourceFile, Span
 
-__all__ = ["FORMATS", "render", "render_github", "render_json", "render_text", "summary"]
+__all__ = [
+    "FORMATS",
+    "JOURNEY_SUFFIX",
+    "inert",
+    "quotable",
+    "render",
+    "render_github",
+    "render_json",
+    "render_text",
+    "shown",
+    "summary",
+]
 
 FORMATS: Final = ("text", "json", "github")
 _COLOURS: Final = {
@@ -23,6 +43,43 @@ _COLOURS: Final = {
 _BLUE: Final = "\x1b[1;34m"
 _BOLD: Final = "\x1b[1m"
 _RESET: Final = "\x1b[0m"
+JOURNEY_SUFFIX: Final = ".journey"
+_BIDI: Final = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_UNSAFE_JSON: Final = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def inert(text: str) -> str:
+    r"""``text`` with what a terminal would act on shown as escapes: control characters
+    (C0, DEL, C1), line and paragraph separators and bidirectional controls. Letters,
+    umlauts, emoji and every other printable character stay as they are.
+
+    >>> inert("Kündigung \x1b]0;owned\x07 \u202e!")
+    'Kündigung \\x1b]0;owned\\x07 \\u202e!'
+    """
+    if text.isprintable():
+        return text
+    return "".join(_escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    if char in _BIDI or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+    return char
+
+
+def quotable(file: SourceFile) -> bool:
+    """True when the text output may quote lines of ``file``: a text given directly
+    (``<stdin>``, ``<string>``), or a ``*.journey`` file that is one after symbolic
+    links are followed. Anything else that reached a diagnostic (an import of
+    ``/etc/passwd``, ``/proc/self/environ``, a ``.env`` file, or a ``x.journey`` link
+    to one) is shown by path and position only, and its syntax errors once.
+    """
+    path = file.path
+    if path == "-" or (path.startswith("<") and path.endswith(">")):
+        return True
+    return path.endswith(JOURNEY_SUFFIX) and os.path.realpath(path).endswith(JOURNEY_SUFFIX)
 
 
 def render(diagnostics: Sequence[Diagnostic], *, format_: str = "text", color: bool = False) -> str:
@@ -35,47 +92,101 @@ def render(diagnostics: Sequence[Diagnostic], *, format_: str = "text", color: b
 
 
 def render_text(diagnostics: Iterable[Diagnostic], *, color: bool = False) -> str:
-    """Render diagnostics the way rustc and ruff do, with the source line and carets."""
-    return "".join(_text(d, color) + "\n" for d in diagnostics)
+    """Render diagnostics the way rustc and ruff do, with the source line and carets
+    (of journey files only: see ``quotable``)."""
+    found, quoted = _shown(diagnostics)
+    return "".join(_text(d, color, quoted) + "\n" for d in found)
 
 
-def _text(d: Diagnostic, color: bool) -> str:
+def shown(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics to print, the syntax errors of each file that may not be quoted
+    (``quotable``) folded into one that names no text of it: the first one's place, and
+    how many there are."""
+    return _shown(diagnostics)[0]
+
+
+def _shown(
+    diagnostics: Iterable[Diagnostic],
+) -> tuple[list[Diagnostic], Callable[[SourceFile], bool]]:
+    """``shown``, and which files may be quoted (each file's verdict found once)."""
+    verdicts: dict[SourceFile, bool] = {}
+
+    def quoted(file: SourceFile) -> bool:
+        if file not in verdicts:
+            verdicts[file] = quotable(file)
+        return verdicts[file]
+
+    found = list(diagnostics)
+    folds = [not quoted(d.span.file) and d.code.id.startswith("CJ0") for d in found]
+    counts = collections.Counter(d.span.file for d, fold in zip(found, folds, strict=True) if fold)
+    out: list[Diagnostic] = []
+    for d, fold in zip(found, folds, strict=True):
+        if not fold:
+            out.append(d)
+        elif count := counts.pop(d.span.file, 0):  # the first of the file's: stands for all
+            out.append(_folded(d, count))
+    return out, quoted
+
+
+def _folded(first: Diagnostic, count: int) -> Diagnostic:
+    """One diagnostic for the syntax errors of a file that is no journey: where the
+    first is, and how many there are, without a word of the file's text."""
+    problems = f"{count} syntax error{'s' if count != 1 else ''}"
+    return dataclasses.replace(
+        first,
+        message=f"`{first.span.file.path}` does not read as a journey ({problems}, not shown)",
+        label="not shown: this is no .journey file",
+        hint="only journey files are quoted; is this the file you meant to import?",
+        related=(),
+    )
+
+
+def _text(d: Diagnostic, color: bool, quoted: Callable[[SourceFile], bool]) -> str:
     def paint(style: str, text: str) -> str:
         return f"{style}{text}{_RESET}" if color else text
 
-    line, col = d.span.file.line_col(d.span.start)
+    line = d.span.line
     width = len(str(max(line, *(r.span.line for r in d.related)) if d.related else line))
     gutter = " " * width
     head = paint(_COLOURS[d.severity], f"{d.severity.value}[{d.code.id}]")
     out = [
-        f"{head}{paint(_BOLD, ': ' + d.message)}",
-        f"{gutter}{paint(_BLUE, '-->')} {d.span}",
+        f"{head}{paint(_BOLD, ': ' + inert(d.message))}",
+        f"{gutter}{paint(_BLUE, '-->')} {inert(str(d.span))}",
         f"{gutter} {paint(_BLUE, '|')}",
     ]
-    out += _snippet(d.span, d.label, width, paint, _COLOURS[d.severity], "^")
+    out += _snippet(d.span, d.label, width, paint, _COLOURS[d.severity], "^", quoted)
     for related in d.related:
         if related.span.file is not d.span.file:
-            out.append(f"{gutter} {paint(_BLUE, '|')} ... {related.span}")
-        out += _snippet(related.span, related.message, width, paint, _BLUE, "-")
+            out.append(f"{gutter} {paint(_BLUE, '|')} ... {inert(str(related.span))}")
+        out += _snippet(related.span, related.message, width, paint, _BLUE, "-", quoted)
     if d.hint:
-        out.append(f"{gutter} {paint(_BLUE, '=')} {paint(_BOLD, 'help')}: {d.hint}")
-    del col
+        out.append(f"{gutter} {paint(_BLUE, '=')} {paint(_BOLD, 'help')}: {inert(d.hint)}")
     return "\n".join(out) + "\n"
 
 
 def _snippet(
-    span: Span, label: str, width: int, paint: Callable[[str, str], str], style: str, mark: str
+    span: Span,
+    label: str,
+    width: int,
+    paint: Callable[[str, str], str],
+    style: str,
+    mark: str,
+    quoted: Callable[[SourceFile], bool],
 ) -> list[str]:
+    """The line of a span with carets under it; for a file that may not be quoted, the
+    label alone."""
+    pad = paint(_BLUE, f"{' ' * width} |")
+    if not quoted(span.file):
+        return [f"{pad} {paint(style, inert(label))}".rstrip()]
     line, col = span.file.line_col(span.start)
     end_line, end_col = span.file.line_col(span.end)
-    text = span.file.line_text(line) if line <= span.file.line_count else ""
-    shown = text.expandtabs(1)
+    text = span.file.line_text(line).expandtabs(1) if line <= span.file.line_count else ""
     stop = end_col if end_line == line else len(text) + 1
-    carets = mark * max(1, stop - col)
+    before, inside = inert(text[: col - 1]), inert(text[col - 1 : stop - 1])
+    carets = mark * max(1, len(inside))
     number = paint(_BLUE, f"{line:>{width}} |")
-    pad = paint(_BLUE, f"{' ' * width} |")
-    lines = [f"{number} {shown}".rstrip()]
-    lines.append(f"{pad} {' ' * (col - 1)}{paint(style, (carets + ' ' + label).rstrip())}")
+    lines = [f"{number} {before}{inside}{inert(text[stop - 1 :])}".rstrip()]
+    lines.append(f"{pad} {' ' * len(before)}{paint(style, (carets + ' ' + inert(label)).rstrip())}")
     return lines
 
 
@@ -107,11 +218,12 @@ def render_json(diagnostics: Iterable[Diagnostic]) -> str:
                 ],
             }
         )
-    return json.dumps({"version": 1, "diagnostics": items}, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps({"version": 1, "diagnostics": items}, ensure_ascii=False, indent=2)
+    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return inert(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -122,7 +234,7 @@ def render_github(diagnostics: Iterable[Diagnostic]) -> str:
     """GitHub Actions workflow commands: annotations on the changed files."""
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     out = []
-    for d in diagnostics:
+    for d in shown(diagnostics):
         line, col = d.span.file.line_col(d.span.start)
         end_line, end_col = d.span.end_line_col
         props = (

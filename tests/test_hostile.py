@@ -6,6 +6,7 @@ child process under a wall-clock timeout and an address-space cap.
 
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import resource
@@ -13,14 +14,17 @@ import stat
 import subprocess
 import sys
 import textwrap
+import unicodedata
 
 import pytest
 from click.testing import CliRunner
 
 import cjdsl
-from cjdsl import diagnostics, files, formatting
+from cjdsl import codes, diagnostics, files, formatting, reporting
 from cjdsl.cli import cli, fmt
+from cjdsl.diagnostics import Diagnostic
 from cjdsl.rendering import journey_map
+from cjdsl.source import SourceFile, Span
 
 REPRO = pathlib.Path(__file__).parent / "cases" / "hostile"
 MEMORY_CAP = 2 * 1024**3
@@ -287,3 +291,131 @@ def test_fmt_refuses_to_replace_a_file_edited_while_it_was_formatted(
     done = fmt._apply(result, check=False, diff=False, quiet=True)
     assert done.error is not None and "changed while it was being formatted" in done.error
     assert path.read_text("utf-8").endswith("# the user's edit\n")
+
+
+# -- F19: what a journey says cannot drive the terminal ------------------------------------
+
+HOSTILE_LINK = "javascript:\x1b]0;PWNED-TITLE\x07\x1b[2J\x1b[8mhidden\x9b31m\u202egnp.exe"
+
+
+def _escape_diagnostic() -> Diagnostic:
+    text = f'journey "Kündigung ✓"\nentry touchpoint a {{ link "{HOSTILE_LINK}" }}\n'
+    source = SourceFile("term-escape.journey", text)
+    start = text.index('"javascript')
+    return Diagnostic(
+        codes.INVALID_LINK,
+        f"link `{HOSTILE_LINK}` is not allowed in `Kündigung ✓`",
+        Span(source, start, start + len(HOSTILE_LINK) + 2),
+        label="label \x1b[31m",
+        hint="hint \x07",
+    )
+
+
+def _raw_controls(text: str) -> set[str]:
+    return {c for c in text if unicodedata.category(c) == "Cc" and c != "\n"} | (
+        set(text) & set("\u202e\u2028\u2029")
+    )
+
+
+@pytest.mark.parametrize("format_", ["text", "github", "json"])
+def test_diagnostics_print_control_characters_as_escapes(format_: str) -> None:
+    """The review's `term-escape.journey`: OSC and CSI sequences reached the terminal (and
+    CI logs), since click strips only CSI, and only for a terminal."""
+    out = reporting.render([_escape_diagnostic()], format_=format_)
+    assert not _raw_controls(out), _raw_controls(out)
+    assert "Kündigung ✓" in out  # what is printable stays as it is
+    if format_ == "json":
+        assert json.loads(out)["diagnostics"][0]["message"].startswith(f"link `{HOSTILE_LINK}`")
+    else:
+        assert "\\x1b]0;PWNED-TITLE\\x07" in out and "\\x9b" in out and "\\u202e" in out
+
+
+def test_the_carets_stay_under_an_escaped_span() -> None:
+    out = reporting.render_text([_escape_diagnostic()])
+    code, carets = [line for line in out.splitlines() if line.startswith(("2 |", "  |  "))]
+    assert code.index('"javascript') == carets.index("^")
+    assert carets.rstrip().endswith("^ label \\x1b[31m")
+    assert code.endswith('.exe" }') and carets.index(" label") == code.index(" }")
+
+
+def test_check_prints_the_review_journey_inert() -> None:
+    """`cjdsl check term-escape.journey`, stdout and stderr, no terminal attached."""
+    result = subprocess.run(
+        [sys.executable, "-m", "cjdsl", "check", str(REPRO / "term-escape.journey")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1 and "CJ304" in result.stderr, result.stderr
+    assert not _raw_controls(result.stdout + result.stderr)
+    assert "\\x1b]0;PWNED-TITLE\\x07" in result.stderr
+
+
+# -- F6: no line of a file that is no journey ------------------------------------------------
+
+SECRETS = "TOKEN=ghp_SECRETSECRETSECRET1234\nPASSWORD=hunter2-very-secret\n"
+
+
+def _syntax_errors(path: str, text: str) -> list[Diagnostic]:
+    source = SourceFile(path, text)
+    return [
+        Diagnostic(
+            codes.UNEXPECTED_CHARACTER,
+            f"unexpected character `{text[at]}`",
+            Span(source, at, at + 1),
+        )
+        for at in (i for i, c in enumerate(text) if c == "=")
+    ]
+
+
+@pytest.mark.parametrize("format_", ["text", "github"])
+def test_the_lines_of_a_file_that_is_no_journey_are_never_printed(
+    tmp_path: pathlib.Path, format_: str
+) -> None:
+    """The review's `import-leak.journey`: every erring line of `/etc/passwd` or a `.env`
+    was printed; a `*.journey` link to one is no journey either."""
+    secrets = tmp_path / "secrets.env"
+    link = tmp_path / "shared.journey"
+    link.symlink_to(secrets)
+    for path in (secrets, link):
+        out = reporting.render(_syntax_errors(str(path), SECRETS), format_=format_)
+        assert "SECRET" not in out and "hunter2" not in out
+        assert (f"--> {path}:1:6" if format_ == "text" else ",line=1,col=6,") in out
+        assert "2 syntax errors, not shown" in out and out.count("CJ002") == 1
+
+
+def test_a_journey_file_is_quoted_and_its_errors_are_all_shown(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "shop.journey"
+    path.write_text(SECRETS, "utf-8")
+    out = reporting.render_text(_syntax_errors(str(path), SECRETS))
+    assert out.count("error[CJ002]") == 2 and "1 | TOKEN=ghp_SECRET" in out
+
+
+def test_check_never_prints_an_imported_secret_or_the_environment(tmp_path: pathlib.Path) -> None:
+    """The review's `import-leak.journey` and `import-environ.journey`, through the CLI: an
+    import outside the project and one of `/proc/self/environ` are reported by path only."""
+    (tmp_path / "secrets.env").write_text(SECRETS, "utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "link.journey").symlink_to(tmp_path / "secrets.env")
+    main = project / "main.journey"
+    main.write_text(
+        'journey "x"\nimport "../secrets.env"\nimport "link.journey"\nimport "/proc/self/environ"\n'
+        "entry touchpoint a\ngoal b\na -> b\n",
+        "utf-8",
+    )
+    for format_ in ("text", "github"):
+        result = subprocess.run(
+            [sys.executable, "-m", "cjdsl", "check", "--format", format_, str(main)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env={**os.environ, "MY_SECRET": "hunter3-very-secret"},
+        )
+        out = result.stdout + result.stderr
+        assert result.returncode == 1, out
+        assert "SECRET" not in out and "hunter" not in out, out
+        for shown in ("secrets.env", "link.journey", "/proc/self/environ"):
+            assert shown in out
