@@ -1,269 +1,218 @@
-"""Longest paths: one shared pass gives every goal the answer of the per-goal search.
+"""Longest paths (the critical and the worst-emotion path) against brute force.
 
-``reference_*`` below is the per-goal implementation this replaced (slow: one
-pass per goal), kept verbatim to check the new one against it on random journeys.
+The oracle here shares nothing with ``cjdsl.analysis``: it walks every simple
+path of a small generated journey, read from the journey's own description
+(the transitions drawn, not the model), and keeps the best. The analysis must
+find a path of exactly that value, a real one, and say whether it met a loop.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import random
-from collections.abc import Callable
-from typing import Final, TypeVar
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import cjdsl
-from cjdsl.analysis import longest, markov, paths
+from cjdsl import analysis
+from cjdsl.analysis import longest, markov, paths, report
 
-STEPS: Final = 50_000
-_TIE: Final = 1e-9
-Edges = dict[int, list[tuple[int, float]]]
-_How = TypeVar("_How")
+HOUR = 3600.0
 
 
-def longest_path(
-    edges: Edges,
-    starts: list[int],
-    start_value: Callable[[int], float],
-    target: int,
-    limit: int,
-) -> tuple[list[int], float, bool, str] | None:
-    """The simple path from a start to ``target`` with the largest total edge weight.
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    """A small journey as drawn: node kinds, emotions, and hops with their hours."""
 
-    ``edges`` holds every node of the subgraph (``target`` with no edges out);
-    a path's value is ``start_value`` of its first node plus its edge weights.
-    Returns the path, its value, whether that is exact, and the method.
-    """
-    components = _components(edges)
-    member = {node: index for index, nodes in enumerate(components) for node in nodes}
-    entered = set(starts)
-    for u, targets in edges.items():
-        entered.update(v for v, _ in targets if member[v] != member[u])
-    exact, looped = True, False
-    best: dict[int, float] = {}  # best value of a path that reaches u (and may leave from it)
-    came: dict[int, tuple[str, int]] = {}  # how: ("enter", u), ("segment", a) or ("step", u)
-    into: dict[int, float] = {}  # best value of a path entering u's component at u
-    via: dict[int, int | None] = {}  # the node before that entry (None: the path starts at u)
-    segments: dict[tuple[int, int], tuple[float, list[int]]] = {}
-    for s in starts:
-        into[s], via[s] = start_value(s), None
-    for nodes in reversed(components):  # Tarjan gives sinks first
-        if len(nodes) == 1:
-            (u,) = nodes
-            if u in into:
-                best[u], came[u] = into[u], ("enter", u)
-        else:
-            looped = True
-            inside = set(nodes)
-            local = {u: [(v, w) for v, w in edges[u] if v in inside] for u in nodes}
-            entries = [a for a in nodes if a in entered and a in into]
-            found = _search(local, entries) if len(nodes) <= limit else None
-            if found is not None:
-                segments.update(found)
-                for (a, b), (value, _) in found.items():
-                    _improve(best, came, b, into[a] + value, ("segment", a))
+    kinds: tuple[str, ...]  # "entry", "touchpoint", "goal" or "exit"
+    emotions: tuple[int | None, ...]
+    hops: dict[int, dict[int, int | None]]  # source -> target -> hours (None: no `after`)
+
+    @property
+    def entries(self) -> list[int]:
+        return [i for i, kind in enumerate(self.kinds) if kind == "entry"]
+
+    @property
+    def goals(self) -> list[int]:
+        return [i for i, kind in enumerate(self.kinds) if kind == "goal"]
+
+    def text(self) -> str:
+        lines = ['journey "Brute force"']
+        for i, (kind, emotion) in enumerate(zip(self.kinds, self.emotions, strict=True)):
+            keyword = "entry touchpoint" if kind == "entry" else kind
+            block = f" {{ emotion {emotion:+d} }}" if emotion is not None else ""
+            lines.append(f"{keyword} n{i}{block}")
+        for source, targets in self.hops.items():
+            share = 90 // len(targets)  # explicit and under 100%: every hop is taken
+            for target, hours in targets.items():
+                after = f" after {hours}h" if hours is not None else ""
+                lines.append(f"n{source} -> n{target} {share}%{after}")
+        return "\n".join(lines) + "\n"
+
+
+@st.composite
+def specs(draw: st.DrawFn) -> Spec:
+    """2 to 8 states, one or two entries, one to three goals, maybe exits; any hops."""
+    size = draw(st.integers(3, 8))
+    kinds = ["entry"] * draw(st.integers(1, 2))
+    kinds += draw(st.lists(st.sampled_from(["touchpoint", "goal", "exit"]), min_size=size))
+    kinds = kinds[:size]
+    if "goal" not in kinds:
+        kinds[-1] = "goal"
+    emotions = tuple(draw(st.none() | st.integers(-2, 2)) for _ in kinds)
+    hops: dict[int, dict[int, int | None]] = {}
+    for source, kind in enumerate(kinds):
+        if kind == "exit":  # exits end a journey: nothing leaves them
+            continue
+        others = [t for t in range(size) if t != source]
+        targets = draw(st.lists(st.sampled_from(others), max_size=3, unique=True))
+        if targets:
+            hops[source] = {t: draw(st.none() | st.integers(1, 9)) for t in targets}
+    return Spec(tuple(kinds), emotions, hops)
+
+
+# --- the oracle --------------------------------------------------------------------------------
+
+
+def simple_paths(spec: Spec, goal: int) -> Iterator[list[int]]:
+    """Every simple path from an entry to ``goal`` (which ends it), by depth-first search."""
+
+    def extend(path: list[int]) -> Iterator[list[int]]:
+        if path[-1] == goal:
+            yield path
+            return
+        for nxt in spec.hops.get(path[-1], {}):
+            if nxt not in path:
+                yield from extend([*path, nxt])
+
+    for entry in spec.entries:
+        yield from extend([entry])
+
+
+def duration(spec: Spec, path: list[int]) -> float:
+    return sum((spec.hops[u][v] or 0) * HOUR for u, v in itertools.pairwise(path))
+
+
+def feeling(spec: Spec, path: list[int]) -> float:
+    return float(sum(spec.emotions[i] or 0 for i in path))
+
+
+def meets_a_loop(spec: Spec, goal: int) -> bool:
+    """Whether the states between the entries and ``goal`` hold a loop (goal: a dead end)."""
+    ahead, todo = set(spec.entries), list(spec.entries)
+    while todo:
+        u = todo.pop()
+        for v in spec.hops.get(u, {}) if u != goal else ():
+            if v not in ahead:
+                ahead.add(v)
+                todo.append(v)
+    back, todo = {goal}, [goal]
+    while todo:
+        v = todo.pop()
+        for u in ahead - back:
+            if u != goal and v in spec.hops.get(u, {}):
+                back.add(u)
+                todo.append(u)
+    part = ahead & back
+    step = {u: [v for v in spec.hops.get(u, {}) if v in part] if u != goal else [] for u in part}
+
+    def cycles_from(u: int, trail: set[int]) -> bool:
+        return any(v in trail or cycles_from(v, trail | {v}) for v in step[u])
+
+    return any(cycles_from(u, {u}) for u in part)
+
+
+# --- the analysis, checked ---------------------------------------------------------------------
+
+
+def analysed(spec: Spec) -> dict[str, report.Goal]:
+    doc = cjdsl.loads(spec.text(), raise_on_error=False)
+    errors = [d for d in doc.diagnostics if d.severity is cjdsl.Severity.ERROR]
+    assert not errors and doc.journey is not None, (errors, spec.text())
+    return {g.id: g for g in analysis.analyze(doc.journey).goals}
+
+
+def nodes_of(found: report.LongestPath) -> list[int]:
+    return [int(node.removeprefix("n")) for node in found.path.nodes]
+
+
+def check(spec: Spec, *, exact_only: bool) -> None:
+    """Each goal's critical and worst-emotion path against every simple path there is."""
+    goals = analysed(spec)
+    for goal in spec.goals:
+        every = list(simple_paths(spec, goal))
+        result = goals[f"n{goal}"]
+        for found, value, best in (
+            (result.critical, duration, max),
+            (result.worst_emotion, feeling, min),
+        ):
+            if not every:
+                assert found is None
+                continue
+            assert found is not None
+            path = nodes_of(found)
+            assert path in every  # a real simple path from an entry to the goal
+            assert found.value == value(spec, path)
+            optimum = best(value(spec, p) for p in every)
+            if found.exact:
+                assert found.value == optimum
+                assert found.method == ("condensation" if meets_a_loop(spec, goal) else "dag")
             else:
-                exact = False
-                _forward_only(local, entries, into, best, came)
-        for u in nodes:
-            if u not in best:
-                continue
-            for v, w in edges[u]:
-                if member[v] != member[u]:
-                    _improve(into, via, v, best[u] + w, u)
-    if target not in best:
-        return None
-    path: list[int] = []
-    node: int | None = target
-    while node is not None:
-        how, at = came[node]
-        if how == "segment":
-            path[:0] = segments[(at, node)][1]
-            node = via[at]
-        elif how == "step":
-            path.insert(0, node)
-            node = at
-        else:
-            path.insert(0, node)
-            node = via[node]
-    method = "dag" if not looped else ("condensation" if exact else "condensation-lower-bound")
-    return path, best[target], exact, method
+                assert not exact_only, "a small loop is searched exhaustively"
+                assert found.method == "condensation-lower-bound"
+                assert best(found.value, optimum) == optimum  # a bound on the right side
 
 
-def _improve(
-    best: dict[int, float], came: dict[int, _How], node: int, value: float, how: _How
-) -> bool:
-    """Keep ``value`` for ``node`` if it beats the best so far (ties keep the first)."""
-    if node in best and value <= best[node] + _TIE * max(1.0, abs(value)):
-        return False
-    best[node], came[node] = value, how
-    return True
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs())
+def test_longest_paths_are_the_best_simple_paths(spec: Spec) -> None:
+    check(spec, exact_only=True)
 
 
-def _search(
-    local: Edges, entries: list[int]
-) -> dict[tuple[int, int], tuple[float, list[int]]] | None:
-    """Every simple path inside a component from each entry; ``None`` past ``STEPS`` steps."""
-    out: dict[tuple[int, int], tuple[float, list[int]]] = {}
-    steps = 0
-    for a in entries:
-        path, on_path = [a], {a}
-        stack = [(a, 0, 0.0)]
-        out[(a, a)] = (0.0, [a])
-        while stack:
-            node, position, value = stack[-1]
-            if position == len(local[node]):
-                stack.pop()
-                on_path.discard(path.pop())
-                continue
-            stack[-1] = (node, position + 1, value)
-            nxt, w = local[node][position]
-            if nxt in on_path:
-                continue
-            steps += 1
-            if steps > STEPS:
-                return None
-            total = value + w
-            known = out.get((a, nxt))
-            if known is None or total > known[0] + _TIE * max(1.0, abs(total)):
-                out[(a, nxt)] = (total, [*path, nxt])
-            path.append(nxt)
-            on_path.add(nxt)
-            stack.append((nxt, 0, total))
-    return out
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs())
+def test_a_loop_too_big_to_search_gives_a_real_path_and_a_bound(spec: Spec) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(longest, "SEARCH_LIMIT", 2)  # every loop of three states or more
+        check(spec, exact_only=False)
 
 
-def _forward_only(
-    local: Edges,
-    entries: list[int],
-    into: dict[int, float],
-    best: dict[int, float],
-    came: dict[int, tuple[str, int]],
-) -> None:
-    """One pass over a large component in depth-first order, its back edges dropped."""
-    rank = _depth_first_rank(local, entries)
-    for a in entries:
-        _improve(best, came, a, into[a], ("enter", a))
-    for u in sorted(local, key=rank.__getitem__):
-        if u not in best:
-            continue
-        for v, w in local[u]:
-            if rank[v] > rank[u]:
-                _improve(best, came, v, best[u] + w, ("step", u))
+def test_the_oracle_sees_loops_and_the_best_path() -> None:
+    # 0 → 1 → 2 (goal), 1 ⇄ 3, 3 → 2: the loop lies between the entry and the goal
+    spec = Spec(
+        ("entry", "touchpoint", "goal", "touchpoint"),
+        (None, -2, None, 1),
+        {0: {1: 1}, 1: {2: 1, 3: 5}, 3: {1: None, 2: 2}},
+    )
+    assert sorted(simple_paths(spec, 2)) == [[0, 1, 2], [0, 1, 3, 2]]
+    assert meets_a_loop(spec, 2)
+    goal = analysed(spec)["n2"]
+    assert goal.critical is not None and goal.worst_emotion is not None
+    assert (nodes_of(goal.critical), goal.critical.value) == ([0, 1, 3, 2], 8 * HOUR)
+    assert (nodes_of(goal.worst_emotion), goal.worst_emotion.value) == ([0, 1, 2], -2.0)
 
 
-def _depth_first_rank(local: Edges, entries: list[int]) -> dict[int, int]:
-    post: list[int] = []
-    seen: set[int] = set()
-    for root in [*entries, *sorted(local)]:
-        if root in seen:
-            continue
-        seen.add(root)
-        stack = [(root, 0)]
-        while stack:
-            node, position = stack[-1]
-            if position == len(local[node]):
-                stack.pop()
-                post.append(node)
-                continue
-            stack[-1] = (node, position + 1)
-            nxt = local[node][position][0]
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append((nxt, 0))
-    return {node: i for i, node in enumerate(reversed(post))}
+# --- big journeys: real paths, honest bounds ---------------------------------------------------
 
 
-def _components(edges: Edges) -> list[list[int]]:
-    """Tarjan's strongly connected components, iteratively; sinks come first."""
-    index: dict[int, int] = {}
-    low: dict[int, int] = {}
-    on_stack: set[int] = set()
-    stack: list[int] = []
-    out: list[list[int]] = []
-    counter = 0
-    for root in sorted(edges):
-        if root in index:
-            continue
-        work = [(root, 0)]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, position = work[-1]
-            if position < len(edges[node]):
-                work[-1] = (node, position + 1)
-                nxt = edges[node][position][0]
-                if nxt not in index:
-                    index[nxt] = low[nxt] = counter
-                    counter += 1
-                    stack.append(nxt)
-                    on_stack.add(nxt)
-                    work.append((nxt, 0))
-                elif nxt in on_stack:
-                    low[node] = min(low[node], index[nxt])
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    top = stack.pop()
-                    on_stack.discard(top)
-                    component.append(top)
-                    if top == node:
-                        break
-                out.append(sorted(component))
-    return out
+DURATIONS = {"": 0.0, " after 1h": HOUR, " after 3h": 3 * HOUR, " after 1d": 24 * HOUR}
 
 
-def reference_longest_to(
-    adjacency: paths.Adjacency,
-    target: int,
-    start_value: np.ndarray,
-    arrive_value: np.ndarray | None,
-    limit: int,
-) -> tuple[list[int], float, bool, str] | None:
-    nodes = adjacency.relevant(target)
-    if not nodes:
-        return None
-    q = adjacency.q
-    inside = np.zeros(adjacency.chain.size, dtype=bool)
-    inside[list(nodes)] = True
-    rows = np.repeat(np.arange(adjacency.chain.size), np.diff(q.indptr))
-    kept = np.flatnonzero(inside[rows] & inside[q.indices] & (q.indices != rows))
-    heads = q.indices[kept]
-    if arrive_value is None:
-        weights = np.asarray(adjacency.after)[kept]
-    else:
-        weights = np.asarray(arrive_value, dtype=np.float64)[heads]
-    edges: Edges = {u: [] for u in nodes}
-    for u, v, w in zip(rows[kept].tolist(), heads.tolist(), weights.tolist(), strict=True):
-        edges[u].append((v, w))
-    edges[target] = []
-    starts = [s for s in adjacency.starts if s in nodes]
-    return longest_path(edges, starts, lambda s: float(start_value[s]), target, limit)
-
-
-# --- the journeys ------------------------------------------------------------------------------
-
-
-def chain_of(body: str) -> markov.Chain:
-    return markov.build(cjdsl.loads(f'journey "Test"\n{body}').journey)
-
-
-def random_journey(seed: int, size: int) -> str:
-    """Layers going forward, small loops back, goals that lead on, some long loops back."""
+def random_journey(seed: int, size: int) -> tuple[str, dict[tuple[str, str], float]]:
+    """Layers going forward, small loops back, goals that lead on, some long loops back;
+    the text and each hop's duration in seconds."""
     rng = random.Random(seed)
     goals = {i for i in range(5, size) if rng.random() < 0.05}
-    lines = []
+    lines = ['journey "Test"']
     for i in range(size):
         kind = "goal" if i in goals else "touchpoint"
         lines.append(f"{'entry ' if i < 3 else ''}{kind} n{i}")
+    hops = {}
     for i in range(size):
         targets = {min(size - 1, i + rng.randint(1, 12)) for _ in range(2)}
         if rng.random() < 0.3:
@@ -274,36 +223,35 @@ def random_journey(seed: int, size: int) -> str:
         for t in sorted(targets):
             after = rng.choice(["", "", " after 1h", " after 1d", " after 3h"])
             lines.append(f"n{i} -> n{t} {rng.randint(5, 30)}%{after}")
-    return "\n".join(lines) + "\n"
+            hops[(f"n{i}", f"n{t}")] = DURATIONS[after]
+    return "\n".join(lines) + "\n", hops
 
 
-def compare(chain: markov.Chain, limit: int, seed: int) -> set[str]:
-    """The new answers equal the reference for every goal; the methods met."""
-    goals = paths.goal_states(chain)
-    rng = np.random.default_rng(seed)
-    emotions = -rng.integers(-2, 3, chain.size).astype(np.float64)
+@pytest.mark.parametrize("seed", range(3))
+def test_on_big_loops_every_path_is_real_and_worth_what_it_says(seed: int) -> None:
+    text, hops = random_journey(seed, 300)
+    journey = cjdsl.loads(text).journey
+    assert journey is not None
     methods = set()
-    for start, arrive in ((np.zeros(chain.size), None), (emotions, emotions)):
-        walk = paths.Adjacency(chain)
-        for g in goals:
-            expected = reference_longest_to(walk, g, start, arrive, limit)
-            assert paths.longest_to(walk, g, start, arrive) == expected
-            if expected is not None:
-                methods.add(expected[3])
-    return methods
+    for goal in analysis.analyze(journey).goals:
+        if goal.critical is None:  # no way there: the random hops left it out
+            assert goal.conversion == 0
+            continue
+        nodes = goal.critical.path.nodes
+        assert len(set(nodes)) == len(nodes) and nodes[0] in {"n0", "n1", "n2"}
+        assert nodes[-1] == goal.id
+        assert goal.critical.value == sum(hops[hop] for hop in itertools.pairwise(nodes))
+        methods.add(goal.critical.method)
+    assert methods & {"condensation", "condensation-lower-bound"}
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_every_goal_gets_what_its_own_search_gave(seed: int) -> None:
-    methods = compare(chain_of(random_journey(seed, 300)), longest.SEARCH_LIMIT, seed)
-    assert "condensation" in methods or "condensation-lower-bound" in methods
+# --- hand-worked cases -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_lower_bounds_are_the_same_too(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(longest, "SEARCH_LIMIT", 4)  # most loops are now too big to search
-    methods = compare(chain_of(random_journey(seed, 200)), 4, seed)
-    assert "condensation-lower-bound" in methods
+def chain_of(body: str) -> markov.Chain:
+    journey = cjdsl.loads(f'journey "Test"\n{body}').journey
+    assert journey is not None
+    return markov.build(journey)
 
 
 LOOP = "".join(f"touchpoint r{i}\nr{i} -> r{(i + 1) % 45} 50% after 1h\n" for i in range(45))
@@ -332,10 +280,8 @@ def test_goals_sharing_a_loop_and_goals_on_a_loop() -> None:
     chain = chain_of(body)
     walk = paths.Adjacency(chain)
     zeros = np.zeros(chain.size)
-    answers = {g: paths.longest_to(walk, chain.index(g), zeros) for g in ("g", "h")}
-    for g, found in answers.items():
-        assert found == reference_longest_to(walk, chain.index(g), zeros, None, 40)
-    g, h = answers["g"], answers["h"]
+    g = paths.longest_to(walk, chain.index("g"), zeros)
+    h = paths.longest_to(walk, chain.index("h"), zeros)
     assert g is not None and h is not None
     # to g: only a→b→g (2h), as from c the way to g goes back through b
     assert [chain.nodes[i] for i in g[0]] == ["a", "b", "g"]
