@@ -426,10 +426,11 @@ class Cache:
         return self.folder / key[:2] / f"{key}.{suffix}" if self.folder else None
 
     def load(self, key: str, suffix: str) -> bytes | None:
-        """The cached bytes, or ``None`` when absent or unreadable."""
+        """The cached bytes, or ``None`` when absent, unreadable or no regular file (a
+        FIFO committed where an entry goes would block the build)."""
         path = self.path(key, suffix)
         try:
-            return path.read_bytes() if path else None
+            return files.read_regular(path, limit=-1) if path else None
         except OSError:
             return None
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from . import checks, codes, graph, lowering, model
+from . import checks, codes, files, graph, lowering, model
 from .diagnostics import Diagnostic, has_errors, sort
 from .source import MAX_SOURCE_BYTES, SourceFile, Span
 
@@ -53,9 +53,10 @@ class Document:
 
 def read_bounded(path: pathlib.Path) -> bytes:
     """The bytes of a file, but never more than one byte past ``MAX_SOURCE_BYTES``:
-    a file that large (a log, an image) is refused (CJ007) without being read whole."""
-    with path.open("rb") as handle:
-        return handle.read(MAX_SOURCE_BYTES + 1)
+    a file that large (a log, an image) is refused (CJ007) without being read whole.
+    Only a regular file is read (``files.read_regular``): a FIFO or a device would
+    block forever, and a directory is refused too (``OSError``)."""
+    return files.read_regular(path, limit=MAX_SOURCE_BYTES + 1)
 
 
 def read_file(path: pathlib.Path) -> str:

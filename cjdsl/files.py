@@ -12,20 +12,67 @@ import pathlib
 import stat
 import sys
 import tempfile
+from typing import Final
 
 from . import document
 from .errors import CjdslError
 from .source import MAX_SOURCE_BYTES
 
-__all__ = ["read_input", "refuse_input", "write_atomic", "write_output"]
+__all__ = ["read_input", "read_regular", "refuse_input", "write_atomic", "write_output"]
 
 
 def read_input(path: str) -> tuple[bytes, str]:
     """Return the bytes of ``path`` (``-``: stdin) and the name to show for it; never
-    more than one byte past the size cjdsl compiles (a larger input is CJ007)."""
+    more than one byte past the size cjdsl compiles (a larger input is CJ007). A path
+    must name a regular file (``read_regular``); a pipe is read as ``-``."""
     if path == "-":
         return sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1), "<stdin>"
     return document.read_bounded(pathlib.Path(path)), path
+
+
+def read_regular(path: pathlib.Path, *, limit: int = MAX_SOURCE_BYTES + 1) -> bytes:
+    """At most ``limit`` bytes (``-1``: all) of the regular file at ``path``; anything
+    else is refused before a byte is read.
+
+    A FIFO without a writer, a terminal or a device such as ``/dev/ptmx`` never ends a
+    read: ``import "/dev/ptmx"``, or a FIFO named ``*.journey`` in a folder given to
+    ``fmt``, hung the command, the docs builds and the language server. So the path is
+    looked at first (symbolic links followed: a link to a device is a device), and a
+    device is not even opened; the open then cannot wait (``O_NONBLOCK``), and the open
+    descriptor is looked at again, in case the path changed in between.
+
+    Raises:
+        OSError: the path is missing or unreadable, a directory (``EISDIR``), or not a
+            regular file (``strerror``: "is not a regular file (a FIFO)" and the like).
+    """
+    _refuse_irregular(os.stat(path).st_mode, path)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    try:
+        _refuse_irregular(os.fstat(fd).st_mode, path)
+        os.set_blocking(fd, True)
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
+        return handle.read(limit)
+
+
+_KINDS: Final = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _refuse_irregular(mode: int, path: pathlib.Path) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+    raise OSError(errno.EINVAL, f"is not a regular file ({kind})", str(path))
 
 
 def write_atomic(path: pathlib.Path, data: bytes) -> None:

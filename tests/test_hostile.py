@@ -14,13 +14,14 @@ import stat
 import subprocess
 import sys
 import textwrap
+import threading
 import unicodedata
 
 import pytest
 from click.testing import CliRunner
 
 import cjdsl
-from cjdsl import codes, diagnostics, files, formatting, reporting
+from cjdsl import codes, diagnostics, docs_support, files, formatting, reporting
 from cjdsl.cli import cli, fmt
 from cjdsl.diagnostics import Diagnostic
 from cjdsl.rendering import journey_map
@@ -396,9 +397,10 @@ def test_check_never_prints_an_imported_secret_or_the_environment(tmp_path: path
     """The review's `import-leak.journey` and `import-environ.journey`, through the CLI: an
     import outside the project and one of `/proc/self/environ` are reported by path only."""
     (tmp_path / "secrets.env").write_text(SECRETS, "utf-8")
+    (tmp_path / "more-secrets.env").write_text(SECRETS, "utf-8")
     project = tmp_path / "project"
     project.mkdir()
-    (project / "link.journey").symlink_to(tmp_path / "secrets.env")
+    (project / "link.journey").symlink_to(tmp_path / "more-secrets.env")
     main = project / "main.journey"
     main.write_text(
         'journey "x"\nimport "../secrets.env"\nimport "link.journey"\nimport "/proc/self/environ"\n'
@@ -419,3 +421,175 @@ def test_check_never_prints_an_imported_secret_or_the_environment(tmp_path: path
         assert "SECRET" not in out and "hunter" not in out, out
         for shown in ("secrets.env", "link.journey", "/proc/self/environ"):
             assert shown in out
+
+
+# -- F5: a FIFO or a device is refused, never read -----------------------------------------
+
+JOURNEY = 'journey "x"\nentry touchpoint a "A"\ngoal b "B"\na -> b\n'
+
+
+@pytest.fixture
+def blocking(tmp_path: pathlib.Path) -> pathlib.Path:
+    """A folder with a FIFO and a symbolic link to /dev/ptmx, both named `*.journey` (the
+    link is only ever read: a read of /dev/ptmx blocks forever), and a good journey."""
+    os.mkfifo(tmp_path / "fifo.journey")
+    (tmp_path / "ptmx.journey").symlink_to("/dev/ptmx")
+    (tmp_path / "ok.journey").write_text(JOURNEY, "utf-8")
+    return tmp_path
+
+
+def cjdsl_bounded(*args: str, cwd: pathlib.Path, timeout: float = 60) -> tuple[int, str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "cjdsl", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_cap_memory,
+        check=False,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", ["fifo.journey", "ptmx.journey"])
+def test_reading_a_fifo_or_a_device_is_refused_at_once(blocking: pathlib.Path, name: str) -> None:
+    result = bounded(
+        f"""
+        import pathlib
+        from cjdsl import document
+        try:
+            document.read_bounded(pathlib.Path({str(blocking / name)!r}))
+        except OSError as error:
+            print(error.strerror)
+        """,
+        timeout=15,
+    )
+    assert result.stdout.startswith("is not a regular file"), result.stderr
+
+
+def test_an_import_of_a_fifo_or_a_device_is_a_diagnostic(blocking: pathlib.Path) -> None:
+    """The review's `import-ptmx.journey` (`import "/dev/ptmx"`) and a FIFO import."""
+    (blocking / "main.journey").write_text(
+        JOURNEY.replace("\n", '\nimport "fifo.journey"\nimport "ptmx.journey"\n', 1), "utf-8"
+    )
+    code, out = cjdsl_bounded("check", "main.journey", cwd=blocking, timeout=30)
+    assert code == 1 and "Traceback" not in out, out
+    assert "cannot import `fifo.journey`: is not a regular file (a named pipe)" in out
+    assert "cannot import `ptmx.journey`: is not a regular file (a character device)" in out
+
+
+def test_fmt_of_a_folder_holding_a_fifo_and_a_device_link_refuses_both(
+    blocking: pathlib.Path,
+) -> None:
+    code, out = cjdsl_bounded("fmt", "--check", ".", cwd=blocking, timeout=30)
+    assert code == 2 and "Traceback" not in out, out
+    assert "cannot read fifo.journey: is not a regular file (a named pipe)" in out
+    assert "cannot read ptmx.journey: is not a regular file (a character device)" in out
+    assert stat.S_ISFIFO((blocking / "fifo.journey").lstat().st_mode)  # left as it was
+
+
+@pytest.mark.parametrize("command", ["check", "render", "analyze"])
+def test_a_fifo_named_on_the_command_line_is_refused_in_one_line(
+    blocking: pathlib.Path, command: str
+) -> None:
+    code, out = cjdsl_bounded(command, "fifo.journey", cwd=blocking, timeout=30)
+    assert (code, out) == (
+        2,
+        "Error: cannot read fifo.journey: is not a regular file (a named pipe)\n",
+    )
+
+
+def test_watch_reports_an_import_of_a_fifo_and_goes_on(blocking: pathlib.Path) -> None:
+    (blocking / "main.journey").write_text(
+        JOURNEY.replace("\n", '\nimport "fifo.journey"\n', 1), "utf-8"
+    )
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "cjdsl", "watch", "main.journey", "-o", "out.dot", "-f", "dot"],
+        cwd=blocking,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=_cap_memory,
+    )
+    deadline = threading.Timer(30, watcher.kill)  # a hang ends the output, and fails below
+    deadline.start()
+    try:
+        assert watcher.stdout is not None
+        seen = ""
+        while "is not a regular file" not in seen and (line := watcher.stdout.readline()):
+            seen += line
+        assert "cannot import `fifo.journey`: is not a regular file" in seen, seen
+        assert watcher.poll() is None  # still watching
+    finally:
+        deadline.cancel()
+        watcher.terminate()
+        watcher.wait(timeout=10)
+
+
+DOCS_PAGE = (
+    "# Page\n\n![Pipe](../fifo.journey)\n\n![Device](../ptmx.journey)\n\n![Fine](../ok.journey)\n"
+)
+
+
+def test_mkdocs_refuses_a_page_that_names_a_fifo_or_a_device(blocking: pathlib.Path) -> None:
+    """The review's `mkdocs-ptmx`: `![x](../ptmx.journey)`, a link to /dev/ptmx beside the
+    docs folder, hung the build. (In the docs folder, MkDocs itself would copy them.)"""
+    docs = blocking / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(DOCS_PAGE, "utf-8")
+    (blocking / "mkdocs.yml").write_text("site_name: hostile\nplugins:\n  - cjdsl\n", "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-d", "site"],
+        cwd=blocking,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_cap_memory,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "fifo.journey`: is not a regular file (a named pipe)" in result.stderr
+    assert "ptmx.journey`: is not a regular file (a character device)" in result.stderr
+    assert "<svg" in (blocking / "site" / "index.html").read_text("utf-8")  # the good one
+
+
+def test_sphinx_refuses_a_directive_that_names_a_fifo_or_a_device(blocking: pathlib.Path) -> None:
+    source = blocking / "src"
+    source.mkdir()
+    for name in ("fifo.journey", "ptmx.journey", "ok.journey"):
+        (blocking / name).rename(source / name)
+    (source / "conf.py").write_text('extensions = ["cjdsl.sphinx"]\n', "utf-8")
+    directives = "".join(
+        f".. journey:: {n}\n\n" for n in ("fifo.journey", "ptmx.journey", "ok.journey")
+    )
+    (source / "index.rst").write_text(f"Page\n====\n\n{directives}", "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(blocking / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_cap_memory,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "fifo.journey: is not a regular file" in result.stderr
+    assert "ptmx.journey: is not a regular file" in result.stderr
+    assert "<svg" in (blocking / "out" / "index.html").read_text("utf-8")
+
+
+def test_a_fifo_where_a_docs_cache_entry_goes_is_a_miss(tmp_path: pathlib.Path) -> None:
+    """A repository could commit one into `.cache/cjdsl`, which MkDocs reads on every build."""
+    cache = docs_support.Cache(tmp_path)
+    path = cache.path("abcdef", "svg")
+    assert path is not None
+    path.parent.mkdir()
+    os.mkfifo(path)
+    result = bounded(
+        f"""
+        from cjdsl import docs_support
+        print(docs_support.Cache({str(tmp_path)!r}).load("abcdef", "svg"))
+        """,
+        timeout=15,
+    )
+    assert result.stdout == "None\n", result.stderr
