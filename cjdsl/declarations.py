@@ -7,7 +7,6 @@ duplicates and unknown references, and builds the ``model.Journey``.
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Final
 
 from . import model
@@ -22,7 +21,6 @@ __all__ = [
     "STATEMENTS",
     "TEXT_ATTRIBUTES",
     "Declarations",
-    "block_end",
 ]
 
 STATEMENTS: Final = (
@@ -51,24 +49,6 @@ NODE_ATTRIBUTES: Final = (*TEXT_ATTRIBUTES, "emotion", "kpi", "cost", "tags", "r
 PERSONA_ATTRIBUTES: Final = ("description", "goal", "pain")
 CHANNEL_ATTRIBUTES: Final = ("description",)
 STAGE_ATTRIBUTES: Final = ("description",)
-
-
-# From inside a block to just past its `}`: separators, blanks and comments only. Each
-# alternative starts with a different character class and the repetition is possessive, so
-# the match never backtracks: a run of `#` with no `}` after it (a block still being typed
-# above a `####` banner) costs one pass, not 2**n (the review's F1).
-_TO_CLOSE: Final = re.compile(r"(?:[\s;]++|#[^\n]*+)*+\}")
-
-
-def block_end(text: str, inside: int) -> int:
-    """Where the span of a block ends, measured from ``inside`` (just past its last item,
-    or its ``{``): past the ``}``, as both ways to the model measure it.
-
-    >>> block_end("a { b }", 5), block_end("a { b ; }", 5)
-    (7, 9)
-    """
-    closed = _TO_CLOSE.match(text, inside)
-    return closed.end() if closed else inside
 
 
 @dataclasses.dataclass(slots=True)

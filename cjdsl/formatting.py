@@ -255,17 +255,16 @@ class _Layout:
             if isinstance(child, lark.Token):
                 words.append(self.string(child) if child.type == "STRING" else str(child))
             elif child is not None and child.data == "channel_ref":
-                words.append(f"@{child.children[0]}")
+                words.append(f"@{child.children[-1]}")
             elif child is not None and child.data == "personas":
                 words.append(_personas(child))
-        keyword = {"header": "journey", "import_": "import"}.get(str(tree.data), str(tree.data))
-        return " ".join(words if tree.data == "node" else [keyword, *words])
+        return " ".join(words)
 
     def cells(self, item: commented.Item) -> list[str]:
         """The columns of a table row: a transition's hops, or a channel's head."""
         tree = item.tree
         if item.kind == "channel":
-            name, label, kind, _block = tree.children
+            _keyword, name, label, kind, _block = tree.children
             quoted = self.string(label) if isinstance(label, lark.Token) else ""
             optional = [quoted, str(kind) if kind else ""]
             return ["channel", str(name), *optional]
@@ -283,7 +282,7 @@ class _Layout:
         return cells
 
     def detail(self, detail: lark.Tree[lark.Token]) -> str:
-        token = detail.children[0]
+        token = detail.children[-1]
         assert isinstance(token, lark.Token)
         if detail.data == "after":
             return f"after {token}"
@@ -315,12 +314,12 @@ class _Layout:
             block = f'"""\n{body}\n{indent}"""'
             if literals.text(block.replace("\n", self.newline)) == value:
                 return block
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        return '"' + escaped.replace("\n", "\\n").replace("\t", "\\t") + '"'
+        return literals.quote(value)
 
 
 def _personas(tree: lark.Tree[lark.Token]) -> str:
-    return "for " + ", ".join(str(t) for t in tree.children if isinstance(t, lark.Token))
+    names = (t for t in tree.children if isinstance(t, lark.Token) and t.type == "NAME")
+    return "for " + ", ".join(map(str, names))
 
 
 def _rank(name: str, order: tuple[str, ...]) -> int:

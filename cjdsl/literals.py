@@ -18,6 +18,7 @@ __all__ = [
     "DURATION_UNITS",
     "NUMBER_UNITS",
     "quantity",
+    "quote",
     "text",
 ]
 
@@ -48,6 +49,18 @@ def text(raw: str) -> str:
     if "\\" not in raw:
         return raw[1:-1]
     return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), raw[1:-1])
+
+
+def quote(value: str) -> str:
+    r"""A string literal that reads back as ``value`` (the inverse of ``text``).
+
+    >>> print(quote('say "hi"\n\tnow'))
+    "say \"hi\"\n\tnow"
+    >>> text(quote('a\\b\tc')) == 'a\\b\tc'
+    True
+    """
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\n").replace("\t", "\\t") + '"'
 
 
 @functools.lru_cache(maxsize=4096)

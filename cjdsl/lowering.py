@@ -7,9 +7,9 @@ callable the caller injects: this module does no I/O of its own.
 Positions come from the tokens alone, never from Lark's rule ``meta``: the
 same code then lowers the positioned tree of ``parsing.parse`` and the faster
 one of ``parsing.parse_fast``, whose tokens may be lark-cython's (``str()``,
-``.type``, ``.start_pos`` and ``.end_pos`` work on both kinds). A rule that
-starts with a keyword Lark drops (``stage``, ``persona`` …) starts that
-keyword's length before its first token; a block ends at its ``}``.
+``.type``, ``.start_pos`` and ``.end_pos`` work on both kinds). Keywords and
+braces are terminals the tree keeps, so a rule runs from its first token to its
+last.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import dataclasses
 import errno
 import itertools
 import pathlib
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Final, TypeGuard, TypeVar
 
@@ -34,7 +33,6 @@ from .declarations import (
     STATEMENTS,
     TEXT_ATTRIBUTES,
     Declarations,
-    block_end,
 )
 from .diagnostics import Diagnostic, Related, did_you_mean
 from .source import MAX_SOURCE_BYTES, SourceFile, Span
@@ -47,19 +45,10 @@ Reader = Callable[[pathlib.Path], str]
 """Reads an imported file's text; raises ``OSError`` when it cannot."""
 
 MAX_IMPORT_DEPTH: Final = 16
-# Rules whose first token Lark drops (an anonymous keyword), with that keyword.
-_KEYWORDS: Final = {
-    "header": "journey",
-    "import_": "import",
-    "persona": "persona",
-    "channel": "channel",
-    "stage": "stage",
-    "channel_ref": "@",
-    "personas": "for",
-    "after": "after",
-}
-_BLOCKS: Final = frozenset({"block", "stage_body"})
-_SPACE: Final = frozenset(" \t\f\ufeff")
+
+_Compiled = dict[pathlib.Path, "model.Journey | None"]
+"""The imports compiled in one run, by resolved path: each file is compiled (and its
+diagnostics reported) once, however many files import it."""
 
 
 def lower(
@@ -68,6 +57,7 @@ def lower(
     read: Reader | None = None,
     root: pathlib.Path | None = None,
     _importing: tuple[pathlib.Path, ...] = (),
+    _compiled: _Compiled | None = None,
 ) -> tuple[model.Journey | None, tuple[Diagnostic, ...]]:
     """Build the journey model of a parsed file.
 
@@ -84,7 +74,13 @@ def lower(
     """
     if parsed.tree is None:
         return None, ()
-    lowering = _Lowering(parsed.source, read, _importing, root.resolve() if root else None)
+    lowering = _Lowering(
+        parsed.source,
+        read,
+        _importing,
+        root.resolve() if root else None,
+        {} if _compiled is None else _compiled,
+    )
     lowering.statements(parsed.tree.children, stage=None, top=True)
     return lowering.finish(), tuple(lowering.diagnostics)
 
@@ -95,6 +91,7 @@ def compile_model(
     read: Reader | None = None,
     root: pathlib.Path | None = None,
     _importing: tuple[pathlib.Path, ...] = (),
+    _compiled: _Compiled | None = None,
 ) -> tuple[model.Journey | None, tuple[Diagnostic, ...], tuple[Diagnostic, ...]]:
     """The model of a source, its syntax diagnostics (CJ0xx) and the others (CJ1xx).
 
@@ -102,7 +99,9 @@ def compile_model(
     parse on a syntax error), then lowered.
     """
     parsed = parsing.parse_fast(source)
-    journey, lowered = lower(parsed, read=read, root=root, _importing=_importing)
+    journey, lowered = lower(
+        parsed, read=read, root=root, _importing=_importing, _compiled=_compiled
+    )
     return journey, parsed.diagnostics, lowered
 
 
@@ -113,11 +112,13 @@ class _Lowering:
         read: Reader | None,
         importing: tuple[pathlib.Path, ...],
         root: pathlib.Path | None = None,
+        compiled: _Compiled | None = None,
     ) -> None:
         self.source = source
         self.read = read
         self.importing = importing
         self.root = root
+        self.compiled: _Compiled = {} if compiled is None else compiled
         self.diagnostics: list[Diagnostic] = []
         self.found = Declarations()
         self.imported_personas: list[model.Persona] = []
@@ -125,52 +126,15 @@ class _Lowering:
 
     # -- helpers -----------------------------------------------------------
     def span(self, item: lark.Tree[lark.Token] | lark.Token) -> Span:
-        """Where a token or a rule stands (rules: first to last character, keyword included)."""
-        if not isinstance(item, lark.Tree):
-            begin = item.start_pos or 0
-            return Span(self.source, begin, item.end_pos or begin + len(item))
-        start = self.start(item)
-        if start is None:
+        """Where a token or a rule stands (a rule: its first token to its last)."""
+        first, last = _edge_token(item, 0), _edge_token(item, -1)
+        if first is None or last is None:
             return Span(self.source, 0, 0)
-        return Span(self.source, start, self.end(item.children))
+        begin = first.start_pos or 0
+        return Span(self.source, begin, last.end_pos or begin + len(last))
 
-    def start(self, tree: lark.Tree[lark.Token]) -> int | None:
-        """Offset of a rule's first character: its first token, or the keyword before it."""
-        children: Sequence[object] = tree.children  # `[x]` placeholders are None
-        for child in children:
-            if isinstance(child, lark.Tree):
-                at = self.start(child)
-            elif _is_token(child):
-                at = child.start_pos
-            else:
-                continue
-            if at is None:
-                continue
-            keyword = _KEYWORDS.get(tree.data)
-            if keyword is not None:
-                text = self.source.text
-                while at > 0 and text[at - 1] in _SPACE:
-                    at -= 1
-                at -= len(keyword)
-            return at
-        return None
-
-    def end(self, children: Sequence[object]) -> int:
-        """Offset just past the last of ``children``: a token's end, or a block's ``}``."""
-        for index in range(len(children) - 1, -1, -1):
-            child = children[index]
-            if _is_token(child):
-                return child.end_pos or 0
-            if not isinstance(child, lark.Tree):
-                continue
-            if child.data not in _BLOCKS:
-                return self.end(child.children)
-            if any(c is not None for c in child.children):
-                inside = self.end(child.children)
-            else:  # an empty block: its `{` is the first one after what comes before it
-                inside = self.source.text.index("{", self.end(children[:index])) + 1
-            return block_end(self.source.text, inside)
-        return 0
+    def ref(self, token: lark.Token) -> model.Ref:
+        return model.Ref(str(token), self.span(token))
 
     def report(
         self,
@@ -213,7 +177,7 @@ class _Lowering:
         return nodes
 
     def header(self, tree: lark.Tree[lark.Token]) -> None:
-        title, block = tree.children
+        _keyword, title, block = tree.children
         if self.found.title is not None or self.found.first is not None:
             self.report(
                 codes.MISPLACED_HEADER,
@@ -260,7 +224,7 @@ class _Lowering:
         )
 
     def import_(self, tree: lark.Tree[lark.Token]) -> None:
-        (path_token,) = tree.children
+        _keyword, path_token = tree.children
         assert _is_token(path_token)
         relative, at = _text(path_token), self.span(path_token)
         self.found.imports.append((relative, at))
@@ -293,6 +257,9 @@ class _Lowering:
                 " (Sphinx)",
             )
             return
+        if target in self.compiled:  # reached before in this run: reported there
+            self.share(self.compiled[target])
+            return
         if len(self.importing) >= MAX_IMPORT_DEPTH:
             self.report(
                 codes.IMPORT_CYCLE,
@@ -324,8 +291,13 @@ class _Lowering:
             return
         stack = (*self.importing, pathlib.Path(self.source.path).resolve())
         journey, syntax, diagnostics = compile_model(
-            SourceFile(display, text), read=self.read, root=self.root, _importing=stack
+            SourceFile(display, text),
+            read=self.read,
+            root=self.root,
+            _importing=stack,
+            _compiled=self.compiled,
         )
+        self.compiled[target] = journey
         self.diagnostics.extend(syntax)
         self.diagnostics.extend(d for d in diagnostics if d.code is not codes.UNKNOWN_REFERENCE)
         if journey is None:
@@ -338,8 +310,13 @@ class _Lowering:
                 label="imports share channels and personas only",
                 hint="declare touchpoints in the journey that uses them",
             )
-        self.imported_personas.extend(journey.personas)
-        self.imported_channels.extend(journey.channels)
+        self.share(journey)
+
+    def share(self, imported: model.Journey | None) -> None:
+        """Take the personas and channels of an imported journey."""
+        if imported is not None:
+            self.imported_personas.extend(imported.personas)
+            self.imported_channels.extend(imported.channels)
 
     def cannot_import(self, relative: str, display: str, at: Span, reason: str) -> None:
         self.report(
@@ -351,7 +328,7 @@ class _Lowering:
         )
 
     def persona(self, tree: lark.Tree[lark.Token]) -> None:
-        name, label, block = tree.children
+        _keyword, name, label, block = tree.children
         assert _is_token(name)
         values: dict[str, list[str]] = {}
         for attribute in self.attributes(block, PERSONA_ATTRIBUTES, "a persona"):
@@ -372,7 +349,7 @@ class _Lowering:
         )
 
     def channel(self, tree: lark.Tree[lark.Token]) -> None:
-        name, label, kind, block = tree.children
+        _keyword, name, label, kind, block = tree.children
         assert _is_token(name)
         for attribute in self.attributes(block, CHANNEL_ATTRIBUTES, "a channel"):
             self.one_string(attribute)
@@ -397,7 +374,7 @@ class _Lowering:
         )
 
     def stage(self, tree: lark.Tree[lark.Token]) -> None:
-        name, label, body = tree.children
+        _keyword, name, label, body = tree.children
         assert _is_token(name)
         items = body.children if isinstance(body, lark.Tree) else []
         description = None
@@ -455,7 +432,7 @@ class _Lowering:
                 fields["tags"] = [*fields.get("tags", []), *self.names(attribute)]
             elif attribute.name == "reach":
                 reach = self.reach(attribute, entry is not None)
-        channel = channel_ref.children[0] if isinstance(channel_ref, lark.Tree) else None
+        channel = channel_ref.children[-1] if isinstance(channel_ref, lark.Tree) else None
         texts = {k: tuple(map(str, v)) for k, v in fields.items() if k in TEXT_ATTRIBUTES}
         self.found.nodes.append(
             model.Touchpoint(
@@ -463,8 +440,8 @@ class _Lowering:
                 label=_label(label, name),
                 kind=kind,
                 stage=stage,
-                channel=str(channel) if channel is not None else None,
-                personas=self.persona_refs(personas),
+                channel_ref=self.ref(channel) if _is_token(channel) else None,
+                persona_refs=self.persona_refs(personas),
                 entry=entry is not None,
                 reach=reach,
                 emotion=emotion,
@@ -482,7 +459,6 @@ class _Lowering:
                 tags=tuple(str(t) for t in fields.get("tags", ())),
                 span=self.span(tree),
                 name_span=self.span(name),
-                channel_span=self.span(channel) if _is_token(channel) else None,
             )
         )
         return str(name)
@@ -504,7 +480,7 @@ class _Lowering:
             probability_span: Span | None = None
             after: model.Quantity | None = None
             label: str | None = None
-            personas: tuple[str, ...] = ()
+            personas: tuple[model.Ref, ...] = ()
             end = target_span.end
             for detail in details:
                 assert isinstance(detail, lark.Tree)
@@ -523,7 +499,7 @@ class _Lowering:
                         )
                     probability, probability_span = self.probability(first), at
                 elif kind == "after":
-                    after = self.duration(first)
+                    after = self.duration(last)
                 elif kind == "label":
                     label = _text(first)
                 else:
@@ -535,7 +511,7 @@ class _Lowering:
                     probability=probability,
                     after=after,
                     label=label,
-                    personas=personas,
+                    persona_refs=personas,
                     span=Span(file, start, end),
                     source_span=source_span,
                     target_span=target_span,
@@ -673,10 +649,11 @@ class _Lowering:
         quantity = self.quantity(attribute.values[0].token, "plain", example="reach 10000")
         return quantity.value if quantity else None
 
-    def persona_refs(self, tree: object) -> tuple[str, ...]:
+    def persona_refs(self, tree: object) -> tuple[model.Ref, ...]:
+        """The names of a ``for`` list (its keyword and commas are not names)."""
         if not isinstance(tree, lark.Tree):
             return ()
-        return tuple(str(t) for t in tree.children if _is_token(t))
+        return tuple(self.ref(t) for t in tree.children if _is_token(t) and t.type == "NAME")
 
     # -- resolution --------------------------------------------------------
     def finish(self) -> model.Journey:
@@ -704,13 +681,15 @@ class _Lowering:
             stages=tuple(stages),
             touchpoints=tuple(nodes),
             transitions=tuple(found.transitions),
-            imports=tuple(relative for relative, _ in found.imports),
+            import_refs=tuple(model.Ref(relative, at) for relative, at in found.imports),
             span=found.header_span or whole,
         )
 
     def unique(self, items: Iterable[_Declared], what: str) -> list[_Declared]:
         first: dict[str, _Declared] = {}
         for item in items:
+            if item.id in first and item.name_span == first[item.id].name_span:
+                continue  # one declaration reached twice (a diamond of imports)
             if item.id in first:
                 self.report(
                     codes.DUPLICATE_ID,
@@ -735,10 +714,11 @@ class _Lowering:
         known_nodes = set(node_ids)
         persona_ids = [p.id for p in personas]
         channel_ids = [c.id for c in channels]
+        known_personas, known_channels = set(persona_ids), set(channel_ids)
         for node in nodes:
-            if node.channel is not None and node.channel not in channel_ids:
-                assert node.channel_span is not None
-                self.unknown("channel", node.channel, node.channel_span, channel_ids)
+            channel = node.channel_ref
+            if channel is not None and channel.id not in known_channels:
+                self.unknown("channel", channel.id, channel.span, channel_ids)
         for transition in found.transitions:
             if transition.source not in known_nodes:
                 self.unknown("touchpoint", transition.source, transition.source_span, node_ids)
@@ -748,9 +728,9 @@ class _Lowering:
             nodes, found.transitions
         )
         for owner in owners:
-            for ref in owner.personas:
-                if ref not in persona_ids:
-                    self.unknown("persona", ref, _find(owner.span, ref), persona_ids)
+            for ref in owner.persona_refs:
+                if ref.id not in known_personas:
+                    self.unknown("persona", ref.id, ref.span, persona_ids)
 
     def unknown(self, what: str, name: str, at: Span, known: Sequence[str]) -> None:
         if self.importing:
@@ -789,6 +769,15 @@ class _Attribute:
         )
 
 
+def _edge_token(item: object, side: int) -> lark.Token | None:
+    """The first (``side`` 0) or last (-1) token of a rule or token; ``None`` if it has none."""
+    while isinstance(item, lark.Tree):
+        children: Sequence[object] = item.children
+        ordered = children if side == 0 else reversed(children)
+        item = next((c for c in ordered if c is not None), None)
+    return item if _is_token(item) else None
+
+
 def _is_token(item: object) -> TypeGuard[lark.Token]:
     """True for a token of either parser (Lark's or lark-cython's, which is no ``lark.Token``)."""
     return item is not None and not isinstance(item, lark.Tree)
@@ -805,14 +794,6 @@ def _label(label: object, name: lark.Token) -> str:
 
 def _last(values: Sequence[str] | None) -> str | None:
     return values[-1] if values else None
-
-
-def _find(span: Span, word: str) -> Span:
-    """The span of ``word`` inside ``span`` (a persona named in a ``for``)."""
-    match = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w])", span.text)
-    if match is None:
-        return span
-    return Span(span.file, span.start + match.start(), span.start + match.end())
 
 
 def _declaration(what: str, name: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from typing import Final
+from typing import Final, TypeAlias
 
 from .diagnostics import did_you_mean
 from .source import Span
@@ -25,9 +25,11 @@ __all__ = [
     "NodeKind",
     "Persona",
     "Quantity",
+    "Ref",
     "Stage",
     "Touchpoint",
     "Transition",
+    "meaning",
 ]
 
 CHANNEL_KINDS: Final = ("online", "offline")
@@ -39,6 +41,19 @@ class NodeKind(enum.Enum):
     TOUCHPOINT = "touchpoint"
     GOAL = "goal"
     EXIT = "exit"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Ref:
+    """A name written where something declared elsewhere is meant (``for anna``, ``@web``,
+    ``import "common.journey"``), with the span of just that name: diagnostics point at it
+    and editors rename or fix exactly that token."""
+
+    id: str
+    span: Span
+
+    def __str__(self) -> str:
+        return self.id
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -123,8 +138,8 @@ class Touchpoint:
     label: str
     kind: NodeKind
     stage: str | None
-    channel: str | None
-    personas: tuple[str, ...]
+    channel_ref: Ref | None
+    persona_refs: tuple[Ref, ...]
     entry: bool
     reach: float | None
     emotion: Emotion | None
@@ -142,11 +157,24 @@ class Touchpoint:
     tags: tuple[str, ...]
     span: Span
     name_span: Span
-    channel_span: Span | None
+
+    @property
+    def channel(self) -> str | None:
+        """The id of the channel (``@web``), or ``None``."""
+        return self.channel_ref.id if self.channel_ref is not None else None
+
+    @property
+    def channel_span(self) -> Span | None:
+        return self.channel_ref.span if self.channel_ref is not None else None
+
+    @property
+    def personas(self) -> tuple[str, ...]:
+        """The ids of the personas it is restricted to (``for``); empty: everyone."""
+        return tuple(ref.id for ref in self.persona_refs)
 
     def applies_to(self, persona: str | None) -> bool:
         """True if the persona (or, for ``None``, anyone) meets this touchpoint."""
-        return persona is None or not self.personas or persona in self.personas
+        return _applies(self.persona_refs, persona)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -162,15 +190,24 @@ class Transition:
     probability: Quantity | None
     after: Quantity | None
     label: str | None
-    personas: tuple[str, ...]
+    persona_refs: tuple[Ref, ...]
     span: Span
     source_span: Span
     target_span: Span
     probability_span: Span | None
 
+    @property
+    def personas(self) -> tuple[str, ...]:
+        """The ids of the personas it is restricted to (``for``); empty: everyone."""
+        return tuple(ref.id for ref in self.persona_refs)
+
     def applies_to(self, persona: str | None) -> bool:
         """True if the persona (or, for ``None``, anyone) takes this transition."""
-        return persona is None or not self.personas or persona in self.personas
+        return _applies(self.persona_refs, persona)
+
+
+def _applies(refs: tuple[Ref, ...], persona: str | None) -> bool:
+    return persona is None or not refs or any(ref.id == persona for ref in refs)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -197,14 +234,27 @@ class Journey:
     stages: tuple[Stage, ...]
     touchpoints: tuple[Touchpoint, ...]
     transitions: tuple[Transition, ...]
-    imports: tuple[str, ...]
+    import_refs: tuple[Ref, ...]
     span: Span
     _nodes: dict[str, Touchpoint] = dataclasses.field(
+        init=False, repr=False, compare=False, hash=False
+    )
+    _channels: dict[str, Channel] = dataclasses.field(
+        init=False, repr=False, compare=False, hash=False
+    )
+    _personas: dict[str, Persona] = dataclasses.field(
         init=False, repr=False, compare=False, hash=False
     )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_nodes", {t.id: t for t in self.touchpoints})
+        object.__setattr__(self, "_channels", {c.id: c for c in self.channels})
+        object.__setattr__(self, "_personas", {p.id: p for p in self.personas})
+
+    @property
+    def imports(self) -> tuple[str, ...]:
+        """The imported paths, as written."""
+        return tuple(ref.id for ref in self.import_refs)
 
     def touchpoint(self, id_: str) -> Touchpoint | None:
         """The node with this id, or ``None``."""
@@ -212,11 +262,11 @@ class Journey:
 
     def channel(self, id_: str) -> Channel | None:
         """The channel with this id, or ``None``."""
-        return next((c for c in self.channels if c.id == id_), None)
+        return self._channels.get(id_)
 
     def persona(self, id_: str) -> Persona | None:
         """The persona with this id, or ``None``."""
-        return next((p for p in self.personas if p.id == id_), None)
+        return self._personas.get(id_)
 
     def check_persona(self, id_: str | None) -> Persona | None:
         """The persona a view is asked for (``None``: everyone), or a ``ValueError``
@@ -232,3 +282,40 @@ class Journey:
             known = ", ".join(ids) or "none declared"
             raise ValueError(f"unknown persona `{id_}` (personas: {known}){hint}")
         return found
+
+
+Meaning: TypeAlias = object
+"""Nested tuples of plain values: comparable, hashable, with no span in them."""
+
+
+def meaning(value: object) -> Meaning:
+    r"""What a model value says, without where it was written: spans, source files and the
+    files personas and channels were declared in are left out, a reference is its id.
+
+    Two journeys with equal meanings are the same journey for every check, analysis and
+    rendering: what ``cjdsl.dumps`` keeps, and what formatting a file must not change.
+
+    >>> from cjdsl import loads
+    >>> a = loads('journey "J"\nentry touchpoint a\ngoal b\na -> b').journey
+    >>> b = loads('journey "J"\n\n\nentry touchpoint a;goal b;a->b', path="x").journey
+    >>> a == b, meaning(a) == meaning(b)
+    (False, True)
+    """
+    if isinstance(value, Span):
+        return None
+    if isinstance(value, Ref):
+        return value.id
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (
+            type(value).__name__,
+            tuple(
+                (f.name, meaning(getattr(value, f.name)))
+                for f in dataclasses.fields(value)
+                if f.init and f.name != "file" and not f.name.endswith("span")
+            ),
+        )
+    if isinstance(value, tuple):
+        return tuple(meaning(v) for v in value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import collections
-import dataclasses
-import enum
 import pathlib
 import re
 
@@ -13,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import cjdsl
-from cjdsl import formatting, parsing
-from cjdsl.source import SourceFile, Span
+from cjdsl import formatting, model, parsing
+from cjdsl.source import SourceFile
 
 from .conftest import CASES, EXAMPLES, ROOT, Golden
 from .strategies import journeys
@@ -32,30 +30,10 @@ def fmt(text: str) -> str:
     return out
 
 
-def dump(value: object) -> object:
-    """A model without spans and source files: what the text means, not where it was."""
-    if isinstance(value, Span | SourceFile):
-        return None
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (
-            type(value).__name__,
-            tuple(
-                (f.name, dump(getattr(value, f.name)))
-                for f in dataclasses.fields(value)
-                if f.init and not f.name.endswith("span") and f.name != "file"
-            ),
-        )
-    if isinstance(value, tuple):
-        return tuple(dump(v) for v in value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
-
-
 def meaning(text: str) -> object:
     doc = cjdsl.loads(text, path="t.journey", raise_on_error=False)
     assert doc.journey is not None
-    return dump(doc.journey)
+    return model.meaning(doc.journey)
 
 
 def comment_texts(text: str) -> list[str]:

@@ -146,12 +146,10 @@ def _token_spans_match_rule_positions(text: str) -> None:
     assert parsed.tree is not None
     lowerer = lowering._Lowering(source, None, ())
     for tree in parsed.tree.iter_subtrees():
-        if tree.data in ("start", "block", "stage_body") or tree.meta.empty:
-            continue  # blocks are measured from their owner, which knows where `{` is
-        assert (lowerer.start(tree), lowerer.end(tree.children)) == (
-            tree.meta.start_pos,
-            tree.meta.end_pos,
-        ), tree
+        if tree.data == "start" or tree.meta.empty:
+            continue
+        span = lowerer.span(tree)
+        assert (span.start, span.end) == (tree.meta.start_pos, tree.meta.end_pos), tree
 
 
 @settings(max_examples=80, deadline=None, derandomize=True)

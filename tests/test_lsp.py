@@ -205,6 +205,32 @@ async def test_diagnostics_match_check_with_codes_links_and_utf16_ranges(
     await wait_for(client, lambda p: p.uri == doc and p.version is None and not p.diagnostics)
 
 
+async def test_a_persona_quick_fix_edits_the_name_after_for_not_the_label(
+    client: LanguageClient, folder: pathlib.Path
+) -> None:
+    """The model carries the span of each name in a `for` list: the caret and the fix land
+    on `ben` after `for`, never inside the label "call ben" that holds the same word."""
+    text = (CASES / "diagnostics" / "persona_reference.journey").read_text()
+    doc = open_doc(client, folder / "persona.journey", text)
+    found = await published(client, doc, 1)
+    (unknown,) = [d for d in found if d.code == "CJ101"]
+    assert unknown.range == types.Range(types.Position(2, 37), types.Position(2, 40))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(doc),
+            unknown.range,
+            types.CodeActionContext(diagnostics=[unknown]),
+        )
+    )
+    assert actions is not None
+    (action,) = actions
+    assert isinstance(action, types.CodeAction)
+    assert action.edit is not None and action.edit.changes is not None
+    fixed = apply(text, list(action.edit.changes[doc]))
+    assert 'entry touchpoint call "call ben" for bena' in fixed
+    close(client, doc)
+
+
 async def test_syntax_errors_are_published_and_the_server_carries_on(
     client: LanguageClient, folder: pathlib.Path
 ) -> None:

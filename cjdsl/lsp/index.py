@@ -1,8 +1,8 @@
 """Every place a journey names an id: declarations and references, for navigation.
 
-Built from the model (which carries the spans of declarations, transition
-ends and ``@channel``) plus a lexical look at ``for`` lists, whose persona
-names the model keeps without spans. Pure: no protocol types here.
+Built from the model alone, which carries the span of every declaration and
+reference (transition ends, ``@channel``, the names of ``for`` lists). Pure: no
+protocol types here.
 
 >>> from cjdsl import document
 >>> from cjdsl.source import SourceFile
@@ -20,7 +20,6 @@ from typing import Final
 from .. import model
 from ..document import Document
 from ..source import SourceFile, Span
-from . import tokens
 
 __all__ = ["KINDS", "Index", "Occurrence", "build"]
 
@@ -103,33 +102,17 @@ def _occurrences(journey: model.Journey) -> Iterator[Occurrence]:
         yield Occurrence("stage", stage.id, stage.name_span, True)
     for node in journey.touchpoints:
         yield Occurrence(node.kind.value, node.id, node.name_span, True)
-        if node.channel is not None and node.channel_span is not None:
-            yield Occurrence("channel", node.channel, node.channel_span, False)
-        block = next(
-            (
-                t.start
-                for t in tokens.scan(node.span.file.text, node.name_span.end, node.span.end)
-                if t.text == "{"
-            ),
-            node.span.end,
-        )
-        yield from _personas(node.span.file, node.name_span.end, block)
+        if node.channel_ref is not None:
+            yield Occurrence("channel", node.channel_ref.id, node.channel_ref.span, False)
+        yield from _personas(node.persona_refs)
     for transition in journey.transitions:
         for name, span in (
             (transition.source, transition.source_span),
             (transition.target, transition.target_span),
         ):
             yield Occurrence(kinds.get(name, "touchpoint"), name, span, False)
-        yield from _personas(transition.span.file, transition.target_span.end, transition.span.end)
+        yield from _personas(transition.persona_refs)
 
 
-def _personas(source: SourceFile, start: int, end: int) -> Iterator[Occurrence]:
-    """The persona names of the ``for`` list in ``source.text[start:end]``."""
-    listing = False
-    for token in tokens.scan(source.text, start, end):
-        if token.kind == "name" and token.text == "for":
-            listing = True
-        elif listing and token.kind == "name":
-            yield Occurrence("persona", token.text, Span(source, token.start, token.end), False)
-        elif not (listing and token.text == ","):
-            listing = False
+def _personas(refs: tuple[model.Ref, ...]) -> Iterator[Occurrence]:
+    return (Occurrence("persona", ref.id, ref.span, False) for ref in refs)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from .. import document, model
 from ..document import Document
 from ..source import SourceFile, Span
-from . import convert, index, tokens
+from . import convert, index
 
 __all__ = ["Analysis", "State", "compile_text", "imports"]
 
@@ -66,27 +66,20 @@ def compile_text(
     source = SourceFile(path, text.removeprefix("\ufeff"))
     compiled = document.compile_source(source, read=read)
     journey = compiled.journey
-    imported = imports(source) if journey is None or journey.imports else ()
-    return Analysis(uri, version, text, compiled, imported)
+    return Analysis(uri, version, text, compiled, imports(journey, source))
 
 
-def imports(source: SourceFile) -> tuple[tuple[str, Span], ...]:
-    """The ``import "…"`` statements of a source: resolved path and the string's span.
+def imports(journey: model.Journey | None, source: SourceFile) -> tuple[tuple[str, Span], ...]:
+    """The imports of a compiled source: resolved path and the span of the imported string.
 
-    >>> [(pathlib.Path(p).name, s.text) for p, s in imports(SourceFile("/a/b.journey",
-    ...     'import "c.journey"  # x\\njourney "J"'))]
+    >>> doc = document.compile_source(SourceFile("/a/b.journey", 'import "c.journey"'), read=None)
+    >>> [(pathlib.Path(p).name, s.text) for p, s in imports(doc.journey, doc.source)]
     [('c.journey', '"c.journey"')]
     """
+    if journey is None:
+        return ()
     base = pathlib.Path(source.path).parent
-    found: list[tuple[str, Span]] = []
-    previous: tokens.Token | None = None
-    for token in tokens.scan(source.text):
-        if token.kind == "string" and previous is not None and previous.text == "import":
-            relative = token.text.strip('"')
-            found.append((str((base / relative).resolve()), Span(source, token.start, token.end)))
-        if token.kind != "comment":
-            previous = token
-    return tuple(found)
+    return tuple((str((base / ref.id).resolve()), ref.span) for ref in journey.import_refs)
 
 
 class State:
