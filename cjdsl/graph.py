@@ -1,34 +1,71 @@
 """The journey as a NetworkX graph: the one module that knows its attribute keys.
 
 Nodes are touchpoint, goal and exit ids with ``kind`` (a ``NodeKind``),
-``stage`` and ``channel``. Edges carry ``p`` (the effective probability:
-the written one, or an equal share of what the written ones leave),
-``explicit`` (whether it was written), ``after`` (seconds or ``None``) and
-``transitions`` (the model transitions merged into the edge).
+``stage``, ``channel`` and ``reach`` (customers entering, or ``None``). Edges carry
+``p`` (the effective probability: the written one, or an equal share of what the
+written ones leave), ``explicit`` (whether it was given), ``after`` (seconds or
+``None``) and ``transitions`` (the model transitions merged into the edge).
+
+Numbers that are not in the file (fitted from event data, a scenario's) come in as
+``Numbers`` and take the place of the written ones, so analysis and rendering run on
+them without faking ``Quantity`` values into the model.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+import dataclasses
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
 
 import networkx as nx
 
 from . import model
 
-__all__ = ["build", "effective_probabilities", "outflow", "reachable", "starts"]
+__all__ = ["Numbers", "build", "effective_probabilities", "outflow", "reachable", "starts"]
+
+Edge = tuple[str, str]
 
 
-def build(journey: model.Journey, *, persona: str | None = None) -> nx.DiGraph:
-    """Build the graph of what ``persona`` meets (everyone's when ``None``).
+@dataclasses.dataclass(frozen=True, slots=True)
+class Numbers:
+    """Figures from outside the text, which take the place of what the file says.
+
+    ``probabilities`` and ``durations`` (seconds) are per edge ``(source, target)``:
+    parallel transitions of one edge share its probability. Unwritten transitions leaving
+    the same touchpoint share what the given and written ones leave, as in a file.
+    ``reach`` is per entry.
+    """
+
+    probabilities: Mapping[Edge, float] = dataclasses.field(default_factory=dict)
+    durations: Mapping[Edge, float] = dataclasses.field(default_factory=dict)
+    reach: Mapping[str, float] = dataclasses.field(default_factory=dict)
+
+
+NO_NUMBERS: Final = Numbers()
+
+
+def build(
+    journey: model.Journey, *, persona: str | None = None, numbers: Numbers = NO_NUMBERS
+) -> nx.DiGraph:
+    """Build the graph of what ``persona`` meets (everyone's when ``None``), with the
+    file's numbers or, where ``numbers`` gives them, those.
 
     Transitions naming unknown touchpoints are left out: lowering has
     reported them, and NetworkX would silently invent the nodes.
     """
     graph = nx.DiGraph(title=journey.title)
+    reach = numbers.reach
     graph.add_nodes_from(
-        (node.id, {"kind": node.kind, "stage": node.stage, "channel": node.channel})
+        (
+            node.id,
+            {
+                "kind": node.kind,
+                "stage": node.stage,
+                "channel": node.channel,
+                "reach": reach.get(node.id, node.reach),
+            },
+        )
         for node in journey.touchpoints
         if node.applies_to(persona)
     )
@@ -38,7 +75,8 @@ def build(journey: model.Journey, *, persona: str | None = None) -> nx.DiGraph:
         for t in journey.transitions
         if t.source in present and t.target in present and t.applies_to(persona)
     ]
-    shares = effective_probabilities(transitions)
+    shares = effective_probabilities(transitions, numbers.probabilities)
+    durations = numbers.durations
     # Parallel transitions merge into one edge: merged first, then added in one call.
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     for transition, share in zip(transitions, shares, strict=True):
@@ -48,18 +86,24 @@ def build(journey: model.Journey, *, persona: str | None = None) -> nx.DiGraph:
             data["p"] += share
             data["transitions"] += (transition,)
             continue
+        after = transition.after.value if transition.after else None
         edges[key] = {
             "p": share,
-            "explicit": transition.probability is not None,
-            "after": transition.after.value if transition.after else None,
+            "explicit": transition.probability is not None or key in numbers.probabilities,
+            "after": durations.get(key, after),
             "transitions": (transition,),
         }
     graph.add_edges_from((u, v, data) for (u, v), data in edges.items())
     return graph
 
 
-def effective_probabilities(transitions: Iterable[model.Transition]) -> list[float]:
+def effective_probabilities(
+    transitions: Iterable[model.Transition], given: Mapping[Edge, float] | None = None
+) -> list[float]:
     """Each transition's probability; unwritten ones share what the written ones leave.
+
+    ``given``: probabilities per edge from outside the text, which replace the written
+    ones (an edge's parallel transitions share its probability equally).
 
     >>> from cjdsl import loads
     >>> doc = loads('journey "J"\\ntouchpoint a\\ngoal b\\nexit c\\na -> b 40%\\na -> c',
@@ -68,18 +112,26 @@ def effective_probabilities(transitions: Iterable[model.Transition]) -> list[flo
     [0.4, 0.6]
     """
     items = list(transitions)
+    given = given or {}
+    parallel = Counter(key for t in items if (key := (t.source, t.target)) in given)
+    fixed: list[float | None] = [
+        given[key] / parallel[key]
+        if (key := (t.source, t.target)) in given
+        else t.probability.value
+        if t.probability is not None
+        else None
+        for t in items
+    ]
     written: defaultdict[str, float] = defaultdict(float)
     unwritten: defaultdict[str, int] = defaultdict(int)
-    for t in items:
-        if t.probability is None:
+    for t, p in zip(items, fixed, strict=True):
+        if p is None:
             unwritten[t.source] += 1
         else:
-            written[t.source] += t.probability.value
+            written[t.source] += p
     return [
-        t.probability.value
-        if t.probability is not None
-        else max(0.0, 1.0 - written[t.source]) / unwritten[t.source]
-        for t in items
+        p if p is not None else max(0.0, 1.0 - written[t.source]) / unwritten[t.source]
+        for t, p in zip(items, fixed, strict=True)
     ]
 
 

@@ -21,7 +21,7 @@ def expected_graph(journey: cjdsl.model.Journey, persona: str | None) -> nx.DiGr
     expected = nx.DiGraph()
     for t in journey.touchpoints:
         if persona is None or not t.personas or persona in t.personas:
-            expected.add_node(t.id, kind=t.kind, stage=t.stage, channel=t.channel)
+            expected.add_node(t.id, kind=t.kind, stage=t.stage, channel=t.channel, reach=t.reach)
     taken = [
         t
         for t in journey.transitions
@@ -105,3 +105,29 @@ def test_shares_merges_and_persona_views_by_hand() -> None:
         ["x"],
     ]
     assert graph.outflow(everyone)["b"] == pytest.approx(1.0)
+
+
+def test_numbers_from_outside_the_text_take_the_place_of_the_written_ones() -> None:
+    """The seam for fitted figures: the model keeps what the file says, the graph uses these."""
+    doc = cjdsl.loads(
+        'journey "J"\nentry touchpoint a { reach 100 }\ntouchpoint b\ngoal c\nexit x\n'
+        "a -> b 30% after 1d\na -> b\na -> c 10%\na -> x\nb -> c\n"
+    )
+    assert doc.journey is not None
+    numbers = graph.Numbers(
+        probabilities={("a", "b"): 0.5, ("b", "c"): 0.8},
+        durations={("a", "b"): 7200.0},
+        reach={"a": 2500.0},
+    )
+    fitted = graph.build(doc.journey, numbers=numbers)
+    assert fitted.nodes["a"]["reach"] == 2500.0
+    assert fitted.edges["a", "b"]["p"] == pytest.approx(0.5)  # both transitions of the edge
+    assert fitted.edges["a", "c"]["p"] == pytest.approx(0.1)  # written, not given: kept
+    assert fitted.edges["a", "x"]["p"] == pytest.approx(0.4)  # the unwritten share the rest
+    assert fitted.edges["b", "c"]["p"] == pytest.approx(0.8) and fitted.edges["b", "c"]["explicit"]
+    assert fitted.edges["a", "b"]["after"] == 7200.0
+    written = graph.build(doc.journey)
+    assert written.nodes["a"]["reach"] == 100
+    assert written.edges["a", "x"]["p"] == pytest.approx(0.3)
+    assert written.edges["a", "b"]["after"] == 86400.0
+    assert doc.journey.touchpoints[0].reach == 100  # the model is untouched
