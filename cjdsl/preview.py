@@ -16,6 +16,8 @@ import contextlib
 import dataclasses
 import http.server
 import pathlib
+import socket
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Final
@@ -24,11 +26,34 @@ from . import model, rendering, watching
 from .errors import RenderError
 from .preview_html import View, content, page
 
-__all__ = ["HOST", "Preview", "RenderOptions", "build_view", "make_server", "watch_in_thread"]
+__all__ = [
+    "BACKLOG",
+    "HOST",
+    "IDLE",
+    "MAX_BODY",
+    "REQUEST_DEADLINE",
+    "Preview",
+    "RenderOptions",
+    "build_view",
+    "host_ok",
+    "make_server",
+    "watch_in_thread",
+]
 
 HOST: Final = "127.0.0.1"
 KEEPALIVE: Final = 15.0
 """Seconds between SSE comments that keep idle connections open through proxies."""
+IDLE: Final = 30.0
+"""Seconds one read from or write to a client may wait before the connection is closed."""
+REQUEST_DEADLINE: Final = 10.0
+"""Seconds a client has to send a whole request line and its headers (an idle kept-alive
+connection is closed after as long): a client trickling a byte at a time (slowloris)
+would otherwise hold a thread for as long as it likes."""
+BACKLOG: Final = 128
+"""Connections the kernel holds for the server to accept (the standard library's 5 made a
+burst of page loads wait for SYN retries)."""
+MAX_BODY: Final = 64 * 1024
+"""The largest request body read and thrown away: no endpoint takes one."""
 
 _HEADERS: Final = {
     "Cache-Control": "no-store",
@@ -192,6 +217,35 @@ def watch_in_thread(
     return thread
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    """The threading server with a longer backlog, quiet about clients that went away."""
+
+    daemon_threads = True
+    request_queue_size = BACKLOG
+
+    def handle_error(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: object
+    ) -> None:
+        """A browser that closes a tab or reloads mid-answer resets its connection:
+        normal, not worth a traceback in the terminal. Anything else is a bug, shown."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
+
+
+def host_ok(header: str | None) -> bool:
+    """True for a ``Host`` naming this server: ``127.0.0.1``, ``localhost`` or ``[::1]``,
+    with or without a port. A page on another site may not read ours through a DNS name
+    rebound to 127.0.0.1.
+
+    >>> [host_ok(h) for h in ("127.0.0.1:8000", "[::1]", "[::1]:80", "evil.example", None)]
+    [True, True, True, False, False]
+    """
+    host = (header or "").strip().lower()
+    host = host[: host.find("]") + 1] if host.startswith("[") else host.rsplit(":", 1)[0]
+    return host in (HOST, "localhost", "[::1]")
+
+
 def make_server(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
     """An HTTP server for ``preview`` on ``127.0.0.1:port`` (``0``: any free port).
 
@@ -202,14 +256,42 @@ def make_server(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "cjdsl-preview"
         protocol_version = "HTTP/1.1"
+        timeout = IDLE
 
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: the terminal shows each run, not each request."""
 
+        def handle_one_request(self) -> None:
+            """One request, whose line and headers must arrive within ``REQUEST_DEADLINE``."""
+            self._deadline = threading.Timer(REQUEST_DEADLINE, self._give_up)
+            self._deadline.daemon = True
+            self._deadline.start()
+            try:
+                super().handle_one_request()
+            finally:
+                self._deadline.cancel()
+
+        def parse_request(self) -> bool:
+            parsed = super().parse_request()
+            self._deadline.cancel()  # the request is in: answering takes what it takes
+            return parsed
+
+        def _give_up(self) -> None:
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            """The standard library's error pages (400, 414, 431, 501 …) as plain text with
+            the same security headers as every other answer; no request text echoed."""
+            self.close_connection = True
+            phrase = self.responses.get(code, ("error",))[0]
+            body = f"{code} {phrase}\n".encode() if code >= 200 and code not in (204, 304) else b""
+            self._send(code, body, "text/plain; charset=utf-8", Connection="close")
+
         def _host_ok(self) -> bool:
-            # A page on another site may not read ours through a rebound DNS name.
-            host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
-            return host in (HOST, "localhost", "[::1]")
+            return host_ok(self.headers.get("Host"))
 
         def _send(self, status: int, body: bytes, kind: str, **extra: str) -> None:
             self.send_response(status)
@@ -221,11 +303,29 @@ def make_server(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
             if self.command != "HEAD":
                 self.wfile.write(body)
 
+        def _drop_body(self) -> bool:
+            """Read and throw away a request's body, so it is never taken for the next
+            request on the connection; False (and an error sent) when it cannot be."""
+            if self.headers.get("Transfer-Encoding"):
+                self.send_error(501, "request bodies are not accepted")
+                return False
+            length = self.headers.get("Content-Length", "0").strip()
+            if not length.isdigit():
+                self.send_error(400)
+                return False
+            if int(length) > MAX_BODY:
+                self.send_error(413)
+                return False
+            self.rfile.read(int(length))
+            return True
+
         def do_HEAD(self) -> None:
             self.do_GET()
 
         def do_GET(self) -> None:
             route = self.path.split("?", 1)[0]
+            if not self._drop_body():
+                return
             if not self._host_ok():
                 self._send(403, b"forbidden host\n", "text/plain; charset=utf-8")
             elif route == "/":
@@ -270,6 +370,4 @@ def make_server(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
                 else:
                     yield b": keep-alive\n\n"
 
-    server = http.server.ThreadingHTTPServer((HOST, port), Handler)
-    server.daemon_threads = True
-    return server
+    return _Server((HOST, port), Handler)

@@ -6,22 +6,37 @@ child process under a wall-clock timeout and an address-space cap.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pathlib
+import re
 import resource
+import socket
 import stat
+import struct
 import subprocess
 import sys
 import textwrap
 import threading
+import time
 import unicodedata
+from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
 
 import cjdsl
-from cjdsl import codes, diagnostics, docs_support, files, formatting, reporting
+from cjdsl import (
+    codes,
+    diagnostics,
+    docs_support,
+    files,
+    formatting,
+    preview,
+    preview_html,
+    reporting,
+)
 from cjdsl.cli import cli, fmt
 from cjdsl.diagnostics import Diagnostic
 from cjdsl.rendering import journey_map
@@ -456,6 +471,7 @@ def test_reading_a_fifo_or_a_device_is_refused_at_once(blocking: pathlib.Path, n
     result = bounded(
         f"""
         import pathlib
+import re
         from cjdsl import document
         try:
             document.read_bounded(pathlib.Path({str(blocking / name)!r}))
@@ -593,3 +609,135 @@ def test_a_fifo_where_a_docs_cache_entry_goes_is_a_miss(tmp_path: pathlib.Path) 
         timeout=15,
     )
     assert result.stdout == "None\n", result.stderr
+
+
+# -- F18: the preview server over real sockets ----------------------------------------------
+
+
+@contextlib.contextmanager
+def serving() -> Iterator[int]:
+    """A preview server in this process, its /content some 300 kB; yields its port."""
+    svg = "<svg>" + "<g/>" * 75_000 + "</svg>"
+    live = preview.Preview(preview_html.View(1, "x.journey", "X", (("any", svg),)))
+    server = preview.make_server(live, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        live.stop()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def exchange(port: int, data: bytes, *, timeout: float = 10) -> bytes:
+    """Send ``data`` and read until the server closes (or ``timeout`` passes)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as client:
+        client.sendall(data)
+        received = b""
+        deadline = time.monotonic() + timeout
+        with contextlib.suppress(TimeoutError):
+            while time.monotonic() < deadline and (chunk := client.recv(65536)):
+                received += chunk
+        return received
+
+
+def test_clients_that_reset_mid_answer_print_no_traceback(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """The review's `preview_reset.py`: five RSTs while /content is sent, five tracebacks."""
+    with serving() as port:
+        for _ in range(5):
+            client = socket.create_connection(("127.0.0.1", port), timeout=10)
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.sendall(b"GET /content HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            client.recv(1)  # the answer has begun
+            client.close()  # RST while most of it is still to be written
+        time.sleep(0.5)
+        answer = exchange(port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200 ")
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_client_trickling_its_request_is_cut_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slowloris: a request line sent a byte at a time held a thread for ever."""
+    monkeypatch.setattr(preview, "REQUEST_DEADLINE", 1.0)
+    with serving() as port, socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        started = time.monotonic()
+        closed = False
+        for byte in b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 100:
+            try:
+                client.send(bytes([byte]))
+                time.sleep(0.1)
+            except OSError:
+                closed = True
+                break
+            if time.monotonic() - started > 5:
+                break
+        with contextlib.suppress(OSError):
+            closed = closed or client.recv(1) == b""
+    assert closed and time.monotonic() - started < 5
+
+
+def test_a_burst_of_connections_is_queued_not_refused() -> None:
+    """A backlog of 5 made 200 connects take 30 s (SYN retries); none may wait here."""
+    live = preview.Preview(preview_html.View(1, "x.journey", "X"))
+    server = preview.make_server(live, 0)  # not accepting: only the backlog holds them
+    try:
+        port = server.server_address[1]
+        clients = [socket.create_connection(("127.0.0.1", port), timeout=0.5) for _ in range(100)]
+        for client in clients:
+            client.close()
+    finally:
+        server.server_close()
+
+
+def test_a_get_body_is_read_and_never_taken_for_a_request() -> None:
+    """`GET /x` with a body holding `GET /events`: the body was answered as a request."""
+    smuggled = b"GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    with serving() as port:
+        answer = exchange(
+            port,
+            b"GET /nothing HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n%s"
+            b"GET /content HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            % (len(smuggled), smuggled),
+        )
+        chunked = exchange(
+            port,
+            b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        )
+    assert re.findall(rb"HTTP/1\.1 (\d+) ", answer) == [b"404", b"200"]
+    assert b"text/event-stream" not in answer
+    assert chunked.startswith(b"HTTP/1.1 501 ") and chunked.count(b"HTTP/1.1 ") == 1
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [("[::1]", b"200"), ("[::1]:8000", b"200"), ("localhost", b"200"), ("evil.example", b"403")],
+)
+def test_hosts_naming_the_loopback_are_served(host: str, status: bytes) -> None:
+    with serving() as port:
+        answer = exchange(
+            port, f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+        )
+    assert answer.split()[1] == status
+
+
+@pytest.mark.parametrize(
+    ("request_", "status"),
+    [
+        (b"BREW / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"501"),
+        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", b"414"),
+        (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\n\r\n", b"400"),
+        (b"GET / HTTP/1.1\r\n" + b"X-A: b\r\n" * 200 + b"\r\n", b"431"),
+    ],
+)
+def test_error_pages_carry_the_security_headers(request_: bytes, status: bytes) -> None:
+    with serving() as port:
+        answer = exchange(port, request_)
+    head = answer.split(b"\r\n\r\n", 1)[0].decode()
+    assert head.split()[1] == status.decode()
+    assert "Content-Security-Policy: default-src 'none'" in head
+    assert "X-Content-Type-Options: nosniff" in head
+    assert "Connection: close" in head
