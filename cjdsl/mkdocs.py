@@ -22,6 +22,7 @@ import logging
 import os
 import pathlib
 import re
+import secrets
 import textwrap
 import urllib.parse
 from typing import Any, Final
@@ -168,6 +169,7 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
 
     def __init__(self) -> None:
         self.site: _Site | None = None
+        self.nonce = secrets.token_hex(8)
         self.fragments: dict[str, str] = {}
         self.images: dict[str, bytes] = {}
         self.watched: set[str] = set()
@@ -216,7 +218,7 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             return markdown
         lines = markdown.split("\n")
         page_path = page.file.abs_src_path or str(self.site.docs_dir / page.file.src_path)
-        token = "cjdsl" + hashlib.sha256(page.file.src_uri.encode()).hexdigest()[:12]
+        token = self._token(page)
         for number, block in enumerate(blocks, start=1):
             self.fragments[f"{token}x{number}x"] = self._fragment(block, number, page, page_path)
         for number, block in reversed(list(enumerate(blocks, start=1))):
@@ -230,7 +232,7 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
         return "\n".join(lines)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        token = "cjdsl" + hashlib.sha256(page.file.src_uri.encode()).hexdigest()[:12]
+        token = self._token(page)
         if token not in html:
             return html
 
@@ -239,6 +241,17 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
 
         html = re.sub(rf"<p>\s*(?P<key>{token}x\d+x)\s*</p>", fragment, html)
         return re.sub(rf"(?P<key>{token}x\d+x)", fragment, html)
+
+    def _token(self, page: Page) -> str:
+        """The stand-in for a page's diagrams between its Markdown and its HTML.
+
+        Every occurrence in the page's HTML is replaced, so no text may hold one by chance
+        or by design: a journey label holding a predictable stand-in once pulled another
+        journey's whole diagram into its SVG attribute. A nonce drawn for each build makes
+        it unguessable; it never reaches the site, which stays the same from build to build.
+        """
+        seed = f"{self.nonce}:{page.file.src_uri}".encode()
+        return "cjdsl" + hashlib.sha256(seed).hexdigest()[:24]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._leave()

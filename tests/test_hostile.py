@@ -7,11 +7,13 @@ child process under a wall-clock timeout and an address-space cap.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import pathlib
 import re
 import resource
+import shutil
 import socket
 import stat
 import struct
@@ -741,3 +743,32 @@ def test_error_pages_carry_the_security_headers(request_: bytes, status: bytes) 
     assert "Content-Security-Policy: default-src 'none'" in head
     assert "X-Content-Type-Options: nosniff" in head
     assert "Connection: close" in head
+
+
+# -- F23: MkDocs stand-ins cannot be written by a journey ------------------------------------
+
+
+def test_a_journey_holding_a_page_stand_in_keeps_its_text(tmp_path: pathlib.Path) -> None:
+    """The review's `mkdocs-placeholder`: a label spelling the page's predictable stand-in
+    (`"cjdsl" + sha256(src_uri)[:12] + "x2x"`) pulled the second journey's diagram into the
+    first's SVG attribute, and left the raw stand-in in the paragraph."""
+    site = tmp_path / "site"
+    shutil.copytree(REPRO / "mkdocs-placeholder", site)
+    old = "cjdsl" + hashlib.sha256(b"index.md").hexdigest()[:12] + "x2x"
+    assert old in (site / "docs" / "index.md").read_text("utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", "out"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_cap_memory,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    page = (site / "out" / "index.html").read_text("utf-8")
+    first, second = page.split('<div class="cjdsl-journey')[1:]  # each light and dark
+    assert old in first and "SECOND" not in first  # the label as written, and nothing else
+    assert "SECOND" in second and "See <div" in page
+    assert not re.search(r"cjdsl[0-9a-f]{24}x\d+x", page)  # no stand-in left behind
