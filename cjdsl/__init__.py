@@ -5,18 +5,23 @@
 >>> doc = cjdsl.loads(text)
 >>> doc.journey.title, [t.id for t in doc.journey.touchpoints]
 ('Shop', ['ad', 'bought'])
+
+The package imports nothing until a name is used (PEP 562), so ``cjdsl --version``
+and ``cjdsl explain`` start without the parser, NetworkX or NumPy.
 """
 
 from __future__ import annotations
 
-import pathlib
+import importlib
+from typing import TYPE_CHECKING, Final
 
-from . import document as _document
-from .diagnostics import Diagnostic, Severity
-from .document import Document
-from .errors import CjdslError, JourneyError, RenderError
-from .model import Journey
-from .source import SourceFile
+if TYPE_CHECKING:
+    import pathlib
+
+    from .diagnostics import Diagnostic, Severity
+    from .document import Document
+    from .errors import CjdslError, JourneyError, RenderError
+    from .model import Journey
 
 __all__ = [
     "CjdslError",
@@ -34,6 +39,35 @@ __all__ = [
 
 __version__ = "0.1.0"
 
+_LAZY: Final = {
+    "CjdslError": "errors",
+    "Diagnostic": "diagnostics",
+    "Document": "document",
+    "Journey": "model",
+    "JourneyError": "errors",
+    "RenderError": "errors",
+    "Severity": "diagnostics",
+}
+"""Each public class and the module that defines it, imported on first use."""
+
+
+def __getattr__(name: str) -> object:
+    """A public class, imported on first use; or a submodule (``cjdsl.model``) not yet imported."""
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
+        globals()[name] = value  # the next lookup is a plain attribute
+        return value
+    from importlib.util import find_spec
+
+    if not name.startswith("_") and find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 def loads(text: str, *, path: str = "<string>", raise_on_error: bool = True) -> Document:
     """Parse and check journey text.
@@ -44,8 +78,11 @@ def loads(text: str, *, path: str = "<string>", raise_on_error: bool = True) -> 
         JourneyError: the text has errors (unless ``raise_on_error=False``);
             its ``diagnostics`` hold every finding.
     """
+    from . import document
+    from .source import SourceFile
+
     source = SourceFile(path, text.removeprefix("\ufeff"))
-    return _checked(_document.compile_source(source), raise_on_error)
+    return _checked(document.compile_source(source), raise_on_error)
 
 
 def load(path: str | pathlib.Path, *, raise_on_error: bool = True) -> Document:
@@ -56,11 +93,18 @@ def load(path: str | pathlib.Path, *, raise_on_error: bool = True) -> Document:
             ``raise_on_error=False``).
         OSError: the file cannot be read.
     """
-    data = _document.read_bounded(pathlib.Path(path))
-    return _checked(_document.compile_bytes(data, str(path)), raise_on_error)
+    import pathlib
+
+    from . import document
+
+    data = document.read_bounded(pathlib.Path(path))
+    return _checked(document.compile_bytes(data, str(path)), raise_on_error)
 
 
 def _checked(doc: Document, raise_on_error: bool) -> Document:
+    from .diagnostics import Severity
+    from .errors import JourneyError
+
     if raise_on_error and not doc.ok:
         errors = [d for d in doc.diagnostics if d.severity is Severity.ERROR]
         first = errors[0]
@@ -86,6 +130,8 @@ def render(
             missing, failing or timing out.
     """
     from . import rendering
+    from .document import Document
+    from .errors import JourneyError
 
     model = journey.journey if isinstance(journey, Document) else journey
     if model is None:

@@ -293,6 +293,12 @@ def test_svg_from_system_dot_is_identical_across_renders(small: cjdsl.Document) 
     assert cjdsl.render(small, format="svg", engine="dot") == first
 
 
+def test_collapse_modes_are_named_once_for_options_that_do_not_import_collapse() -> None:
+    from cjdsl.rendering import collapse
+
+    assert rendering.COLLAPSE == collapse.MODES
+
+
 def test_public_render_takes_a_document_or_a_journey(small: cjdsl.Document) -> None:
     from_doc = cjdsl.render(small, format="dot")
     assert cjdsl.render(journey_of(small), format="dot") == from_doc

@@ -2,29 +2,58 @@
 
 Diagnostics go to stderr, artefacts to stdout or files. Exit codes: 0 ok,
 1 findings (errors, or warnings with ``--strict``), 2 usage or environment.
+Each command's module is imported only when that command runs (or ``--help``
+lists them all), so ``cjdsl --version`` and ``cjdsl explain`` start without
+the parser, and only ``analyze`` and the analysis options load NumPy and SciPy.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Final
 
 import click
 
 from .. import __version__
-from ..errors import CjdslError
-from . import analyze, check, common, fmt, lsp, preview, render, watch
 from .common import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, Fail
 
-__all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_PROBLEMS", "Fail", "cli", "main"]
+__all__ = ["COMMANDS", "EXIT_ERROR", "EXIT_OK", "EXIT_PROBLEMS", "Fail", "cli", "main"]
 
 CONTEXT: Final = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+COMMANDS: Final = {
+    "analyze": "analyze:analyze_command",
+    "check": "check:check_command",
+    "explain": "explain:explain_command",
+    "fmt": "fmt:fmt_command",
+    "lsp": "lsp:lsp_command",
+    "preview": "preview:preview_command",
+    "render": "render:render_command",
+    "watch": "watch:watch_command",
+}
+"""Each command and where it is defined (``module:object`` under ``cjdsl.cli``)."""
+
 
 class _Group(click.Group):
-    """Turns the library's environment errors into ``Fail`` for every command."""
+    """Loads a command's module when the command is asked for (click's documented
+    lazy group), and turns the library's environment errors into ``Fail``."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = COMMANDS.get(cmd_name)
+        if where is None:
+            return super().get_command(ctx, cmd_name)
+        module, name = where.split(":")
+        command = getattr(importlib.import_module(f".{module}", __name__), name)
+        assert isinstance(command, click.Command), where
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
+        from ..errors import CjdslError
+
         try:
             return super().invoke(ctx)
         except CjdslError as error:
@@ -37,20 +66,10 @@ def cli() -> None:
     """Customer journeys as code: check, render and analyse .journey files."""
 
 
-cli.add_command(check.check_command)
-cli.add_command(check.explain_command)
-cli.add_command(render.render_command)
-cli.add_command(fmt.fmt_command)
-cli.add_command(lsp.lsp_command)
-cli.add_command(watch.watch_command)
-cli.add_command(preview.preview_command)
-cli.add_command(analyze.analyze_command)
-
-
 def main() -> None:
     """Console-script entry point."""
     try:
         cli(prog_name="cjdsl")
     except BrokenPipeError:  # `cjdsl render … | head`: the reader left, nothing to say
         sys.stderr.close()
-        sys.exit(common.EXIT_OK)
+        sys.exit(EXIT_OK)

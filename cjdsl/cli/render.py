@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pathlib
 import sys
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import click
 
-from .. import analysis, files, model, rendering, reporting
-from ..rendering import journey_map
+from .. import files, rendering, reporting
 from . import common, render_options
+
+if TYPE_CHECKING:
+    from .. import model
 
 __all__ = ["FORMATS", "render_command"]
 
@@ -119,6 +121,8 @@ def render_command(
 
 def _journey_map(journey: model.Journey, *, persona: str | None, theme: str) -> bytes:
     """The journey map page; a failed analysis costs its figures (with a warning), not the map."""
+    from ..rendering import journey_map  # it analyses: NumPy and SciPy only for the map
+
     try:
         report, note = journey_map.analyse(journey, persona=persona)
     except ValueError as error:
@@ -144,6 +148,8 @@ def _diagram(
 ) -> bytes:
     overlay = None
     if highlight:
+        from .. import analysis  # NumPy and SciPy: only for a highlight
+
         if fmt != "dot":  # a layout too big is refused before the analysis, not after it
             rendering.refuse_big(journey, persona, max_nodes)
         try:

@@ -1,14 +1,22 @@
-"""Rendering journeys: DOT source (pure) and Graphviz output (through ``engines``)."""
+"""Rendering journeys: DOT source (pure) and Graphviz output (through ``engines``).
+
+``collapse`` runs an analysis (NumPy, SciPy): it is imported when first used
+(``rendering.collapse``, PEP 562), not for every diagram.
+"""
 
 from __future__ import annotations
 
+import importlib
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from .. import model
 from ..errors import RenderError
-from . import collapse, dot, engines, overlay, svg, themes
+from . import dot, engines, overlay, svg, themes
 from .overlay import Overlay
+
+if TYPE_CHECKING:
+    from .. import model
+    from . import collapse
 
 __all__ = [
     "COLLAPSE",
@@ -28,7 +36,8 @@ __all__ = [
 
 FORMATS: Final = ("svg", "png", "pdf", "dot", "json")
 THEMES: Final = tuple(themes.THEMES)
-COLLAPSE: Final = collapse.MODES
+COLLAPSE: Final = ("stage", "channel")
+"""The ways ``collapse`` groups a journey (``collapse.MODES``, without importing it)."""
 DEFAULT_MAX_NODES: Final = 200
 """The largest journey laid out node by node unless asked for more (``max_nodes``).
 
@@ -39,6 +48,12 @@ Graphviz 2.43 lays out 100 nodes in about a second, 200 in 12–18 s, 300 in
 limit, ``collapse`` draws the journey by stage or channel instead."""
 # The prefix lands in SVG ids and attributes unescaped: an id-safe word only.
 _PREFIX: Final = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+def __getattr__(name: str) -> object:
+    if name == "collapse":
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render(
@@ -93,12 +108,14 @@ def render(
     prefix = prefix or dot.id_prefix(journey, persona=persona, theme=theme, direction=direction)
     collapsed = None
     if collapse_by is not None:
+        from . import collapse
+
         collapsed = collapse.collapse(journey, by=collapse_by, persona=persona)
     elif format_ != "dot" and max_nodes is not None:
         refuse_big(journey, persona, max_nodes)
 
     def source(html_labels: bool) -> str:
-        if collapsed is not None:
+        if collapsed is not None:  # `collapse` was imported with it
             return collapse.to_dot(
                 collapsed, theme=theme, direction=direction, prefix=prefix, html_labels=html_labels
             )

