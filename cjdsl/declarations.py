@@ -1,4 +1,4 @@
-"""What one file declares, before references are resolved, and which attributes each owner has.
+"""What one file declares, before references are resolved.
 
 Lowering fills a ``Declarations`` from the Lark tree, then reads imports, finds
 duplicates and unknown references, and builds the ``model.Journey``.
@@ -7,48 +7,11 @@ duplicates and unknown references, and builds the ``model.Journey``.
 from __future__ import annotations
 
 import dataclasses
-from typing import Final
 
 from . import model
 from .source import Span
 
-__all__ = [
-    "CHANNEL_ATTRIBUTES",
-    "HEADER_ATTRIBUTES",
-    "NODE_ATTRIBUTES",
-    "PERSONA_ATTRIBUTES",
-    "STAGE_ATTRIBUTES",
-    "STATEMENTS",
-    "TEXT_ATTRIBUTES",
-    "Declarations",
-]
-
-STATEMENTS: Final = (
-    "journey",
-    "import",
-    "persona",
-    "channel",
-    "stage",
-    "touchpoint",
-    "goal",
-    "exit",
-    "entry",
-)
-HEADER_ATTRIBUTES: Final = ("description", "owner")
-TEXT_ATTRIBUTES: Final = (
-    "action",
-    "motivation",
-    "question",
-    "pain",
-    "opportunity",
-    "description",
-    "owner",
-    "link",
-)
-NODE_ATTRIBUTES: Final = (*TEXT_ATTRIBUTES, "emotion", "kpi", "cost", "tags", "reach")
-PERSONA_ATTRIBUTES: Final = ("description", "goal", "pain")
-CHANNEL_ATTRIBUTES: Final = ("description",)
-STAGE_ATTRIBUTES: Final = ("description",)
+__all__ = ["Declarations"]
 
 
 @dataclasses.dataclass(slots=True)

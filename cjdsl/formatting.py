@@ -24,7 +24,7 @@ from typing import Final
 
 import lark
 
-from . import commented, literals, parsing
+from . import commented, literals, parsing, vocabulary
 from .source import SourceFile
 
 __all__ = ["ATTRIBUTE_ORDER", "HOP_ORDER", "MAX_WIDTH", "format_parsed", "format_text"]
@@ -33,24 +33,10 @@ MAX_WIDTH: Final = 100
 """A block written on one line stays on one line while it fits in this many characters."""
 
 ATTRIBUTE_ORDER: Final[dict[str, tuple[str, ...]]] = {
-    "header": ("description", "owner"),
-    "persona": ("description", "goal", "pain"),
-    "channel": ("description",),
-    "node": (
-        "description",
-        "reach",
-        "emotion",
-        "action",
-        "motivation",
-        "question",
-        "pain",
-        "opportunity",
-        "kpi",
-        "cost",
-        "owner",
-        "link",
-        "tags",
-    ),
+    "header": vocabulary.names("journey"),
+    "persona": vocabulary.names("persona"),
+    "channel": vocabulary.names("channel"),
+    "node": vocabulary.names("node"),
 }
 """Attributes are written in this order; unknown ones follow in the order written."""
 
@@ -58,7 +44,7 @@ HOP_ORDER: Final = ("probability", "after", "label", "personas")
 """The order of what follows a transition's target: ``40%  after 2d  "label"  for anna``."""
 
 _INDENT: Final = "  "
-_STAGE_FIRST: Final = ("description",)
+_STAGE_FIRST: Final = vocabulary.names("stage")
 _TOP_FIRST: Final = ("import_", "persona", "channel")
 _TABLES: Final = {"transition": (" ", "  ", 2 + len(HOP_ORDER)), "channel": (" ", " ", 4)}
 """Statements in columns when consecutive: the gap after the first column and after the

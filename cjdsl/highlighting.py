@@ -34,9 +34,11 @@ from pygments.token import (
     _TokenType,
 )
 
+from . import vocabulary
+
 __all__ = ["JourneyLexer"]
 
-NAME: Final = r"[^\W\d]\w*(?:-[^\W_]\w*)*"
+NAME: Final = vocabulary.ID_PATTERN
 """An id, as the grammar reads it: ``cart-email``, ``kündigung``, ``_draft2``."""
 
 _END: Final = r"(?!\w|-[^\W_])"

@@ -19,21 +19,12 @@ import errno
 import itertools
 import pathlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Final, TypeGuard, TypeVar
+from typing import Any, Final, TypeGuard, TypeVar
 
 import lark
 
-from . import codes, literals, model, parsing
-from .declarations import (
-    CHANNEL_ATTRIBUTES,
-    HEADER_ATTRIBUTES,
-    NODE_ATTRIBUTES,
-    PERSONA_ATTRIBUTES,
-    STAGE_ATTRIBUTES,
-    STATEMENTS,
-    TEXT_ATTRIBUTES,
-    Declarations,
-)
+from . import codes, literals, model, parsing, vocabulary
+from .declarations import Declarations
 from .diagnostics import Diagnostic, Related, did_you_mean
 from .source import MAX_SOURCE_BYTES, SourceFile, Span
 
@@ -191,7 +182,7 @@ class _Lowering:
         assert _is_token(title)
         self.found.title = _text(title)
         self.found.header_span = self.span(tree)
-        for attribute in self.attributes(block, HEADER_ATTRIBUTES, "a journey"):
+        for attribute in self.attributes(block, "journey", "a journey"):
             self.header_attribute(attribute)
 
     def header_attribute(self, attribute: _Attribute) -> None:
@@ -206,12 +197,13 @@ class _Lowering:
 
     def loose_attribute(self, tree: lark.Tree[lark.Token], *, stage: str | None, top: bool) -> None:
         attribute = _Attribute.of(tree, self)
-        if top and attribute.name in HEADER_ATTRIBUTES:
+        if top and vocabulary.attribute(attribute.name, "journey"):
             self.header_attribute(attribute)
             return
-        if not top and attribute.name in STAGE_ATTRIBUTES:
+        if not top and vocabulary.attribute(attribute.name, "stage"):
             return  # read by stage(); listed here so it is not "unknown"
-        choices = STATEMENTS + (HEADER_ATTRIBUTES if top else STAGE_ATTRIBUTES)
+        statements = vocabulary.statement_names()
+        choices = statements + vocabulary.names("journey" if top else "stage")
         self.report(
             codes.UNKNOWN_STATEMENT,
             f"unknown statement `{attribute.name}`",
@@ -219,7 +211,7 @@ class _Lowering:
             label="not a statement",
             hint=did_you_mean(attribute.name, choices)
             or "statements are "
-            + ", ".join(f"`{c}`" for c in STATEMENTS)
+            + ", ".join(f"`{c}`" for c in statements)
             + ", or a transition `a -> b`",
         )
 
@@ -331,7 +323,7 @@ class _Lowering:
         _keyword, name, label, block = tree.children
         assert _is_token(name)
         values: dict[str, list[str]] = {}
-        for attribute in self.attributes(block, PERSONA_ATTRIBUTES, "a persona"):
+        for attribute in self.attributes(block, "persona", "a persona"):
             text = self.one_string(attribute)
             if text is not None:
                 values.setdefault(attribute.name, []).append(text)
@@ -351,7 +343,7 @@ class _Lowering:
     def channel(self, tree: lark.Tree[lark.Token]) -> None:
         _keyword, name, label, kind, block = tree.children
         assert _is_token(name)
-        for attribute in self.attributes(block, CHANNEL_ATTRIBUTES, "a channel"):
+        for attribute in self.attributes(block, "channel", "a channel"):
             self.one_string(attribute)
         if kind is not None and str(kind) not in model.CHANNEL_KINDS:
             assert _is_token(kind)
@@ -381,7 +373,7 @@ class _Lowering:
         for item in items:
             if isinstance(item, lark.Tree) and item.data == "attribute":
                 attribute = _Attribute.of(item, self)
-                if attribute.name in STAGE_ATTRIBUTES:
+                if vocabulary.attribute(attribute.name, "stage"):
                     description = self.one_string(attribute)
         nodes = self.statements(items, stage=str(name), top=False)
         self.found.stages.append(
@@ -408,32 +400,19 @@ class _Lowering:
                 label=f"customers do not start at a {kind.value}",
                 hint="remove `entry`, or declare a touchpoint where customers start",
             )
-        fields: dict[str, list[object]] = {}
-        emotion: model.Emotion | None = None
-        cost: model.Money | None = None
-        reach: float | None = None
+        fields: dict[str, Any] = {}
         link_span: Span | None = None
-        for attribute in self.attributes(block, NODE_ATTRIBUTES, f"a {kind.value}"):
-            if attribute.name in TEXT_ATTRIBUTES:
-                text = self.one_string(attribute)
-                if text is not None:
-                    fields.setdefault(attribute.name, []).append(text)
-                    if attribute.name == "link":
-                        link_span = attribute.values[0].span
-            elif attribute.name == "emotion":
-                emotion = self.emotion(attribute)
-            elif attribute.name == "kpi":
-                kpi = self.kpi(attribute)
-                if kpi is not None:
-                    fields.setdefault("kpi", []).append(kpi)
-            elif attribute.name == "cost":
-                cost = self.money(attribute, attribute.values, "cost 1200 EUR")
-            elif attribute.name == "tags":
-                fields["tags"] = [*fields.get("tags", []), *self.names(attribute)]
-            elif attribute.name == "reach":
-                reach = self.reach(attribute, entry is not None)
+        for attribute, known in self.known_attributes(block, "node", f"a {kind.value}"):
+            value = self.value(attribute, known, is_entry=entry is not None)
+            if value is None:
+                continue
+            if known.repeatable:
+                fields.setdefault(known.field, []).extend(value)
+            else:
+                fields[known.field] = value
+            if known.name == "link":
+                link_span = attribute.values[0].span
         channel = channel_ref.children[-1] if isinstance(channel_ref, lark.Tree) else None
-        texts = {k: tuple(map(str, v)) for k, v in fields.items() if k in TEXT_ATTRIBUTES}
         self.found.nodes.append(
             model.Touchpoint(
                 id=str(name),
@@ -443,20 +422,8 @@ class _Lowering:
                 channel_ref=self.ref(channel) if _is_token(channel) else None,
                 persona_refs=self.persona_refs(personas),
                 entry=entry is not None,
-                reach=reach,
-                emotion=emotion,
-                description=_last(texts.get("description")),
-                actions=texts.get("action", ()),
-                motivations=texts.get("motivation", ()),
-                questions=texts.get("question", ()),
-                pains=texts.get("pain", ()),
-                opportunities=texts.get("opportunity", ()),
-                kpis=tuple(k for k in fields.get("kpi", ()) if isinstance(k, model.Kpi)),
-                cost=cost,
-                owner=_last(texts.get("owner")),
-                link=_last(texts.get("link")),
                 link_span=link_span,
-                tags=tuple(str(t) for t in fields.get("tags", ())),
+                **_node_fields(fields),
                 span=self.span(tree),
                 name_span=self.span(name),
             )
@@ -521,25 +488,55 @@ class _Lowering:
             source, source_span = target, target_span
 
     # -- values ------------------------------------------------------------
-    def attributes(self, block: object, allowed: Sequence[str], owner: str) -> Iterator[_Attribute]:
+    def attributes(self, block: object, owner: vocabulary.Owner, what: str) -> Iterator[_Attribute]:
         """The attributes of a block that ``owner`` has; others are reported."""
+        for attribute, _known in self.known_attributes(block, owner, what):
+            yield attribute
+
+    def known_attributes(
+        self, block: object, owner: vocabulary.Owner, what: str
+    ) -> Iterator[tuple[_Attribute, vocabulary.Attribute]]:
+        """Each attribute of a block with its entry in the vocabulary; an attribute
+        ``owner`` does not have is reported (``what`` names the owner in the message)."""
         if not isinstance(block, lark.Tree):
             return
         for item in block.children:
             if not isinstance(item, lark.Tree):
                 continue
             attribute = _Attribute.of(item, self)
-            if attribute.name in allowed:
-                yield attribute
-            else:
-                self.report(
-                    codes.UNKNOWN_ATTRIBUTE,
-                    f"{owner} has no attribute `{attribute.name}`",
-                    attribute.name_span,
-                    label="unknown attribute",
-                    hint=did_you_mean(attribute.name, allowed)
-                    or "its attributes are " + ", ".join(f"`{a}`" for a in allowed),
-                )
+            known = vocabulary.attribute(attribute.name, owner)
+            if known is not None:
+                yield attribute, known
+                continue
+            allowed = vocabulary.names(owner)
+            self.report(
+                codes.UNKNOWN_ATTRIBUTE,
+                f"{what} has no attribute `{attribute.name}`",
+                attribute.name_span,
+                label="unknown attribute",
+                hint=did_you_mean(attribute.name, allowed)
+                or "its attributes are " + ", ".join(f"`{a}`" for a in allowed),
+            )
+
+    def value(
+        self, attribute: _Attribute, known: vocabulary.Attribute, *, is_entry: bool
+    ) -> object | None:
+        """An attribute's value read by its shape (a list for repeatable ones); ``None``
+        when it is wrong, which is reported."""
+        shape = known.shape
+        if shape in ("text", "texts"):
+            text = self.one_string(attribute)
+            return None if text is None else [text] if shape == "texts" else text
+        if shape == "emotion":
+            return self.emotion(attribute)
+        if shape == "kpi":
+            kpi = self.kpi(attribute)
+            return None if kpi is None else [kpi]
+        if shape == "money":
+            return self.money(attribute, attribute.values, known.form)
+        if shape == "names":
+            return self.names(attribute)
+        return self.reach(attribute, is_entry)
 
     def invalid(self, attribute: _Attribute, form: str) -> None:
         self.report(
@@ -794,6 +791,17 @@ def _label(label: object, name: lark.Token) -> str:
 
 def _last(values: Sequence[str] | None) -> str | None:
     return values[-1] if values else None
+
+
+_NODE_FIELDS: Final = tuple((a.field, a.repeatable) for a in vocabulary.attributes("node"))
+
+
+def _node_fields(read: dict[str, Any]) -> dict[str, Any]:
+    """The model fields of a node's attributes: what was read, else empty or ``None``."""
+    return {
+        field: tuple(read.get(field, ())) if repeatable else read.get(field)
+        for field, repeatable in _NODE_FIELDS
+    }
 
 
 def _declaration(what: str, name: str) -> str:

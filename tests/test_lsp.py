@@ -341,6 +341,10 @@ async def test_hover_describes_touchpoints_channels_and_personas(
     assert "**Anna, 36** · persona `anna`" in persona
     assert "**Jörg, 58**" in await hover("jörg")  # declared in the imported file
     assert "stage `danach`" in await hover("danach")
+    keyword = await hover("touchpoint")
+    assert keyword.startswith("keyword `touchpoint`") and "A moment of contact." in keyword
+    attribute = await hover("emotion")
+    assert attribute.startswith('attribute `emotion` · `emotion +1 "curious"`')
     nothing = await client.text_document_hover_async(
         types.HoverParams(types.TextDocumentIdentifier(doc), position(text, "40%"))
     )

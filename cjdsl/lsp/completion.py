@@ -15,48 +15,33 @@ from typing import Final
 
 from lsprotocol import types
 
-from .. import declarations, model
+from .. import model, vocabulary
 from ..source import SourceFile
 from . import convert, tokens
 
 __all__ = ["ATTRIBUTE_FORMS", "Context", "complete", "context"]
 
-ATTRIBUTE_FORMS: Final = {
-    "description": 'description "…"',
-    "owner": 'owner "Team"',
-    "goal": 'goal "What they want"',
-    "pain": 'pain "What hurts"',
-    "emotion": 'emotion +1 "curious"',
-    "action": 'action "What the customer does"',
-    "motivation": 'motivation "What they want"',
-    "question": 'question "What they ask"',
-    "opportunity": 'opportunity "The brand\'s answer"',
-    "kpi": "kpi ctr 2.1%",
-    "cost": "cost 1200 EUR",
-    "link": 'link "https://…"',
-    "tags": "tags paid, top-of-funnel",
-    "reach": "reach 10000",
-}
+ATTRIBUTE_FORMS: Final = {a.name: a.form for a in vocabulary.ATTRIBUTES}
 """How each attribute is written: the completion's detail."""
 
-_TOP: Final = tuple(k for k in tokens.KEYWORDS if k not in ("for", "after"))
+_TOP: Final = vocabulary.statement_names()
 """Keywords that start a statement (``for`` and ``after`` only follow a target)."""
-_IN_STAGE: Final = ("entry", "touchpoint", "goal", "exit", "description")
+_IN_STAGE: Final = (
+    *(s.keyword for s in vocabulary.STATEMENTS if not s.top_only),
+    *vocabulary.names("stage"),
+)
 _BLOCK_ATTRIBUTES: Final[dict[str, Sequence[str]]] = {
-    "journey": declarations.HEADER_ATTRIBUTES,
-    "persona": declarations.PERSONA_ATTRIBUTES,
-    "channel": declarations.CHANNEL_ATTRIBUTES,
-    "node": declarations.NODE_ATTRIBUTES,
+    "journey": vocabulary.names("journey"),
+    "persona": vocabulary.names("persona"),
+    "channel": vocabulary.names("channel"),
+    "node": vocabulary.names("node"),
 }
 _OWNERS: Final = {
     "journey": "journey",
     "persona": "persona",
     "channel": "channel",
     "stage": "stage",
-    "entry": "node",
-    "touchpoint": "node",
-    "goal": "node",
-    "exit": "node",
+    **{s.keyword: "node" for s in vocabulary.STATEMENTS if not s.top_only},
 }
 _PARTIAL: Final = re.compile(r"(?<![\w-])[^\W\d][\w-]*\Z")
 _BOUNDARY: Final = ("\n", ";", "{", "}")

@@ -15,9 +15,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .. import model
+from .. import model, vocabulary
 
-__all__ = ["describe"]
+__all__ = ["describe", "word"]
+
+
+def word(name: str) -> str | None:
+    """Markdown about a keyword or an attribute name, from the vocabulary.
+
+    >>> print(word("kpi"))
+    attribute `kpi` · `kpi ctr 2.1%`
+    <BLANKLINE>
+    any named figure: a number, percentage, duration or amount (`kpi cpm 6.50 EUR`)
+    """
+    statement = next((s for s in vocabulary.STATEMENTS if s.keyword == name), None)
+    if statement is not None:
+        return f"keyword `{name}` · `{statement.form}`\n\n{statement.doc}"
+    attribute = next((a for a in vocabulary.ATTRIBUTES if a.name == name), None)
+    if attribute is not None:
+        return f"attribute `{name}` · `{attribute.form}`\n\n{attribute.doc}"
+    return None
 
 
 def describe(journey: model.Journey, kind: str, name: str) -> str | None:

@@ -20,8 +20,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from .. import __version__
-from ..source import SourceFile
-from . import completion, convert, edits, hover, navigation, state
+from ..source import SourceFile, Span
+from . import completion, convert, edits, hover, navigation, state, tokens
 
 __all__ = ["DEBOUNCE", "JourneyServer", "create", "serve"]
 
@@ -176,8 +176,11 @@ def create() -> JourneyServer:
         analysis = await ls.current(params.text_document.uri)
         if analysis is None:
             return None
-        at = analysis.index.at(ls.offset(analysis, params.position))
-        if at is None or analysis.journey is None:
+        offset = ls.offset(analysis, params.position)
+        at = analysis.index.at(offset)
+        if at is None:
+            return _word_hover(analysis, offset, ls.encoding)
+        if analysis.journey is None:
             return None
         text = hover.describe(analysis.journey, at.kind, at.name)
         if text is None:
@@ -273,3 +276,21 @@ def create() -> JourneyServer:
 def serve() -> None:
     """Run the server over stdin/stdout until the client says ``exit``."""
     create().start_io()
+
+
+def _word_hover(analysis: state.Analysis, offset: int, encoding: str) -> types.Hover | None:
+    """A keyword or attribute name under the cursor, explained from the vocabulary."""
+    source = analysis.document.source
+    start = source.text.rfind("\n", 0, offset) + 1
+    end = source.text.find("\n", start)
+    for token in tokens.scan(source.text, start, len(source.text) if end < 0 else end):
+        if token.kind == "name" and token.start <= offset <= token.end:
+            text = hover.word(token.text)
+            if text is None:
+                return None
+            span = Span(source, token.start, token.end)
+            return types.Hover(
+                types.MarkupContent(types.MarkupKind.Markdown, text),
+                convert.to_range(span, encoding=encoding),
+            )
+    return None

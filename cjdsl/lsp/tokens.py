@@ -16,21 +16,11 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
+from .. import vocabulary
+
 __all__ = ["KEYWORDS", "Token", "scan"]
 
-KEYWORDS: Final = (
-    "journey",
-    "import",
-    "persona",
-    "channel",
-    "stage",
-    "entry",
-    "touchpoint",
-    "goal",
-    "exit",
-    "for",
-    "after",
-)
+KEYWORDS: Final = vocabulary.KEYWORDS
 
 # Order matters: strings and comments first, so nothing inside them is a token;
 # a string left open runs to the end of its line, as the parser reports it.
@@ -40,7 +30,9 @@ _TOKEN: Final = re.compile(
   | (?P<comment>\#[^\n]*)
   | (?P<arrow>->)
   | (?P<number>[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:%|[^\W\d_]+)?)
-  | (?P<name>[^\W\d]\w*(?:-[^\W_]\w*)*)
+  | (?P<name>"""
+    + vocabulary.ID_PATTERN
+    + r""")
   | (?P<newline>\n)
   | (?P<space>[ \t\r\f\ufeff]+)
   | (?P<punct>.)
