@@ -473,7 +473,6 @@ def test_reading_a_fifo_or_a_device_is_refused_at_once(blocking: pathlib.Path, n
     result = bounded(
         f"""
         import pathlib
-import re
         from cjdsl import document
         try:
             document.read_bounded(pathlib.Path({str(blocking / name)!r}))
