@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import difflib
 import enum
@@ -100,25 +101,27 @@ def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
 
 
 class Suggestions:
-    """The names a misspelling may stand for, indexed once for many questions.
+    """The names a misspelling may stand for, for many questions about one set of choices.
 
-    ``closest`` first looks for choices one edit away (a letter added, dropped, changed
-    or two swapped: the usual typos), through an index of each choice with one letter
-    deleted, built at the first question. Only when none is that near does it compare
-    ``name`` with every choice, as ``difflib`` does, and those full comparisons share a
-    budget of ``SCAN_BUDGET`` for the index's life: a journey with a thousand misspelt
-    ids among a thousand touchpoints is checked in linear time, where comparing each
-    with each took 42 s. Answers are kept, so a name asked twice costs nothing.
+    ``closest`` first tries every string one edit away from ``name`` (a letter dropped,
+    added or changed, or two neighbours swapped: the usual typos) against a set of the
+    choices; the letters it adds or changes to are the ``_LETTERS`` most common in the
+    choices. Only when none of them is a choice does it compare ``name`` with every
+    choice, as ``difflib`` does, and those full comparisons share a budget of
+    ``SCAN_BUDGET`` for the object's life. So a journey with a thousand misspelt ids
+    among a thousand touchpoints is checked in linear time, where comparing each with
+    each took 42 s. Answers are kept, so a name asked twice costs nothing.
 
     >>> Suggestions(["checkout", "cart", "shop"]).hint("chekout")
     'did you mean `checkout`?'
     """
 
-    __slots__ = ("_answers", "_budget", "_choices", "_near")
+    __slots__ = ("_answers", "_budget", "_choices", "_known", "_letters")
 
     def __init__(self, choices: Iterable[str]) -> None:
         self._choices = tuple(dict.fromkeys(choices))
-        self._near: dict[str, list[int]] | None = None
+        self._known: frozenset[str] = frozenset()
+        self._letters = ""
         self._budget = SCAN_BUDGET
         self._answers: dict[str, str | None] = {}
 
@@ -135,40 +138,40 @@ class Suggestions:
     def _find(self, name: str) -> str | None:
         if len(name) > _LONGEST:
             return None  # no typo of an id this long is worth the comparisons
-        near = self._index()
-        candidates = dict.fromkeys(
-            index for variant in _variants(name) for index in near.get(variant, ())
-        )
-        found = _best(name, [self._choices[i] for i in itertools.islice(candidates, _NEAREST)])
+        if not self._known:  # at the first question: most lists are never asked about
+            self._known = frozenset(self._choices)
+            counts = collections.Counter(itertools.chain.from_iterable(self._choices))
+            self._letters = "".join(sorted(counts, key=lambda c: (-counts[c], c))[:_LETTERS])
+        near = dict.fromkeys(e for e in _edits(name, self._letters) if e in self._known)
+        found = _best(name, itertools.islice(near, _NEAREST))
         if found is None and self._budget >= len(self._choices):
             self._budget -= len(self._choices)
             found = _scan(name, self._choices)
         return found
-
-    def _index(self) -> dict[str, list[int]]:
-        if self._near is None:
-            self._near = {}
-            for index, choice in enumerate(self._choices):
-                if len(choice) <= _LONGEST:
-                    for variant in dict.fromkeys(_variants(choice)):
-                        self._near.setdefault(variant, []).append(index)
-        return self._near
 
 
 SCAN_BUDGET: Final = 5_000
 """How many full comparisons one ``Suggestions`` makes in all, after the near lookups fail
 (about 0.2 s for similar ids)."""
 _FEW: Final = 64  # this few choices are compared one by one, as difflib does
-_LONGEST: Final = 64  # longer names are neither indexed nor suggested for
+_LONGEST: Final = 64  # no suggestion for a longer name
+_LETTERS: Final = 40  # letters tried in edits: an id's [a-z0-9_] and a few more
 _NEAREST: Final = 32  # near candidates compared for one name
 _CUTOFF: Final = 0.6  # difflib's
 
 
-def _variants(name: str) -> Iterator[str]:
-    """``name`` and ``name`` with each one letter deleted: two names one edit apart share one."""
-    yield name
-    for at in range(len(name)):
-        yield name[:at] + name[at + 1 :]
+def _edits(name: str, letters: str) -> Iterator[str]:
+    """Every string one edit away from ``name``, inserting and substituting ``letters``."""
+    for at in range(len(name) + 1):
+        head, tail = name[:at], name[at:]
+        if tail:
+            yield head + tail[1:]
+            if len(tail) > 1:
+                yield head + tail[1] + tail[0] + tail[2:]
+        for letter in letters:
+            yield head + letter + tail
+            if tail:
+                yield head + letter + tail[1:]
 
 
 def _best(name: str, candidates: Iterable[str]) -> str | None:
