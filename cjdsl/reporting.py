@@ -136,7 +136,7 @@ def _folded(first: Diagnostic, count: int) -> Diagnostic:
         first,
         message=f"`{first.span.file.path}` does not read as a journey ({problems}, not shown)",
         label="not shown: this is no .journey file",
-        hint="only journey files are quoted; is this the file you meant to import?",
+        hint="only `.journey` files are quoted: is this the file meant, by name or import?",
         related=(),
     )
 
