@@ -32,8 +32,10 @@ __all__ = [
     "RenderError",
     "Severity",
     "__version__",
+    "dumps",
     "load",
     "loads",
+    "meaning",
     "render",
 ]
 
@@ -99,6 +101,45 @@ def load(path: str | pathlib.Path, *, raise_on_error: bool = True) -> Document:
 
     data = document.read_bounded(pathlib.Path(path))
     return _checked(document.compile_bytes(data, str(path)), raise_on_error)
+
+
+def dumps(journey: Journey | Document, *, keep_imports: bool = False) -> str:
+    """A journey as canonical ``.journey`` text (what ``cjdsl fmt`` writes), meaning the
+    same journey: ``meaning(loads(dumps(j)).journey) == meaning(j)``.
+
+    Self-contained unless ``keep_imports``: imported personas and channels are written
+    out and no ``import`` line is.
+
+    >>> print(dumps(loads('journey "J";entry touchpoint a;goal b;a->b 40%')), end="")
+    journey "J"
+    <BLANKLINE>
+    entry touchpoint a
+    goal b
+    <BLANKLINE>
+    a -> b  40%
+
+    Raises:
+        JourneyError: a document without a journey.
+        ValueError: the model holds something no text can say (an id that is no id).
+    """
+    from . import writing
+    from .document import Document
+    from .errors import JourneyError
+
+    model = journey.journey if isinstance(journey, Document) else journey
+    if model is None:
+        raise JourneyError(
+            "the document has no journey to write", getattr(journey, "diagnostics", ())
+        )
+    return writing.dumps(model, keep_imports=keep_imports)
+
+
+def meaning(journey: Journey) -> object:
+    """What a journey says, without where it was written: equal for two journeys that every
+    check, analysis and rendering treats alike (``model.meaning``)."""
+    from . import model
+
+    return model.meaning(journey)
 
 
 def _checked(doc: Document, raise_on_error: bool) -> Document:

@@ -25,7 +25,7 @@ import lark
 
 from . import codes, literals, model, parsing, vocabulary
 from .declarations import Declarations
-from .diagnostics import Diagnostic, Related, did_you_mean
+from .diagnostics import Diagnostic, Related, Suggestions, did_you_mean
 from .source import MAX_SOURCE_BYTES, SourceFile, Span
 
 __all__ = ["Reader", "compile_model", "lower"]
@@ -118,9 +118,12 @@ class _Lowering:
     # -- helpers -----------------------------------------------------------
     def span(self, item: lark.Tree[lark.Token] | lark.Token) -> Span:
         """Where a token or a rule stands (a rule: its first token to its last)."""
-        first, last = _edge_token(item, 0), _edge_token(item, -1)
-        if first is None or last is None:
-            return Span(self.source, 0, 0)
+        if isinstance(item, lark.Tree):
+            first, last = _edge_token(item, False), _edge_token(item, True)
+            if first is None or last is None:
+                return Span(self.source, 0, 0)
+        else:
+            first = last = item
         begin = first.start_pos or 0
         return Span(self.source, begin, last.end_pos or begin + len(last))
 
@@ -707,29 +710,34 @@ class _Lowering:
         channels: list[model.Channel],
         nodes: list[model.Touchpoint],
     ) -> None:
-        node_ids = [n.id for n in nodes]
-        known_nodes = set(node_ids)
-        persona_ids = [p.id for p in personas]
-        channel_ids = [c.id for c in channels]
-        known_personas, known_channels = set(persona_ids), set(channel_ids)
+        known_nodes = {n.id for n in nodes}
+        known_personas = {p.id for p in personas}
+        known_channels = {c.id for c in channels}
+        # One index of candidates per kind for the whole file: a half-done rename with a
+        # thousand misspelt ids costs one lookup each (review F9).
+        hints = {
+            "touchpoint": Suggestions(n.id for n in nodes),
+            "persona": Suggestions(p.id for p in personas),
+            "channel": Suggestions(c.id for c in channels),
+        }
         for node in nodes:
             channel = node.channel_ref
             if channel is not None and channel.id not in known_channels:
-                self.unknown("channel", channel.id, channel.span, channel_ids)
+                self.unknown("channel", channel.id, channel.span, hints)
         for transition in found.transitions:
             if transition.source not in known_nodes:
-                self.unknown("touchpoint", transition.source, transition.source_span, node_ids)
+                self.unknown("touchpoint", transition.source, transition.source_span, hints)
             if transition.target not in known_nodes:
-                self.unknown("touchpoint", transition.target, transition.target_span, node_ids)
+                self.unknown("touchpoint", transition.target, transition.target_span, hints)
         owners: Iterable[model.Touchpoint | model.Transition] = itertools.chain(
             nodes, found.transitions
         )
         for owner in owners:
             for ref in owner.persona_refs:
                 if ref.id not in known_personas:
-                    self.unknown("persona", ref.id, ref.span, persona_ids)
+                    self.unknown("persona", ref.id, ref.span, hints)
 
-    def unknown(self, what: str, name: str, at: Span, known: Sequence[str]) -> None:
+    def unknown(self, what: str, name: str, at: Span, hints: dict[str, Suggestions]) -> None:
         if self.importing:
             return  # an imported library may name things its importers declare
         self.report(
@@ -737,7 +745,7 @@ class _Lowering:
             f"unknown {what} `{name}`",
             at,
             label=f"no {what} named `{name}`",
-            hint=did_you_mean(name, known) or f"declare it: `{_declaration(what, name)}`",
+            hint=hints[what].hint(name) or f"declare it: `{_declaration(what, name)}`",
         )
 
 
@@ -766,12 +774,12 @@ class _Attribute:
         )
 
 
-def _edge_token(item: object, side: int) -> lark.Token | None:
-    """The first (``side`` 0) or last (-1) token of a rule or token; ``None`` if it has none."""
+def _edge_token(tree: lark.Tree[lark.Token], last: bool) -> lark.Token | None:
+    """The first (or ``last``) token of a rule; ``None`` if it has none."""
+    item: object = tree
     while isinstance(item, lark.Tree):
         children: Sequence[object] = item.children
-        ordered = children if side == 0 else reversed(children)
-        item = next((c for c in ordered if c is not None), None)
+        item = next((c for c in (reversed(children) if last else children) if c is not None), None)
     return item if _is_token(item) else None
 
 
