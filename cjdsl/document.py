@@ -11,7 +11,9 @@ import dataclasses
 import errno
 import gc
 import pathlib
+import re
 from collections.abc import Iterator
+from typing import Final
 
 import networkx as nx
 
@@ -169,11 +171,29 @@ def compile_source(
     ``MAX_SOURCE_BYTES`` is not parsed (CJ007).
     """
     if len(source.text) > MAX_SOURCE_BYTES // 4:  # only a long text is worth encoding to count
-        size = len(source.text.encode("utf-8"))
+        size = len(source.text.encode("utf-8", "surrogatepass"))
         if size > MAX_SOURCE_BYTES:
             return Document(source, None, (too_large(source, size),))
+    surrogate = _SURROGATE.search(source.text)
+    if surrogate is not None:
+        return Document(source, None, (_lone_surrogate(source, surrogate.start()),))
     with _collector_paused():
         return _compile(source, read, root)
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(source: SourceFile, at: int) -> Diagnostic:
+    """CJ006 for a text (from the API, say JSON's ``"\\ud800"``) that no file can hold:
+    every output would fail to encode it."""
+    return Diagnostic(
+        codes.INVALID_ENCODING,
+        f"the text contains a lone surrogate (U+{ord(source.text[at]):04X}), which is no character",
+        Span(source, at, at + 1),
+        label="not a character",
+        hint="decode the text with errors='replace', or fix the surrogate pair it came from",
+    )
 
 
 def _compile(

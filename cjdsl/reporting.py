@@ -64,7 +64,7 @@ def inert(text: str) -> str:
 
 
 def _escape(char: str) -> str:
-    if char in _BIDI or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+    if char in _BIDI or unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp"):
         return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
     return char
 

@@ -109,3 +109,23 @@ def test_compiling_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_a_lone_surrogate_is_refused_with_a_diagnostic_every_format_can_print() -> None:
+    """The review's F20: JSON's `"\\ud83d"` reaches `loads` as a lone surrogate, which no
+    output can encode; it is CJ006 at its place, and the reports escape it."""
+    import json
+
+    from cjdsl import reporting
+
+    text = 'journey "J"\n# \ud83d\nentry touchpoint a "\udc00"\ngoal b\na -> b\n'
+    with pytest.raises(cjdsl.JourneyError, match="lone surrogate"):
+        cjdsl.loads(text)
+    doc = cjdsl.loads(text, raise_on_error=False)
+    (problem,) = doc.diagnostics
+    assert problem.code.id == "CJ006"
+    assert (problem.span.file.line_col(problem.span.start)) == (2, 3)
+    for format_ in ("text", "json", "github"):
+        reporting.render(doc.diagnostics, format_=format_).encode("utf-8")
+    assert "\\ud83d" in reporting.render(doc.diagnostics, format_="text")
+    json.loads(reporting.render(doc.diagnostics, format_="json"))
