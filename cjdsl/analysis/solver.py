@@ -11,11 +11,15 @@ transposed, its predecessors) are known:
 - components up to ``DENSE_LIMIT`` states are inverted densely;
 - larger components are split by a Schur complement over a few *feedback*
   states (heads of the transitions that jump furthest back in declaration
-  order), so the rest is again solved along its own condensation; a component that resists
-  ``MAX_DEPTH`` such splits is solved iteratively (BiCGSTAB, checked, with a
-  direct fallback).
+  order), so the rest is again solved along its own condensation, when such
+  splits break them up (a journey's re-purchase loops);
+- a component they do not break (random loops, where cutting the loops takes
+  a fair share of the states) is factorised once with a sparse LU, up to
+  ``FACTOR_LIMIT`` states, and every solve reuses the factors; beyond that, a
+  component that resists ``MAX_DEPTH`` splits is solved iteratively
+  (BiCGSTAB, checked, with one factorisation as the fallback).
 
-No global LU is factorised: on loop-free journeys the cost is linear in the
+No LU of the whole chain is factorised: on loop-free journeys the cost is linear in the
 number of transitions. A ``keep`` mask per column makes states absorbing
 (their row of ``Q`` treated as zero) without rebuilding anything for the
 single states; a component that holds masked states is solved with a cached
@@ -40,12 +44,16 @@ from numpy.typing import NDArray
 from scipy.sparse import csgraph
 from scipy.sparse import linalg as splinalg
 
-__all__ = ["DENSE_LIMIT", "MAX_DEPTH", "SCHUR_BATCH", "System"]
+from . import budget
+
+__all__ = ["DENSE_LIMIT", "FACTOR_LIMIT", "MAX_DEPTH", "SCHUR_BATCH", "System"]
 
 DENSE_LIMIT: Final = 1000
+FACTOR_LIMIT: Final = 10_000
 SCHUR_BATCH: Final = 64
 MAX_DEPTH: Final = 8
 _TRAPPED: Final = 1e-12
+_BATCH: Final = 256
 
 Array = NDArray[np.float64]
 Mask = NDArray[np.bool_]
@@ -83,6 +91,7 @@ class System:
         self._dense: dict[int, Array] = {}  # Q_BB of the blocks small enough to invert densely
         self._masked_inverse: dict[tuple[int, bytes], Array] = {}
         for component, nodes, block in _split(q, labels, sizes):
+            budget.check()
             self._components[component] = nodes
             trapped = bool(np.all(np.asarray(block.sum(axis=1)).ravel() >= 1 - _TRAPPED))
             self._trapped[component] = trapped
@@ -98,6 +107,7 @@ class System:
         self._labels = labels
         self._sizes = sizes
         self._masked: dict[tuple[int, bytes], System] = {}
+        self._diagonals: dict[int, Array] = {}  # per component: both visit figures ask for it
         self._backward = self._prepare(off, backward[labels])
         self._forward = self._prepare(sp.csr_array(off.T), forward[labels])
 
@@ -138,6 +148,7 @@ class System:
         x = np.zeros_like(b)
         feed = np.zeros_like(b) if transposed else x  # what later levels read: K y, or x
         for level in self._forward if transposed else self._backward:
+            budget.check()
             nodes = level.nodes
             inflow = level.rows @ feed
             if mask is not None and not transposed:  # an absorbing state ignores its row
@@ -209,7 +220,10 @@ class System:
             elif self._trapped[component]:
                 out[nodes] = np.inf
             else:
-                out[nodes] = self._blocks[component].diagonal()
+                found = self._diagonals.get(component)
+                if found is None:
+                    found = self._diagonals[component] = self._blocks[component].diagonal()
+                out[nodes] = found
         return out
 
     @property
@@ -299,14 +313,51 @@ class _Block:
 
 
 def _block(q: Any, depth: int) -> _Block:
+    """The cheapest exact way to solve one component: dense, split, or one sparse LU.
+
+    A split only pays when the splits that follow break the component up; a
+    component whose loops are random (no few states cut them) would go
+    through ``MAX_DEPTH`` splits and still need a factorisation, each split
+    with its own solves, and again for every mask: up to ``FACTOR_LIMIT``
+    states it is factorised at once. Larger ones are split in any case (a
+    factorisation can fill in to quadratic memory), and what resists
+    ``MAX_DEPTH`` splits is solved iteratively.
+    """
     m = q.shape[0]
     if m <= DENSE_LIMIT:
         return _Dense(np.eye(m) - q.toarray())
+    if m <= FACTOR_LIMIT and not _breaks(q, MAX_DEPTH - depth):
+        return _Factored(sp.eye_array(m) - q)
     if depth < MAX_DEPTH:
         feedback = _feedback_states(q)
         if feedback.size:
             return _Schur(q, feedback, depth)
+    if m <= FACTOR_LIMIT:
+        return _Factored(sp.eye_array(m) - q)
     return _Iterative(sp.csr_array(sp.eye_array(m) - q))
+
+
+def _breaks(q: Any, splits: int) -> bool:
+    """Whether ``splits`` feedback splits leave no component above ``DENSE_LIMIT`` states.
+
+    Follows the largest component only, with a condensation per split
+    (O(non-zeros) each, no solve): a guess at what ``_Schur`` will meet.
+    """
+    for _ in range(splits):
+        feedback = _feedback_states(q)
+        if feedback.size == 0:
+            return False
+        inside = np.ones(q.shape[0], bool)
+        inside[feedback] = False
+        rest = np.flatnonzero(inside)
+        q = q[rest][:, rest]
+        count, labels = csgraph.connected_components(q, directed=True, connection="strong")
+        sizes = np.bincount(labels, minlength=count)
+        if sizes.max(initial=0) <= DENSE_LIMIT:
+            return True
+        largest = np.flatnonzero(labels == int(np.argmax(sizes)))
+        q = q[largest][:, largest]
+    return False
 
 
 class _Dense(_Block):
@@ -371,36 +422,74 @@ class _Schur(_Block):
         return out
 
 
+class _Factored(_Block):
+    """One sparse LU factorisation (SuperLU), reused by every solve, in both directions.
+
+    For a component no split could break up (random loops: its feedback set
+    is a fair share of its states). Factorising once makes a solve two
+    triangular sweeps, so many right sides cost what one did before; the
+    diagonal of the inverse is the identity solved in batches of ``_BATCH``
+    columns (``m`` sweeps: the one cost here that grows faster than the
+    component, see docs/analysis.md). ``I − Q_BB`` of a component that is not
+    trapped is an irreducibly diagonally dominant M-matrix: never singular.
+    """
+
+    def __init__(self, a: Any) -> None:
+        self._lu = splinalg.splu(sp.csc_array(a))
+        self._m: int = a.shape[0]
+
+    def solve(self, r: Array) -> Array:
+        return np.asarray(self._lu.solve(np.ascontiguousarray(r)), dtype=np.float64)
+
+    def solve_t(self, r: Array) -> Array:
+        return np.asarray(self._lu.solve(np.ascontiguousarray(r), trans="T"), dtype=np.float64)
+
+    def diagonal(self) -> Array:
+        m = self._m
+        out = np.empty(m)
+        for start in range(0, m, _BATCH):
+            budget.check()
+            stop = min(m, start + _BATCH)
+            unit = np.zeros((m, stop - start))
+            unit[np.arange(start, stop), np.arange(stop - start)] = 1.0
+            out[start:stop] = self._lu.solve(unit)[np.arange(start, stop), np.arange(stop - start)]
+        return out
+
+
 class _Iterative(_Block):
-    """BiCGSTAB per column, each answer checked; a direct sparse solve if it does not converge."""
+    """BiCGSTAB per column, each answer checked; one sparse LU for the columns it cannot solve."""
 
     def __init__(self, a: Any) -> None:
         self._a = a
         self._at = sp.csr_array(a.T)
+        self._lu: Any = None
 
-    def _columns(self, a: Any, r: Array) -> Array:
+    def _columns(self, a: Any, r: Array, trans: str) -> Array:
         out = np.empty_like(r)
         for column in range(r.shape[1]):
+            budget.check()
             b = r[:, column]
             x, info = splinalg.bicgstab(a, b, rtol=1e-13, atol=0.0, maxiter=20 * a.shape[0])
             if info != 0 or np.linalg.norm(a @ x - b) > 1e-10 * max(1.0, float(np.linalg.norm(b))):
-                x = splinalg.spsolve(sp.csc_array(a), b)
+                if self._lu is None:
+                    self._lu = splinalg.splu(sp.csc_array(self._a))
+                x = self._lu.solve(b, trans=trans)
             out[:, column] = x
         return out
 
     def solve(self, r: Array) -> Array:
-        return self._columns(self._a, r)
+        return self._columns(self._a, r, "N")
 
     def solve_t(self, r: Array) -> Array:
-        return self._columns(self._at, r)
+        return self._columns(self._at, r, "T")
 
     def diagonal(self) -> Array:
         m = self._a.shape[0]
         out = np.empty(m)
-        for i in range(m):  # m solves: the slow path, for components no split could break up
+        for i in range(m):  # m solves: the slow path, bounded by the time budget
             e = np.zeros((m, 1))
             e[i, 0] = 1.0
-            out[i] = self._columns(self._a, e)[i, 0]
+            out[i] = self._columns(self._a, e, "N")[i, 0]
         return out
 
 
