@@ -57,6 +57,7 @@ from cjdsl import (  # noqa: E402
     lowering,
     parsing,
     rendering,
+    resolving,
 )
 from cjdsl.source import SourceFile  # noqa: E402
 
@@ -68,6 +69,7 @@ STEPS = (
     "Lark: grammar load (cached)",
     "Lark: parse",
     "Lark: lowering",
+    "resolving",
     "analyses",
     "DOT emission",
     "collapsed render (dot)",
@@ -113,8 +115,9 @@ def measure(n: int, repeat: int, render_timeout: float, try_render: bool) -> Res
     parsing.fast_parser()
     seconds["Lark: grammar load (cached)"] = time.perf_counter() - began
     seconds["Lark: parse"], parsed = best(repeat, lambda: parsing.parse_fast(source))
-    seconds["Lark: lowering"], (journey, _) = best(repeat, lambda: lowering.lower(parsed))
-    parsed = None
+    seconds["Lark: lowering"], (declared, _) = best(repeat, lambda: lowering.lower(parsed))
+    seconds["resolving"], (journey, _) = best(repeat, lambda: resolving.resolve(declared, source))
+    parsed = declared = None
     seconds["checks"], _ = best(repeat, lambda: checks.run(journey, graph.build(journey)))
     seconds["analyses"], _ = best(1, lambda: analysis.analyze(journey))
     seconds["DOT emission"], dot_text = best(1, lambda: rendering.dot.to_dot(journey))

@@ -17,7 +17,7 @@ from typing import Final
 
 import networkx as nx
 
-from . import checks, codes, files, graph, lowering, model
+from . import checks, codes, files, graph, model, resolving
 from .diagnostics import Diagnostic, has_errors, sort
 from .source import MAX_SOURCE_BYTES, SourceFile, Span
 
@@ -156,7 +156,7 @@ def decode(data: bytes, path: str) -> tuple[SourceFile, Diagnostic | None]:
 def compile_source(
     source: SourceFile,
     *,
-    read: lowering.Reader | None = read_file,
+    read: resolving.Reader | None = read_file,
     root: pathlib.Path | None = None,
 ) -> Document:
     """Parse, lower and check one source.
@@ -197,9 +197,9 @@ def _lone_surrogate(source: SourceFile, at: int) -> Diagnostic:
 
 
 def _compile(
-    source: SourceFile, read: lowering.Reader | None, root: pathlib.Path | None
+    source: SourceFile, read: resolving.Reader | None, root: pathlib.Path | None
 ) -> Document:
-    journey, syntax, lowered = lowering.compile_model(source, read=read, root=root)
+    journey, syntax, lowered = resolving.compile_model(source, read=read, root=root)
     found: list[Diagnostic] = [*syntax]
     if syntax:
         found += [d for d in lowered if d.code is not codes.UNKNOWN_REFERENCE]
@@ -217,7 +217,7 @@ def compile_bytes(
     data: bytes,
     path: str,
     *,
-    read: lowering.Reader | None = read_file,
+    read: resolving.Reader | None = read_file,
     root: pathlib.Path | None = None,
 ) -> Document:
     """Decode file bytes and compile them; bad encoding gives a document with one CJ006,

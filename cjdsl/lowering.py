@@ -1,8 +1,8 @@
-"""Lower a Lark parse tree into the journey model, with CJ1xx diagnostics.
+"""Lower a Lark parse tree to what one file declares, with CJ1xx diagnostics.
 
-One pass over the statements collects declarations; references are resolved
-afterwards, so order in the file never matters. Imports are read through a
-callable the caller injects: this module does no I/O of its own.
+One pass over the statements collects declarations (``Declarations``) and reads every
+value by the shape the vocabulary gives it; ``resolving`` then reads imports and checks
+references, so order in the file never matters.
 
 Positions come from the tokens alone, never from Lark's rule ``meta``: the
 same code then lowers the positioned tree of ``parsing.parse`` and the faster
@@ -15,107 +15,39 @@ last.
 from __future__ import annotations
 
 import dataclasses
-import errno
-import itertools
-import pathlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Final, TypeGuard, TypeVar
+from collections.abc import Iterator, Sequence
+from typing import Any, Final, TypeGuard
 
 import lark
 
 from . import codes, literals, model, parsing, vocabulary
 from .declarations import Declarations
-from .diagnostics import Diagnostic, Related, Suggestions, did_you_mean
-from .source import MAX_SOURCE_BYTES, SourceFile, Span
+from .diagnostics import Diagnostic, Related, did_you_mean
+from .source import SourceFile, Span
 
-__all__ = ["Reader", "compile_model", "lower"]
-
-_Declared = TypeVar("_Declared", model.Persona, model.Channel, model.Stage, model.Touchpoint)
-
-Reader = Callable[[pathlib.Path], str]
-"""Reads an imported file's text; raises ``OSError`` when it cannot."""
-
-MAX_IMPORT_DEPTH: Final = 16
-
-_Compiled = dict[pathlib.Path, "model.Journey | None"]
-"""The imports compiled in one run, by resolved path: each file is compiled (and its
-diagnostics reported) once, however many files import it."""
+__all__ = ["lower"]
 
 
-def lower(
-    parsed: parsing.Parsed,
-    *,
-    read: Reader | None = None,
-    root: pathlib.Path | None = None,
-    _importing: tuple[pathlib.Path, ...] = (),
-    _compiled: _Compiled | None = None,
-) -> tuple[model.Journey | None, tuple[Diagnostic, ...]]:
-    """Build the journey model of a parsed file.
+def lower(parsed: parsing.Parsed) -> tuple[Declarations | None, tuple[Diagnostic, ...]]:
+    """What the statements of a parsed file declare, and what is wrong with each
+    (``None`` when there is no tree). Imports are only noted: ``resolving`` reads them.
 
     Args:
         parsed: The parse of the file; its tree may come from error recovery.
-        read: Reads imported files; without it, any ``import`` is reported as not found.
-        root: When given, imports that resolve outside this folder (symbolic links
-            followed) are refused with CJ114 and not read: a documentation build
-            renders pages from authors it may not fully trust, and an import must not
-            pull arbitrary files of the build machine into a published page.
-
-    Returns:
-        The journey (``None`` when there is no tree) and the CJ1xx diagnostics.
     """
     if parsed.tree is None:
         return None, ()
-    lowering = _Lowering(
-        parsed.source,
-        read,
-        _importing,
-        root.resolve() if root else None,
-        {} if _compiled is None else _compiled,
-    )
+    lowering = _Lowering(parsed.source)
     lowering.statements(parsed.tree.children, stage=None, top=True)
-    return lowering.finish(), tuple(lowering.diagnostics)
-
-
-def compile_model(
-    source: SourceFile,
-    *,
-    read: Reader | None = None,
-    root: pathlib.Path | None = None,
-    _importing: tuple[pathlib.Path, ...] = (),
-    _compiled: _Compiled | None = None,
-) -> tuple[model.Journey | None, tuple[Diagnostic, ...], tuple[Diagnostic, ...]]:
-    """The model of a source, its syntax diagnostics (CJ0xx) and the others (CJ1xx).
-
-    Parsed by Lark (``parsing.parse_fast``: lark-cython where installed, the recovering
-    parse on a syntax error), then lowered.
-    """
-    parsed = parsing.parse_fast(source)
-    journey, lowered = lower(
-        parsed, read=read, root=root, _importing=_importing, _compiled=_compiled
-    )
-    return journey, parsed.diagnostics, lowered
+    return lowering.found, tuple(lowering.diagnostics)
 
 
 class _Lowering:
-    def __init__(
-        self,
-        source: SourceFile,
-        read: Reader | None,
-        importing: tuple[pathlib.Path, ...],
-        root: pathlib.Path | None = None,
-        compiled: _Compiled | None = None,
-    ) -> None:
+    def __init__(self, source: SourceFile) -> None:
         self.source = source
-        self.read = read
-        self.importing = importing
-        self.root = root
-        self.compiled: _Compiled = {} if compiled is None else compiled
         self.diagnostics: list[Diagnostic] = []
         self.found = Declarations()
-        self.imported_personas: list[model.Persona] = []
-        self.imported_channels: list[model.Channel] = []
 
-    # -- helpers -----------------------------------------------------------
     def span(self, item: lark.Tree[lark.Token] | lark.Token) -> Span:
         """Where a token or a rule stands (a rule: its first token to its last)."""
         if isinstance(item, lark.Tree):
@@ -221,106 +153,7 @@ class _Lowering:
     def import_(self, tree: lark.Tree[lark.Token]) -> None:
         _keyword, path_token = tree.children
         assert _is_token(path_token)
-        relative, at = _text(path_token), self.span(path_token)
-        self.found.imports.append((relative, at))
-        self.import_file(relative, at)
-
-    def import_file(self, relative: str, at: Span) -> None:
-        """Read an imported file's personas and channels (its touchpoints are reported)."""
-        base = pathlib.Path(self.source.path).parent
-        display = (base / relative).as_posix() if self.source.path != "-" else relative
-        target = (base / relative).resolve()
-        here = pathlib.Path(self.source.path).resolve()
-        if target in self.importing or target == here:
-            chain = " -> ".join(p.name for p in (*self.importing, here, target))
-            self.report(
-                codes.IMPORT_CYCLE,
-                f"import cycle: {chain}",
-                at,
-                label="this import leads back to a file that is importing it",
-                hint="move the shared channels and personas into a file both import",
-            )
-            return
-        if self.root is not None and not target.is_relative_to(self.root):
-            self.report(
-                codes.IMPORT_OUTSIDE_ROOT,
-                f"import `{relative}` leads out of the project folder",
-                at,
-                label=f"{display} is not under {self.root.name or self.root}",
-                hint="move the file into the project, or allow imports from outside it: "
-                "`allow_imports_outside: true` (MkDocs), `cjdsl_allow_imports_outside = True`"
-                " (Sphinx)",
-            )
-            return
-        if target in self.compiled:  # reached before in this run: reported there
-            self.share(self.compiled[target])
-            return
-        if len(self.importing) >= MAX_IMPORT_DEPTH:
-            self.report(
-                codes.IMPORT_CYCLE,
-                f"imports nest deeper than {MAX_IMPORT_DEPTH} files",
-                at,
-                hint="flatten the imports",
-            )
-            return
-        try:
-            if self.read is None:
-                raise FileNotFoundError(relative)
-            text = self.read(target)
-            if len(text) > MAX_SOURCE_BYTES // 4 and len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
-                raise OSError(errno.EFBIG, "too large")  # from a reader that does not check
-        except OSError as error:
-            if error.errno == errno.EFBIG:
-                self.report(
-                    codes.FILE_TOO_LARGE,
-                    f"cannot import `{relative}`: larger than {MAX_SOURCE_BYTES // 2**20} MiB",
-                    at,
-                    label=f"{display} is too large",
-                    hint="is this the right file? split a journey this large into several",
-                )
-                return
-            self.cannot_import(relative, display, at, error.strerror or "not found")
-            return
-        except UnicodeDecodeError:
-            self.cannot_import(relative, display, at, "not valid UTF-8")
-            return
-        stack = (*self.importing, pathlib.Path(self.source.path).resolve())
-        journey, syntax, diagnostics = compile_model(
-            SourceFile(display, text),
-            read=self.read,
-            root=self.root,
-            _importing=stack,
-            _compiled=self.compiled,
-        )
-        self.compiled[target] = journey
-        self.diagnostics.extend(syntax)
-        self.diagnostics.extend(d for d in diagnostics if d.code is not codes.UNKNOWN_REFERENCE)
-        if journey is None:
-            return
-        for node in journey.touchpoints:
-            self.report(
-                codes.IMPORT_IGNORED,
-                f"`{node.id}` in imported `{relative}` is ignored",
-                node.span,
-                label="imports share channels and personas only",
-                hint="declare touchpoints in the journey that uses them",
-            )
-        self.share(journey)
-
-    def share(self, imported: model.Journey | None) -> None:
-        """Take the personas and channels of an imported journey."""
-        if imported is not None:
-            self.imported_personas.extend(imported.personas)
-            self.imported_channels.extend(imported.channels)
-
-    def cannot_import(self, relative: str, display: str, at: Span, reason: str) -> None:
-        self.report(
-            codes.IMPORT_NOT_FOUND,
-            f"cannot import `{relative}`: {reason.lower()}",
-            at,
-            label=f"looked for {display}",
-            hint="imports are relative to the importing file",
-        )
+        self.found.imports.append((_text(path_token), self.span(path_token)))
 
     def persona(self, tree: lark.Tree[lark.Token]) -> None:
         _keyword, name, label, block = tree.children
@@ -655,99 +488,6 @@ class _Lowering:
             return ()
         return tuple(self.ref(t) for t in tree.children if _is_token(t) and t.type == "NAME")
 
-    # -- resolution --------------------------------------------------------
-    def finish(self) -> model.Journey:
-        found = self.found
-        personas = self.unique([*self.imported_personas, *found.personas], "persona")
-        channels = self.unique([*self.imported_channels, *found.channels], "channel")
-        stages = self.unique(found.stages, "stage")
-        nodes = self.unique(found.nodes, "touchpoint")
-        self.resolve(found, personas, channels, nodes)
-        whole = Span(self.source, 0, len(self.source.text))
-        if found.title is None and not self.importing:
-            self.report(
-                codes.MISSING_HEADER,
-                "the file has no `journey` header",
-                found.first or Span(self.source, 0, 0),
-                label='expected `journey "Title"` first',
-                hint='start the file with `journey "Your title"`',
-            )
-        return model.Journey(
-            title=found.title or "",
-            description=found.header.get("description"),
-            owner=found.header.get("owner"),
-            personas=tuple(personas),
-            channels=tuple(channels),
-            stages=tuple(stages),
-            touchpoints=tuple(nodes),
-            transitions=tuple(found.transitions),
-            import_refs=tuple(model.Ref(relative, at) for relative, at in found.imports),
-            span=found.header_span or whole,
-        )
-
-    def unique(self, items: Iterable[_Declared], what: str) -> list[_Declared]:
-        first: dict[str, _Declared] = {}
-        for item in items:
-            if item.id in first and item.name_span == first[item.id].name_span:
-                continue  # one declaration reached twice (a diamond of imports)
-            if item.id in first:
-                self.report(
-                    codes.DUPLICATE_ID,
-                    f"{what} `{item.id}` is declared twice",
-                    item.name_span,
-                    label="second declaration",
-                    hint="give each one its own id",
-                    related=(Related(first[item.id].name_span, "first declared here"),),
-                )
-            else:
-                first[item.id] = item
-        return list(first.values())
-
-    def resolve(
-        self,
-        found: Declarations,
-        personas: list[model.Persona],
-        channels: list[model.Channel],
-        nodes: list[model.Touchpoint],
-    ) -> None:
-        known_nodes = {n.id for n in nodes}
-        known_personas = {p.id for p in personas}
-        known_channels = {c.id for c in channels}
-        # One index of candidates per kind for the whole file: a half-done rename with a
-        # thousand misspelt ids costs one lookup each (review F9).
-        hints = {
-            "touchpoint": Suggestions(n.id for n in nodes),
-            "persona": Suggestions(p.id for p in personas),
-            "channel": Suggestions(c.id for c in channels),
-        }
-        for node in nodes:
-            channel = node.channel_ref
-            if channel is not None and channel.id not in known_channels:
-                self.unknown("channel", channel.id, channel.span, hints)
-        for transition in found.transitions:
-            if transition.source not in known_nodes:
-                self.unknown("touchpoint", transition.source, transition.source_span, hints)
-            if transition.target not in known_nodes:
-                self.unknown("touchpoint", transition.target, transition.target_span, hints)
-        owners: Iterable[model.Touchpoint | model.Transition] = itertools.chain(
-            nodes, found.transitions
-        )
-        for owner in owners:
-            for ref in owner.persona_refs:
-                if ref.id not in known_personas:
-                    self.unknown("persona", ref.id, ref.span, hints)
-
-    def unknown(self, what: str, name: str, at: Span, hints: dict[str, Suggestions]) -> None:
-        if self.importing:
-            return  # an imported library may name things its importers declare
-        self.report(
-            codes.UNKNOWN_REFERENCE,
-            f"unknown {what} `{name}`",
-            at,
-            label=f"no {what} named `{name}`",
-            hint=hints[what].hint(name) or f"declare it: `{_declaration(what, name)}`",
-        )
-
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Value:
@@ -810,10 +550,3 @@ def _node_fields(read: dict[str, Any]) -> dict[str, Any]:
         field: tuple(read.get(field, ())) if repeatable else read.get(field)
         for field, repeatable in _NODE_FIELDS
     }
-
-
-def _declaration(what: str, name: str) -> str:
-    return {
-        "channel": f'channel {name} "Label" online',
-        "persona": f'persona {name} "Label"',
-    }.get(what, f'touchpoint {name} "Label"')

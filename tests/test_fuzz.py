@@ -144,7 +144,7 @@ def _token_spans_match_rule_positions(text: str) -> None:
     source = SourceFile("valid.journey", text)
     parsed = parsing.parse(source)
     assert parsed.tree is not None
-    lowerer = lowering._Lowering(source, None, ())
+    lowerer = lowering._Lowering(source)
     for tree in parsed.tree.iter_subtrees():
         if tree.data == "start" or tree.meta.empty:
             continue

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from cjdsl import codes, document, files, lowering, parsing
+from cjdsl import codes, document, files, resolving
 from cjdsl.errors import CjdslError, RenderError
 from cjdsl.rendering import engines
 from cjdsl.source import SourceFile
@@ -85,13 +85,13 @@ def test_an_import_over_the_limit_is_cj007_at_the_import_and_not_read_whole(
     assert found(compile_file(main)) == [("CJ007", 2, 8)]
 
 
-def test_a_reader_that_returns_too_much_is_caught_by_lowering(
+def test_a_reader_that_returns_too_much_is_caught_by_resolving(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(lowering, "MAX_SOURCE_BYTES", 100)
+    monkeypatch.setattr(resolving, "MAX_SOURCE_BYTES", 100)
     source = SourceFile("/tmp/x/main.journey", HEADER + 'import "other.journey"\n')
-    journey, diagnostics = lowering.lower(
-        parsing.parse(source), read=lambda path: 'channel web "Web"\n' + "#\n" * 500
+    journey, _syntax, diagnostics = resolving.compile_model(
+        source, read=lambda path: 'channel web "Web"\n' + "#\n" * 500
     )
     assert [d.code.id for d in diagnostics] == ["CJ007"]
     assert journey is not None and journey.channels == ()
@@ -101,7 +101,7 @@ def test_a_reader_that_returns_too_much_is_caught_by_lowering(
 
 
 def test_imports_nested_too_deep_are_refused_with_the_limit(tmp_path: pathlib.Path) -> None:
-    depth = lowering.MAX_IMPORT_DEPTH + 2
+    depth = resolving.MAX_IMPORT_DEPTH + 2
     for i in range(depth):
         (tmp_path / f"f{i}.journey").write_text(f'import "f{i + 1}.journey"\n', encoding="utf-8")
     (tmp_path / f"f{depth}.journey").write_text('channel web "Web" online\n', encoding="utf-8")
@@ -110,7 +110,7 @@ def test_imports_nested_too_deep_are_refused_with_the_limit(tmp_path: pathlib.Pa
     doc = compile_file(main)
     deep = [d for d in doc.diagnostics if d.code is codes.IMPORT_CYCLE]
     assert len(deep) == 1
-    assert f"deeper than {lowering.MAX_IMPORT_DEPTH} files" in deep[0].message
+    assert f"deeper than {resolving.MAX_IMPORT_DEPTH} files" in deep[0].message
 
 
 def test_an_import_cycle_names_the_chain(tmp_path: pathlib.Path) -> None:
