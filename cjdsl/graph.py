@@ -9,6 +9,10 @@ written ones leave), ``explicit`` (whether it was given), ``after`` (seconds or
 Numbers that are not in the file (fitted from event data, a scenario's) come in as
 ``Numbers`` and take the place of the written ones, so analysis and rendering run on
 them without faking ``Quantity`` values into the model.
+
+The stage order (``stage_order``, ``stage_move``: back to an earlier stage, or past
+one) lives here, below the funnel checks (CJ501, CJ502) and the analysis's stage moves
+that both read it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,18 @@ import networkx as nx
 
 from . import model
 
-__all__ = ["Numbers", "build", "effective_probabilities", "outflow", "reachable", "starts"]
+__all__ = [
+    "Numbers",
+    "StageMove",
+    "build",
+    "effective_probabilities",
+    "move_between",
+    "outflow",
+    "reachable",
+    "stage_move",
+    "stage_order",
+    "starts",
+]
 
 Edge = tuple[str, str]
 
@@ -172,3 +187,53 @@ def reachable(graph: nx.DiGraph, sources: Iterable[str], *, backwards: bool = Fa
                 seen.add(neighbour)
                 stack.append(neighbour)
     return seen
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StageMove:
+    """A transition's move between stages: ``back`` to an earlier one or a ``skip`` over some."""
+
+    kind: str
+    from_stage: str
+    to_stage: str
+    skipped: tuple[str, ...]
+
+
+def stage_order(journey: model.Journey, present: Iterable[str]) -> list[str]:
+    """The ids of the stages that hold one of the ``present`` nodes, in declaration order."""
+    used = {node.stage for id_ in present if (node := journey.touchpoint(id_)) is not None}
+    return [s.id for s in journey.stages if s.id in used]
+
+
+def stage_move(
+    journey: model.Journey, order: list[str], source: str, target: str
+) -> StageMove | None:
+    """How ``source -> target`` moves through the ``order`` of stages, if out of order.
+
+    Only stages in ``order`` count, and a transition into an exit (customers lost) is no
+    funnel move.
+
+    >>> from cjdsl import loads
+    >>> j = loads('journey "J"\\nstage a {\\n entry touchpoint x\\n}\\n'
+    ...           'stage b {\\n touchpoint y\\n}\\nstage c {\\n goal z\\n}\\n'
+    ...           'x -> y -> z\\nx -> z\\n').journey
+    >>> stage_move(j, ["a", "b", "c"], "x", "z")
+    StageMove(kind='skip', from_stage='a', to_stage='c', skipped=('b',))
+    >>> stage_move(j, ["a", "b", "c"], "x", "y") is None
+    True
+    """
+    start, end = journey.touchpoint(source), journey.touchpoint(target)
+    if start is None or end is None or end.kind is model.NodeKind.EXIT:
+        return None
+    if start.stage not in order or end.stage not in order:
+        return None
+    return move_between(order, order.index(start.stage), order.index(end.stage))
+
+
+def move_between(order: list[str], i: int, j: int) -> StageMove | None:
+    """The move from the ``i``-th stage of ``order`` to the ``j``-th, if out of order."""
+    if j < i:
+        return StageMove("back", order[i], order[j], ())
+    if j > i + 1:
+        return StageMove("skip", order[i], order[j], tuple(order[i + 1 : j]))
+    return None

@@ -1,10 +1,10 @@
 """Funnel order and channel switches: stage moves with their traffic, channel changes on a path.
 
-Stage moves are the CJ501/CJ502 findings of ``cjdsl check``, here for the
-persona's graph and weighted by the traffic that takes them (expected
-traversals per entering customer). Channel switches compare consecutive nodes
-of a path that have a channel; a switch between an ``online`` and an
-``offline`` channel is counted separately.
+Stage moves are the CJ501/CJ502 findings of ``cjdsl check`` (both read the stage
+order of ``graph``), here for the persona's graph and weighted by the traffic that
+takes them (expected traversals per entering customer). Channel switches compare
+consecutive nodes of a path that have a channel; a switch between an ``online``
+and an ``offline`` channel is counted separately.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import graph as graphs
 from .. import model
-from ..checks import funnel as funnel_checks
 from . import markov, report
 
 __all__ = ["moves", "switches"]
@@ -26,11 +26,11 @@ def moves(
     journey: model.Journey, chain: markov.Chain, visits: NDArray[np.float64]
 ) -> tuple[report.Move, ...]:
     """Transitions back to an earlier stage or over a stage, in declaration order."""
-    order = funnel_checks.stage_order(journey, chain.nodes)
+    order = graphs.stage_order(journey, chain.nodes)
     q = chain.q.tocoo()
     out = []
     for u, v, p in sorted(zip(q.row.tolist(), q.col.tolist(), q.data.tolist(), strict=True)):
-        move = funnel_checks.stage_move(journey, order, chain.nodes[u], chain.nodes[v])
+        move = graphs.stage_move(journey, order, chain.nodes[u], chain.nodes[v])
         if move is None:
             continue
         traffic = float(visits[u]) * p if np.isfinite(visits[u]) else float("inf")

@@ -5,74 +5,30 @@ purpose, and a shop visit may turn into a purchase without a consideration
 step. They are worth a look because a funnel that is not in order is often a
 touchpoint filed under the wrong stage. Stages count in declaration order, and
 only stages that hold a node; transitions into exits (customers lost) are no
-funnel move. ``stage_move`` is shared with the analysis.
+funnel move. The stage order itself (``graph.stage_order``, ``graph.stage_move``) is
+shared with the analysis.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import networkx as nx
 
 from .. import codes, model
+from .. import graph as graphs
 from ..diagnostics import Diagnostic, Related
 from . import check, shared
 
-__all__ = ["StageMove", "backward_transitions", "skipped_stages", "stage_move", "stage_order"]
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class StageMove:
-    """A transition's move between stages: ``back`` to an earlier one or a ``skip`` over some."""
-
-    kind: str
-    from_stage: str
-    to_stage: str
-    skipped: tuple[str, ...]
-
-
-def stage_order(journey: model.Journey, present: Iterable[str]) -> list[str]:
-    """The ids of the stages that hold one of the ``present`` nodes, in declaration order."""
-    used = {node.stage for id_ in present if (node := journey.touchpoint(id_)) is not None}
-    return [s.id for s in journey.stages if s.id in used]
-
-
-def stage_move(
-    journey: model.Journey, order: list[str], source: str, target: str
-) -> StageMove | None:
-    """How ``source -> target`` moves through the ``order`` of stages, if out of order.
-
-    >>> from cjdsl import loads
-    >>> j = loads('journey "J"\\nstage a {\\n entry touchpoint x\\n}\\n'
-    ...           'stage b {\\n touchpoint y\\n}\\nstage c {\\n goal z\\n}\\n'
-    ...           'x -> y -> z\\nx -> z\\n').journey
-    >>> stage_move(j, ["a", "b", "c"], "x", "z")
-    StageMove(kind='skip', from_stage='a', to_stage='c', skipped=('b',))
-    >>> stage_move(j, ["a", "b", "c"], "x", "y") is None
-    True
-    """
-    start, end = journey.touchpoint(source), journey.touchpoint(target)
-    if start is None or end is None or end.kind is model.NodeKind.EXIT:
-        return None
-    if start.stage not in order or end.stage not in order:
-        return None
-    return _move(order, order.index(start.stage), order.index(end.stage))
-
-
-def _move(order: list[str], i: int, j: int) -> StageMove | None:
-    """The move from the ``i``-th stage of ``order`` to the ``j``-th, if out of order."""
-    if j < i:
-        return StageMove("back", order[i], order[j], ())
-    if j > i + 1:
-        return StageMove("skip", order[i], order[j], tuple(order[i + 1 : j]))
-    return None
+__all__ = ["backward_transitions", "skipped_stages"]
 
 
 @shared
-def _moves(journey: model.Journey, graph: nx.DiGraph) -> list[tuple[model.Transition, StageMove]]:
+def _moves(
+    journey: model.Journey, graph: nx.DiGraph
+) -> list[tuple[model.Transition, graphs.StageMove]]:
     """Every out-of-order transition of the graph with its move (read by CJ501 and CJ502)."""
-    order = stage_order(journey, graph.nodes)
+    order = graphs.stage_order(journey, graph.nodes)
     index = {stage: i for i, stage in enumerate(order)}
     # Each node's stage position; exits are no target (customers lost make no funnel move).
     placed = [
@@ -85,7 +41,7 @@ def _moves(journey: model.Journey, graph: nx.DiGraph) -> list[tuple[model.Transi
         i, j = sources.get(transition.source), targets.get(transition.target)
         if i is None or j is None or i <= j <= i + 1:
             continue  # in order: within a stage or on to the next
-        move = _move(order, i, j)
+        move = graphs.move_between(order, i, j)
         assert move is not None
         moves.append((transition, move))
     return moves
