@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 import cjdsl
 from cjdsl import rendering
 from cjdsl.checks import numbers
-from cjdsl.rendering import dot, journey_map
+from cjdsl.rendering import dot, dotlang, journey_map
 
 from .conftest import need, need_dot
 
@@ -221,12 +221,14 @@ def test_dot_stays_well_formed(
     assert all(n.startswith(("__stage_", "__empty_", "__legend")) for n in internal), internal
     for id_ in ids:
         attributes = user[dot_name(id_)]
-        assert attributes["id"] == f"{prefix}-n-{dot._slug(id_)}"
+        assert attributes["id"] == f"{prefix}-n-{dotlang.slug(id_)}"
         node = journey.touchpoint(id_)
         assert node is not None and node.link is not None
-        assert attributes["URL"] == (dot._url(node.link) if numbers.link_is_safe(node.link) else "")
+        assert attributes["URL"] == (
+            dotlang.url(node.link) if numbers.link_is_safe(node.link) else ""
+        )
     assert {(dot_name(a), dot_name(b)) for a, b in edges} <= read_edges
-    svg_ids = [dot._slug(i) for i in ids]
+    svg_ids = [dotlang.slug(i) for i in ids]
     assert len(set(svg_ids)) == len(svg_ids)
 
 

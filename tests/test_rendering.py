@@ -16,7 +16,7 @@ import pytest
 
 import cjdsl
 from cjdsl import rendering
-from cjdsl.rendering import dot
+from cjdsl.rendering import dot, dotlang
 
 from .conftest import CASES, EXAMPLES, Golden, need, need_dot
 
@@ -670,7 +670,7 @@ def test_a_17k_description_renders_with_dot_its_tooltip_cut_with_an_ellipsis() -
     root = render_svg(load(LONG_DESCRIPTION), "dot")
     shown = tooltip(by_id(root, f"{dot.id_prefix(journey_of(load(LONG_DESCRIPTION)))}-n-a"))
     assert shown.startswith("a (touchpoint a)\nwww") and shown.endswith("w…")
-    assert len(shown) == dot.TEXT_LIMIT
+    assert len(shown) == dotlang.TEXT_LIMIT
 
 
 @pytest.mark.parametrize("html_labels", [True, False], ids=["html", "plain"])
@@ -685,7 +685,7 @@ def test_every_overlong_text_is_cut_so_system_dot_accepts_it(html_labels: bool) 
     )
     assert (done.returncode, done.stderr.decode()) == (0, "")
     root = ET.fromstring(done.stdout)
-    assert tooltip(by_id(root, "p-s-s")) == "\\" * (dot.TEXT_LIMIT // 2 - 1) + "…"
+    assert tooltip(by_id(root, "p-s-s")) == "\\" * (dotlang.TEXT_LIMIT // 2 - 1) + "…"
     assert any(t.endswith("ü…") for t in texts(root))
 
 
@@ -695,7 +695,7 @@ def test_long_labels_wrap_into_lines(structure: cjdsl.Document, structure_svg: E
     bold = re.search(r'<font point-size="11"><b>(.*?)</b></font>', node)
     assert bold is not None
     lines = bold[1].split("<br/>")
-    assert len(lines) >= 3 and all(len(line) <= dot.WRAP for line in lines)
+    assert len(lines) >= 3 and all(len(line) <= dotlang.WRAP for line in lines)
     assert " ".join(lines) == label
     shown = texts(by_id(structure_svg, f"{dot.id_prefix(journey_of(structure))}-n-long"))
     assert [line for line in shown if line in lines] == lines

@@ -21,8 +21,7 @@ import numpy as np
 
 from .. import model
 from ..analysis import markov
-from . import themes
-from .dot import _attrs, _escaped, _Html, _label, _Line, _slug, quote
+from . import dotlang, themes
 
 __all__ = [
     "EXITS",
@@ -202,18 +201,20 @@ def to_dot(
     probability = collapsed.basis == "probability"
     unit = "summed probability" if probability else "share of entering customers"
     heading = [
-        _Line(collapsed.title, 16, bold=True, width=80),
-        _Line(f"By {collapsed.by}: edge width and label = {unit}", 9, colours.muted, width=100),
+        dotlang.Line(collapsed.title, 16, bold=True, width=80),
+        dotlang.Line(
+            f"By {collapsed.by}: edge width and label = {unit}", 9, colours.muted, width=100
+        ),
     ]
     if collapsed.basis not in ("flow", "probability"):
-        heading.append(_Line(collapsed.basis, 9, colours.muted, width=100))
+        heading.append(dotlang.Line(collapsed.basis, 9, colours.muted, width=100))
     left = '<br align="left"/>'
-    title = _label(heading, html_labels=html_labels, br=left)
-    title = _Html(title + left) if isinstance(title, _Html) else title
+    title = dotlang.label(heading, html_labels=html_labels, br=left)
+    title = dotlang.Html(title + left) if isinstance(title, dotlang.Html) else title
     out = [
-        f"digraph {quote(collapsed.title or 'journey')} {{",
+        f"digraph {dotlang.quote(collapsed.title or 'journey')} {{",
         "  graph "
-        + _attrs(
+        + dotlang.attrs(
             id=prefix,
             rankdir=direction,
             bgcolor=colours.background,
@@ -226,8 +227,8 @@ def to_dot(
             ranksep=0.9,
             pad=0.3,
         ),
-        "  node " + _attrs(fontname=colours.font, fontcolor=colours.text, margin="0.2,0.1"),
-        "  edge " + _attrs(fontname=colours.font, fontsize=9.0, fontcolor=colours.text),
+        "  node " + dotlang.attrs(fontname=colours.font, fontcolor=colours.text, margin="0.2,0.1"),
+        "  edge " + dotlang.attrs(fontname=colours.font, fontsize=9.0, fontcolor=colours.text),
     ]
     for group in collapsed.groups:
         counts = [
@@ -239,20 +240,24 @@ def to_dot(
             )
             if number
         ]
-        lines = [_Line(group.label, 12, bold=True, width=30)]
-        lines.append(_Line(" · ".join(counts), 9, colours.muted, width=40))
+        lines = [dotlang.Line(group.label, 12, bold=True, width=30)]
+        lines.append(dotlang.Line(" · ".join(counts), 9, colours.muted, width=40))
         if group.entries:
-            lines.append(_Line(f"▶ {group.entries} entr{'y' if group.entries == 1 else 'ies'}", 9))
+            lines.append(
+                dotlang.Line(f"▶ {group.entries} entr{'y' if group.entries == 1 else 'ies'}", 9)
+            )
         if group.inside > 0 and not probability:
             steps = f"{group.inside:.2g}"
-            lines.append(_Line(f"↻ {steps} steps within, per customer", 9, colours.muted, width=44))
+            lines.append(
+                dotlang.Line(f"↻ {steps} steps within, per customer", 9, colours.muted, width=44)
+            )
         border = colours.goal if group.goals and not group.touchpoints else colours.stage_border
         border = colours.exit if group.exits and not group.touchpoints + group.goals else border
         out.append(
-            f"  {quote(group.id)} "
-            + _attrs(
-                id=f"{prefix}-g-{_slug(group.id)}",
-                label=_label(lines, html_labels=html_labels),
+            f"  {dotlang.quote(group.id)} "
+            + dotlang.attrs(
+                id=f"{prefix}-g-{dotlang.slug(group.id)}",
+                label=dotlang.label(lines, html_labels=html_labels),
                 shape="box",
                 style="rounded,filled",
                 fillcolor=colours.stage_fill,
@@ -267,8 +272,8 @@ def to_dot(
         text = f"{flow.flow:.2f}" if probability else _share(flow.flow)
         transitions = f"{flow.transitions} transition{'s' if flow.transitions != 1 else ''}"
         out.append(
-            f"  {quote(flow.source)} -> {quote(flow.target)} "
-            + _attrs(
+            f"  {dotlang.quote(flow.source)} -> {dotlang.quote(flow.target)} "
+            + dotlang.attrs(
                 id=f"{prefix}-f{index}",
                 label=f"{text}\n{transitions}",
                 penwidth=round(0.5 + 7.5 * math.sqrt(share), 2),
@@ -278,7 +283,7 @@ def to_dot(
                 constraint="false"
                 if collapsed.by == "stage" and rank[flow.target] < rank[flow.source]
                 else None,
-                tooltip=_escaped(f"{flow.source} → {flow.target}: {text} ({transitions})"),
+                tooltip=dotlang.escaped(f"{flow.source} → {flow.target}: {text} ({transitions})"),
             )
         )
     out.append("}")

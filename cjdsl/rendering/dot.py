@@ -3,157 +3,24 @@
 Stages become ordered columns (clusters kept in declaration order by
 invisible anchor nodes between them), touchpoints boxes styled by channel and
 filled by emotion, edges labelled with probability and duration. Every user
-text is escaped here and nowhere else.
-
-Labels are built as lines with a style and written either as HTML-like labels
-(sizes, colours, bold) or, for a Graphviz built without expat such as the
-WebAssembly one, as plain multi-line text that every Graphviz shows.
+text is written through ``dotlang`` (quoting, labels, ids, links) and nowhere else.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import html
-import re
-import textwrap
 from collections.abc import Iterator
 from typing import Final
-
-import graphviz
 
 from .. import graph as graphs
 from .. import model
 from ..checks import numbers, structure
-from . import map_curve, themes
+from . import dotlang, map_curve, themes
 from .overlay import Overlay
 
-__all__ = ["DIRECTIONS", "TEXT_LIMIT", "id_prefix", "quote", "to_dot"]
+__all__ = ["DIRECTIONS", "id_prefix", "to_dot"]
 
 DIRECTIONS: Final = ("LR", "TB")
-WRAP: Final = 24
-TEXT_LIMIT: Final = 2000
-"""The most characters of one text (a tooltip, a label, a line of one) the diagram shows.
-
-Graphviz 2.43 rejects a quoted string or an unbroken run of an HTML-like label
-over 16,384 bytes (a 17 KB description failed the whole render). Escaping and
-UTF-8 make a character at most four bytes, so 2,000 stay far below; longer
-texts end in ``…``. Identifiers are never shortened: two would merge."""
-_UNSAFE_ID: Final = re.compile(r"_x|[^A-Za-z0-9_-]")
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-# Characters a URL may not hold raw, and an `&` that starts a character reference (`&#58;`):
-# Graphviz 2.43 copies URLs into SVG unescaped, where parsers would decode it.
-_URL_UNSAFE: Final = re.compile(r'[\s"<>\\^`{|}]|&(?=#?\w+;)')
-
-
-def quote(text: str) -> str:
-    r"""A DOT double-quoted string whose content Graphviz shows as written.
-
-    Backslashes are doubled so Graphviz's escapes (``\N``, ``\G``, ``\l``)
-    cannot fire; newlines become ``\n``.
-
-    >>> print(quote('say "hi" \\ C:\\N\nnext'))
-    "say \"hi\" \\ C:\\N\nnext"
-    """
-    text = _escaped(_CONTROL.sub("", text)).replace('"', '\\"').replace("\n", "\\n")
-    return f'"{text}"'
-
-
-def _shorten(text: str) -> str:
-    r"""At most ``TEXT_LIMIT`` characters, ``…`` last when cut.
-
-    A cut never leaves half of an escaping backslash pair before the ellipsis.
-
-    >>> len(_shorten("w" * 17_000)), _shorten("w" * 17_000)[-2:], _shorten("short")
-    (2000, 'w…', 'short')
-    >>> _shorten("\\" * 17_000)[-3:], len(_shorten("\\" * 17_000))
-    ('\\\\…', 1999)
-    """
-    if len(text) <= TEXT_LIMIT:
-        return text
-    kept = text[: TEXT_LIMIT - 1]
-    odd = (len(kept) - len(kept.rstrip("\\"))) % 2
-    return kept[: len(kept) - odd] + "…"
-
-
-def _html(text: str, width: int = WRAP, br: str = "<br/>") -> str:
-    """Escape text for an HTML-like label and wrap it into lines."""
-    text = _shorten(_CONTROL.sub("", text).replace("\r", ""))
-    # Graphviz expands \N, \G … in HTML labels too; a doubled backslash shows as one.
-    lines = [
-        html.escape(_escaped(line), quote=True)
-        for paragraph in text.split("\n")
-        for line in (textwrap.wrap(paragraph, width, break_long_words=True) or [""])
-    ]
-    return br.join(lines)
-
-
-def _escaped(text: str) -> str:
-    r"""Text whose backslashes Graphviz shows as written: doubled (``graphviz.escape``).
-
-    Graphviz expands ``\N``, ``\G``, ``\l`` … in labels and tooltips, in node
-    tooltips twice, so a tooltip is escaped here and once more by ``quote``.
-
-    >>> _escaped(r"C:\N")
-    'C:\\\\N'
-    """
-    return str(graphviz.escape(text))
-
-
-def _url(link: str) -> str:
-    """A link with what may not stand raw in an SVG attribute percent-encoded.
-
-    >>> _url('https://a.b/x y?q="<&>"&r=1&#58;')
-    'https://a.b/x%20y?q=%22%3C&%3E%22&r=1%26#58;'
-    """
-    return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), link)
-
-
-class _Html(str):
-    """An HTML-like label, written between ``<`` and ``>`` instead of quoted."""
-
-    __slots__ = ()
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Line:
-    """One line of a label: user text and how it looks (HTML mode only)."""
-
-    text: str
-    size: int | None = None
-    colour: str | None = None
-    bold: bool = False
-    italic: bool = False
-    width: int = WRAP
-    swatch: str | None = None  # a colour shown as a small square before the text
-
-
-def _label(lines: list[_Line], *, html_labels: bool, br: str = "<br/>") -> str:
-    """Write label lines as an HTML-like label or as plain multi-line text."""
-    if not html_labels:
-        return "\n".join(
-            "\n".join(textwrap.wrap(line.text, line.width, break_long_words=True) or [""])
-            for line in lines
-        )
-    parts: list[str] = []
-    for line in lines:
-        text = _html(line.text, line.width, br)
-        if not text:  # Graphviz 2.43 rejects an empty <b></b> or <font></font>
-            parts.append(text)
-            continue
-        if line.bold:
-            text = f"<b>{text}</b>"
-        if line.italic:
-            text = f"<i>{text}</i>"
-        if line.size or line.colour:
-            size = f' point-size="{line.size}"' if line.size else ""
-            colour = f' color="{line.colour}"' if line.colour else ""
-            text = f"<font{size}{colour}>{text}</font>"
-        if line.swatch:
-            size = f' point-size="{line.size}"' if line.size else ""
-            text = f'<font{size} color="{line.swatch}">■</font> {text}'
-        parts.append(text)
-    return _Html(br.join(parts))
 
 
 def id_prefix(
@@ -177,18 +44,6 @@ def id_prefix(
     return f"cj{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}"
 
 
-def _slug(name: str) -> str:
-    """An ASCII id fragment; other characters become ``_xHH_`` so slugs stay unique.
-
-    A ``_`` before an ``x`` is escaped too, so an id written as ``_xe4_`` cannot
-    take the SVG id of ``ä``:
-
-    >>> _slug("ä"), _slug("_xe4_"), _slug("a_b-c")
-    ('_xe4_', '_x5f_xe4_', 'a_b-c')
-    """
-    return _UNSAFE_ID.sub(lambda m: f"_x{ord(m.group()[0]):x}_" + m.group()[1:], name)
-
-
 def _node(name: str) -> str:
     """The DOT node name of a journey node, quoted.
 
@@ -196,21 +51,7 @@ def _node(name: str) -> str:
     the journey that starts with ``__`` gets a ``__user:`` prefix (no id can hold
     a ``:``), so it can never merge with one of them.
     """
-    return quote(f"__user:{name}" if name.startswith("__") else name)
-
-
-def _attrs(**values: str | float | None) -> str:
-    items = []
-    for key, value in values.items():
-        if value is None:
-            continue
-        if isinstance(value, float):
-            value = f"{value:.2f}".rstrip("0").rstrip(".")
-        text = str(value)
-        items.append(
-            f"{key}=<{text}>" if isinstance(value, _Html) else f"{key}={quote(_shorten(text))}"
-        )
-    return "[" + ", ".join(items) + "]" if items else ""
+    return dotlang.quote(f"__user:{name}" if name.startswith("__") else name)
 
 
 def _percent(p: float) -> str:
@@ -256,11 +97,11 @@ class _Emitter:
             flags[finding.span.text] = "dead end"
         return flags
 
-    def label(self, lines: list[_Line], br: str = "<br/>") -> str:
-        return _label(lines, html_labels=self.html, br=br)
+    def label(self, lines: list[dotlang.Line], br: str = "<br/>") -> str:
+        return dotlang.label(lines, html_labels=self.html, br=br)
 
     def node_id(self, name: str) -> str:
-        return f"{self.prefix}-n-{_slug(name)}"
+        return f"{self.prefix}-n-{dotlang.slug(name)}"
 
     # -- pieces --------------------------------------------------------------
     def node(self, node: model.Touchpoint) -> str:
@@ -268,27 +109,31 @@ class _Emitter:
         channel = self.journey.channel(node.channel) if node.channel else None
         lines = []
         if node.kind is model.NodeKind.GOAL:
-            lines.append(_Line("✓ GOAL", 8, theme.goal, bold=True))
+            lines.append(dotlang.Line("✓ GOAL", 8, theme.goal, bold=True))
         elif node.kind is model.NodeKind.EXIT:
-            lines.append(_Line("✕ EXIT", 8, theme.exit, bold=True))
+            lines.append(dotlang.Line("✕ EXIT", 8, theme.exit, bold=True))
         elif node.entry:
-            lines.append(_Line("▶ ENTRY", 8, theme.muted, bold=True))
-        lines.append(_Line(node.label, 11, bold=True))
+            lines.append(dotlang.Line("▶ ENTRY", 8, theme.muted, bold=True))
+        lines.append(dotlang.Line(node.label, 11, bold=True))
         if channel is not None:
             kind = f" · {channel.kind}" if channel.kind else ""
             swatch = self.channel_colour[channel.id]
-            lines.append(_Line(channel.label + kind, 8, theme.muted, width=30, swatch=swatch))
+            lines.append(
+                dotlang.Line(channel.label + kind, 8, theme.muted, width=30, swatch=swatch)
+            )
         if node.emotion is not None:
             word = f" {node.emotion.word}" if node.emotion.word else ""
             lines.append(
-                _Line(map_curve.score_text(node.emotion.score) + word, 8, theme.muted, width=30)
+                dotlang.Line(
+                    map_curve.score_text(node.emotion.score) + word, 8, theme.muted, width=30
+                )
             )
         flag = self.flags.get(node.id)
         if flag:
-            lines.append(_Line(f"⚠ {flag}", 8, theme.flag, bold=True))
+            lines.append(dotlang.Line(f"⚠ {flag}", 8, theme.flag, bold=True))
         heat = self.overlay.heat_of(node.id) if self.overlay else None
         if heat:
-            lines.append(_Line(heat[1], 8, theme.accent, bold=True, width=30))
+            lines.append(dotlang.Line(heat[1], 8, theme.accent, bold=True, width=30))
         shape, style, peripheries, border, width = "box", "rounded,filled", None, None, 1.4
         if channel is not None:
             border = self.channel_colour[channel.id]
@@ -304,10 +149,10 @@ class _Emitter:
         if self.overlay and node.id in self.overlay.nodes:
             border, width = theme.accent, 3.0 + 2.0 * (heat[0] if heat else 0.0)
         link = node.link if node.link and numbers.link_is_safe(node.link) else None
-        url = _url(link) if link else None
-        if url and len(url) > TEXT_LIMIT:  # a shortened link would lead somewhere else
+        url = dotlang.url(link) if link else None
+        if url and len(url) > dotlang.TEXT_LIMIT:  # a shortened link would lead somewhere else
             url = None
-        return f"  {_node(node.id)} " + _attrs(
+        return f"  {_node(node.id)} " + dotlang.attrs(
             id=self.node_id(node.id),
             label=self.label(lines),
             shape=shape,
@@ -316,7 +161,7 @@ class _Emitter:
             color=border or theme.muted,
             penwidth=width,
             fillcolor=themes.emotion_colour(theme, node.emotion.score if node.emotion else None),
-            tooltip=_escaped(_tooltip(self.journey, node)),
+            tooltip=dotlang.escaped(_tooltip(self.journey, node)),
             URL=url,
             target="_blank" if url else None,
         )
@@ -334,11 +179,11 @@ class _Emitter:
                 parts.append(f"≈{_percent(p)}")
             if data["after"] is not None:
                 parts.append(f"after {_duration(data['after'])}")
-            lines = [_Line(" · ".join(parts), bold=True, width=40)] if parts else []
-            lines += [_Line(t.label, width=28) for t in transitions if t.label]
+            lines = [dotlang.Line(" · ".join(parts), bold=True, width=40)] if parts else []
+            lines += [dotlang.Line(t.label, width=28) for t in transitions if t.label]
             personas = sorted({p for t in transitions for p in t.personas})
             if personas and self.persona is None:
-                lines.append(_Line("for " + ", ".join(personas), italic=True, width=28))
+                lines.append(dotlang.Line("for " + ", ".join(personas), italic=True, width=28))
             src_node, dst_node = self.journey.touchpoint(source), self.journey.touchpoint(target)
             backwards = (
                 src_node is not None
@@ -353,13 +198,13 @@ class _Emitter:
                     colour, text, width = self.theme.accent, self.theme.accent, width + 2.5
                 else:  # dimmed: the highlighted path stands out
                     colour, text = f"{self.theme.edge}55", self.theme.muted
-            yield f"  {_node(source)} -> {_node(target)} " + _attrs(
+            yield f"  {_node(source)} -> {_node(target)} " + dotlang.attrs(
                 id=f"{self.prefix}-e{index}",
                 label=self.label(lines) if lines else None,
                 penwidth=width,
                 style=None if data["explicit"] else "dashed",
                 constraint="false" if backwards else None,
-                tooltip=_escaped(f"{first.source} → {first.target}"),
+                tooltip=dotlang.escaped(f"{first.source} → {first.target}"),
                 color=colour,
                 fontcolor=text,
             )
@@ -368,10 +213,12 @@ class _Emitter:
         shown = set(self.graph.nodes)
         for index, stage in enumerate(self.journey.stages):
             members = [n for n in stage.touchpoints if n in shown]
-            yield f"  subgraph {quote(f'cluster_{index}')} {{"
-            yield "    graph " + _attrs(
-                id=f"{self.prefix}-s-{_slug(stage.id)}",
-                label=self.label([_Line(f"{index + 1} · {stage.label}", bold=True, width=40)]),
+            yield f"  subgraph {dotlang.quote(f'cluster_{index}')} {{"
+            yield "    graph " + dotlang.attrs(
+                id=f"{self.prefix}-s-{dotlang.slug(stage.id)}",
+                label=self.label(
+                    [dotlang.Line(f"{index + 1} · {stage.label}", bold=True, width=40)]
+                ),
                 labelloc="t",
                 labeljust="l",
                 style="rounded,filled",
@@ -380,10 +227,10 @@ class _Emitter:
                 fontcolor=self.theme.text,
                 fontsize=13.0,
                 margin=14.0,
-                tooltip=_escaped(stage.description or stage.label),
+                tooltip=dotlang.escaped(stage.description or stage.label),
             )
             if not members:
-                yield f"    {quote(f'__empty_{index}')} " + _attrs(
+                yield f"    {dotlang.quote(f'__empty_{index}')} " + dotlang.attrs(
                     label="(empty)",
                     shape="plaintext",
                     fontcolor=self.theme.muted,
@@ -398,12 +245,12 @@ class _Emitter:
         """Invisible anchors between stage columns keep stages in declaration order."""
         shown = set(self.graph.nodes)
         columns = [
-            [_node(n) for n in s.touchpoints if n in shown] or [quote(f"__empty_{i}")]
+            [_node(n) for n in s.touchpoints if n in shown] or [dotlang.quote(f"__empty_{i}")]
             for i, s in enumerate(self.journey.stages)
         ]
         for i in range(1, len(columns)):
-            anchor = quote(f"__stage_{i}")
-            yield f"  {anchor} " + _attrs(
+            anchor = dotlang.quote(f"__stage_{i}")
+            yield f"  {anchor} " + dotlang.attrs(
                 shape="point", style="invis", width=0.01, height=0.01, label=""
             )
             for name in columns[i - 1]:
@@ -422,14 +269,14 @@ class _Emitter:
             yield from self.legend_nodes()
         last = [n for s in self.journey.stages[-1:] for n in s.touchpoints if n in self.graph]
         for name in last[:1]:
-            yield f"  {_node(name)} -> {quote('__legend')} [style=invis]"
+            yield f"  {_node(name)} -> {dotlang.quote('__legend')} [style=invis]"
 
     def legend_table(self) -> Iterator[str]:
         theme = self.theme
         rows = [
             f'<tr><td width="14" height="14" fixedsize="true" '
             f'bgcolor="{self.channel_colour[c.id]}"></td>'
-            f'<td align="left">{_html(c.label + (f" ({c.kind})" if c.kind else ""), 40)}</td></tr>'
+            f'<td align="left">{dotlang.html_text(_channel_text(c), 40)}</td></tr>'
             for c in self.used_channels()
         ]
         scale = "".join(
@@ -447,9 +294,9 @@ class _Emitter:
             f' · <font color="{theme.exit}">✕ exit</font> · dashed edge: share of the rest'
             "</td></tr></table>"
         )
-        yield f"  {quote('__legend')} " + _attrs(
+        yield f"  {dotlang.quote('__legend')} " + dotlang.attrs(
             id=f"{self.prefix}-legend",
-            label=_Html(table),
+            label=dotlang.Html(table),
             shape="box",
             style="rounded",
             color=theme.stage_border,
@@ -460,8 +307,8 @@ class _Emitter:
     def legend_nodes(self) -> Iterator[str]:
         """The legend without HTML tables: a cluster of sample nodes."""
         theme = self.theme
-        yield f"  subgraph {quote('cluster_legend')} {{"
-        yield "    graph " + _attrs(
+        yield f"  subgraph {dotlang.quote('cluster_legend')} {{"
+        yield "    graph " + dotlang.attrs(
             id=f"{self.prefix}-legend",
             label="Legend",
             labeljust="l",
@@ -470,15 +317,14 @@ class _Emitter:
             fontcolor=theme.text,
             fontsize=9.0,
         )
-        yield f"    {quote('__legend')} " + _attrs(
+        yield f"    {dotlang.quote('__legend')} " + dotlang.attrs(
             label="✓ goal · ✕ exit\ndashed edge: share of the rest",
             shape="plaintext",
             fontsize=8.0,
         )
         for i, channel in enumerate(self.used_channels()):
-            kind = f" ({channel.kind})" if channel.kind else ""
-            yield f"    {quote(f'__legend_c{i}')} " + _attrs(
-                label=channel.label + kind,
+            yield f"    {dotlang.quote(f'__legend_c{i}')} " + dotlang.attrs(
+                label=_channel_text(channel),
                 shape="box",
                 style="rounded",
                 fontsize=8.0,
@@ -486,7 +332,7 @@ class _Emitter:
                 penwidth=2.0,
             )
         for score, colour in zip(range(-2, 3), theme.emotion, strict=True):
-            yield f"    {quote(f'__legend_e{score + 2}')} " + _attrs(
+            yield f"    {dotlang.quote(f'__legend_e{score + 2}')} " + dotlang.attrs(
                 label=f"emotion {map_curve.score_text(score)}",
                 shape="box",
                 style="filled",
@@ -498,22 +344,22 @@ class _Emitter:
 
     def emit(self) -> str:
         theme, journey = self.theme, self.journey
-        lines = [_Line(journey.title, 18, bold=True, width=80)]
+        lines = [dotlang.Line(journey.title, 18, bold=True, width=80)]
         if journey.description:
-            lines.append(_Line(journey.description, 10, theme.muted, width=100))
+            lines.append(dotlang.Line(journey.description, 10, theme.muted, width=100))
         if self.persona:
             persona = journey.persona(self.persona)
             name = persona.label if persona else self.persona
-            lines.append(_Line(f"Persona: {name}", 10, theme.muted, italic=True, width=100))
+            lines.append(dotlang.Line(f"Persona: {name}", 10, theme.muted, italic=True, width=100))
         if self.overlay:
-            lines.append(_Line(self.overlay.caption, 10, theme.accent, bold=True, width=110))
+            lines.append(dotlang.Line(self.overlay.caption, 10, theme.accent, bold=True, width=110))
         left = '<br align="left"/>'
         label = self.label(lines, br=left)
-        label = _Html(label + left) if isinstance(label, _Html) else label
+        label = dotlang.Html(label + left) if isinstance(label, dotlang.Html) else label
         out = [
-            f"digraph {quote(_shorten(journey.title or 'journey'))} {{",
+            f"digraph {dotlang.quote(dotlang.shorten(journey.title or 'journey'))} {{",
             "  graph "
-            + _attrs(
+            + dotlang.attrs(
                 id=self.prefix,
                 rankdir=self.direction,
                 bgcolor=theme.background,
@@ -527,11 +373,12 @@ class _Emitter:
                 pad=0.3,
                 compound="true",
                 newrank="false",
-                tooltip=_escaped(journey.title),
+                tooltip=dotlang.escaped(journey.title),
             ),
-            "  node " + _attrs(fontname=theme.font, fontcolor=theme.text, margin="0.14,0.07"),
+            "  node "
+            + dotlang.attrs(fontname=theme.font, fontcolor=theme.text, margin="0.14,0.07"),
             "  edge "
-            + _attrs(
+            + dotlang.attrs(
                 fontname=theme.font,
                 fontsize=8.0,
                 arrowsize=0.7,
@@ -550,6 +397,11 @@ class _Emitter:
         return "\n".join(out) + "\n"
 
 
+def _channel_text(channel: model.Channel) -> str:
+    """A channel as the legend and tooltips name it: its label and, if given, its kind."""
+    return channel.label + (f" ({channel.kind})" if channel.kind else "")
+
+
 def _tooltip(journey: model.Journey, node: model.Touchpoint) -> str:
     """The node's details, shown on hover in SVG."""
     lines = [f"{node.label} ({node.kind.value} {node.id})"]
@@ -559,7 +411,7 @@ def _tooltip(journey: model.Journey, node: model.Touchpoint) -> str:
         facts.append(f"Stage: {stage.label}")
     channel = journey.channel(node.channel) if node.channel else None
     if channel:
-        facts.append(f"Channel: {channel.label}" + (f" ({channel.kind})" if channel.kind else ""))
+        facts.append(f"Channel: {_channel_text(channel)}")
     if facts:
         lines.append(" · ".join(facts))
     if node.personas:
