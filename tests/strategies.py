@@ -179,7 +179,8 @@ class _Writer:
             items.append(self.draw(makers)())
         if not self.canonical:
             items = self.draw(st.permutations(items))
-        body = items if items or self.draw(st.booleans()) else None
+        keep_empty: bool = self.draw(st.booleans())
+        body = items if items or keep_empty else None
         words = ["stage", self.new_id(), *self.maybe(self.string)]
         return self.part(words, block=body, one_line_ok=False)
 

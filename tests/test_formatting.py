@@ -64,7 +64,9 @@ def attachments(text: str) -> collections.Counter[tuple[str, str, str]]:
                 elements.append((child.meta.start_pos, child.meta.end_pos, me, None))
                 walk(child, me)
             elif child.data in ("attribute", "transition"):
-                words = [str(t) for t in child.scan_values(lambda t: t.type == "NAME")]
+                words = [
+                    str(t) for t in child.scan_values(lambda t: getattr(t, "type", "") == "NAME")
+                ]
                 me = f"{child.data} {words[0] if child.data == 'attribute' else words}"
                 elements.append((child.meta.start_pos, child.meta.end_pos, me, None))
 

@@ -19,41 +19,54 @@ from .conftest import EXAMPLES
 def expected_graph(journey: cjdsl.model.Journey, persona: str | None) -> nx.DiGraph:
     """The graph the documentation describes, the plain way."""
     expected = nx.DiGraph()
-    for t in journey.touchpoints:
-        if persona is None or not t.personas or persona in t.personas:
-            expected.add_node(t.id, kind=t.kind, stage=t.stage, channel=t.channel, reach=t.reach)
+    for node in journey.touchpoints:
+        if persona is None or not node.personas or persona in node.personas:
+            expected.add_node(
+                node.id, kind=node.kind, stage=node.stage, channel=node.channel, reach=node.reach
+            )
     taken = [
-        t
-        for t in journey.transitions
-        if (persona is None or not t.personas or persona in t.personas)
-        and t.source in expected
-        and t.target in expected
+        edge
+        for edge in journey.transitions
+        if (persona is None or not edge.personas or persona in edge.personas)
+        and edge.source in expected
+        and edge.target in expected
     ]
-    written: defaultdict[str, float] = defaultdict(float)
-    unwritten: defaultdict[str, int] = defaultdict(int)
-    for t in taken:
-        if t.probability is None:
-            unwritten[t.source] += 1
+    written_sum = _written(taken)
+    unwritten = _unwritten(taken)
+    for edge in taken:
+        if edge.probability is not None:
+            share = edge.probability.value
         else:
-            written[t.source] += t.probability.value
-    for t in taken:
-        if t.probability is not None:
-            share = t.probability.value
-        else:
-            share = max(0.0, 1.0 - written[t.source]) / unwritten[t.source]
-        if expected.has_edge(t.source, t.target):
-            expected.edges[t.source, t.target]["p"] += share
-            expected.edges[t.source, t.target]["transitions"] += (t,)
+            share = max(0.0, 1.0 - written_sum[edge.source]) / unwritten[edge.source]
+        if expected.has_edge(edge.source, edge.target):
+            expected.edges[edge.source, edge.target]["p"] += share
+            expected.edges[edge.source, edge.target]["transitions"] += (edge,)
         else:
             expected.add_edge(
-                t.source,
-                t.target,
+                edge.source,
+                edge.target,
                 p=share,
-                explicit=t.probability is not None,
-                after=t.after.value if t.after else None,
-                transitions=(t,),
+                explicit=edge.probability is not None,
+                after=edge.after.value if edge.after else None,
+                transitions=(edge,),
             )
     return expected
+
+
+def _written(taken: list[cjdsl.model.Transition]) -> defaultdict[str, float]:
+    written: defaultdict[str, float] = defaultdict(float)
+    for edge in taken:
+        if edge.probability is not None:
+            written[edge.source] += edge.probability.value
+    return written
+
+
+def _unwritten(taken: list[cjdsl.model.Transition]) -> defaultdict[str, int]:
+    unwritten: defaultdict[str, int] = defaultdict(int)
+    for edge in taken:
+        if edge.probability is None:
+            unwritten[edge.source] += 1
+    return unwritten
 
 
 def assert_same(built: nx.DiGraph, expected: nx.DiGraph) -> None:

@@ -136,7 +136,10 @@ FIXED = "\n".join(
 def hostile_journeys(draw: st.DrawFn) -> tuple[str, list[str], list[tuple[str, str]]]:
     """A journey whose every text is hostile; with its node ids and transitions."""
     ids = draw(st.lists(st.sampled_from(IDS), min_size=2, max_size=6, unique=True))
-    t = lambda: string(draw(hostile_text))  # noqa: E731
+
+    def t() -> str:
+        return string(draw(hostile_text))
+
     lines = [
         f"journey {t()}",
         f"  description {t()}",
