@@ -51,6 +51,7 @@ import journeys  # noqa: E402
 
 from cjdsl import (  # noqa: E402
     analysis,
+    errors,
     checks,
     document,
     graph,
@@ -133,7 +134,7 @@ def measure(n: int, repeat: int, render_timeout: float, try_render: bool) -> Res
                     journey, engine="dot", max_nodes=None, timeout=render_timeout
                 ),
             )
-        except rendering.RenderError as error:
+        except errors.RenderError as error:
             timed_out = "did not finish" in str(error)
             render = f"> {render_timeout:g} s" if timed_out else f"failed: {str(error)[:60]}"
     return {
@@ -332,11 +333,11 @@ def table(results: list[Result], ladder: list[Result]) -> str:
     if ladder:
         out += ["", "render ladder: our full render vs `dot -Tsvg` alone on our DOT"]
         out.append(f"{'touchpoints':>12}{'nodes':>8}{'dot alone':>16}{'ours':>12}{'overhead':>10}")
-        for step in ladder:
-            overhead = f"{step['overhead']:+.1%}" if "overhead" in step else "-"
+        for rung in ladder:
+            overhead = f"{rung['overhead']:+.1%}" if "overhead" in rung else "-"
             out.append(
-                f"{step['touchpoints']:>12}{step['nodes']:>8}{cell(step['dot alone']):>16}"
-                f"{cell(step.get('our render')):>12}{overhead:>10}"
+                f"{rung['touchpoints']:>12}{rung['nodes']:>8}{cell(rung['dot alone']):>16}"
+                f"{cell(rung.get('our render')):>12}{overhead:>10}"
             )
     return "\n".join([*out, "", *out_targets])
 
