@@ -51,9 +51,9 @@ import journeys  # noqa: E402
 
 from cjdsl import (  # noqa: E402
     analysis,
-    errors,
     checks,
     document,
+    errors,
     graph,
     lowering,
     parsing,
