@@ -12,7 +12,6 @@ import dataclasses
 import enum
 from typing import Final, TypeAlias
 
-from .diagnostics import did_you_mean
 from .source import Span
 
 __all__ = [
@@ -267,21 +266,6 @@ class Journey:
     def persona(self, id_: str) -> Persona | None:
         """The persona with this id, or ``None``."""
         return self._personas.get(id_)
-
-    def check_persona(self, id_: str | None) -> Persona | None:
-        """The persona a view is asked for (``None``: everyone), or a ``ValueError``
-        that lists the personas and suggests the closest: every command shares it.
-        """
-        if id_ is None:
-            return None
-        found = self.persona(id_)
-        if found is None:
-            ids = [p.id for p in self.personas]
-            close = did_you_mean(id_, ids)
-            hint = f"; {close}" if close else ""
-            known = ", ".join(ids) or "none declared"
-            raise ValueError(f"unknown persona `{id_}` (personas: {known}){hint}")
-        return found
 
 
 Meaning: TypeAlias = object

@@ -24,7 +24,7 @@ import networkx as nx
 import numpy as np
 
 from .. import graph as graphs
-from .. import model
+from .. import model, personas
 from ..diagnostics import did_you_mean
 from . import (
     attribution,
@@ -105,7 +105,7 @@ def analyze(
     Raises:
         ValueError: an unknown persona or ``without`` id, or ``top`` below 1.
     """
-    journey.check_persona(persona)
+    personas.choose(journey, persona)
     if top < 1:
         raise ValueError(f"`top` must be at least 1, not {top}")
     removed = removal_targets(journey, without)

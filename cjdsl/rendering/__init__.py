@@ -10,6 +10,7 @@ import importlib
 import re
 from typing import TYPE_CHECKING, Final
 
+from .. import personas
 from ..errors import RenderError
 from . import dot, engines, overlay, svg, themes
 from .overlay import Overlay
@@ -92,7 +93,7 @@ def render(
         if value not in allowed:
             raise RenderError(f"unknown {what} `{value}` (choose from {', '.join(allowed)})")
     try:
-        journey.check_persona(persona)
+        personas.choose(journey, persona)
     except ValueError as error:
         raise RenderError(str(error)) from error
     if prefix and not _PREFIX.fullmatch(prefix):

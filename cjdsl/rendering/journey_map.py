@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from .. import analysis, model
+from .. import analysis, model, personas
 from ..analysis import report as reports
 from . import dot, map_curve, map_style, map_table
 from .map_curve import text
@@ -185,7 +185,7 @@ def analyse(
     Raises:
         ValueError: an unknown persona: the user's mistake, not the analysis's.
     """
-    journey.check_persona(persona)
+    personas.choose(journey, persona)
     try:
         return analysis.analyze(journey, persona=persona), None
     except Exception as error:
@@ -221,7 +221,7 @@ def fragment(
     """
     if theme not in THEMES:
         raise ValueError(f"unknown theme `{theme}` (choose from {', '.join(THEMES)})")
-    chosen = journey.check_persona(persona)
+    chosen = personas.choose(journey, persona)
     if report is not None and report.persona != persona:
         raise ValueError(f"the report is for persona `{report.persona}`, the map for `{persona}`")
     prefix = prefix or dot.id_prefix(journey, persona=persona, theme=theme) + "-map"
