@@ -18,7 +18,8 @@ figure.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
+from typing import Final, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -28,6 +29,7 @@ from .. import model, personas
 from ..diagnostics import did_you_mean
 from . import (
     attribution,
+    budget,
     compare,
     conversion,
     emotion,
@@ -39,12 +41,16 @@ from . import (
     report,
     solver,
 )
+from .budget import TimeLimitError
 from .report import Report, to_dict, to_json
 
 __all__ = [
+    "DEFAULT_TIME_LIMIT",
     "Report",
+    "TimeLimitError",
     "analyze",
     "attribution",
+    "budget",
     "compare",
     "conversion",
     "emotion",
@@ -88,38 +94,83 @@ def removal_targets(journey: model.Journey, ids: Iterable[str]) -> tuple[str, ..
     return tuple(t.id for t in journey.touchpoints if t.id in chosen)
 
 
+DEFAULT_TIME_LIMIT: Final = 60.0
+"""Seconds ``analyze`` may take unless told otherwise (as long as Graphviz's ``--timeout``)."""
+
+
 def analyze(
     journey: model.Journey,
     *,
     persona: str | None = None,
     without: Collection[str] = (),
     top: int = 3,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> Report:
     """Every figure of ``journey`` for ``persona`` (everyone when ``None``).
 
     ``without`` names touchpoints or channels to remove (their traffic is
     lost): the report then holds the changed figures, the original ones as
     ``baseline`` and the ``differences``. ``top`` is the number of most
-    probable converting paths.
+    probable converting paths. ``time_limit`` bounds the whole call, in
+    seconds (``None``: no bound): the figures come in the order of
+    ``report.OPTIONAL_FIGURES`` after the core ones, and those not done in
+    time are named in ``Report.not_computed`` and hold ``None`` or nothing.
 
     Raises:
-        ValueError: an unknown persona or ``without`` id, or ``top`` below 1.
+        ValueError: an unknown persona or ``without`` id, ``top`` below 1, or
+            a ``time_limit`` that is not positive.
+        budget.TimeLimitError: the core figures (conversion, funnel, reach,
+            removal effects of touchpoints) were not done in time; a
+            ``ValueError`` too.
     """
     personas.choose(journey, persona)
     if top < 1:
         raise ValueError(f"`top` must be at least 1, not {top}")
+    if time_limit is not None and not time_limit > 0:
+        raise ValueError(f"`time_limit` must be a positive number of seconds, not {time_limit}")
     removed = removal_targets(journey, without)
-    graph = graphs.build(journey, persona=persona)  # one graph for the journey and its what-if
-    base = _analyze(journey, persona, (), top, graph)
-    if not without:
-        return base
-    changed = _analyze(journey, persona, removed, top, graph)
+    with budget.limit(time_limit):
+        graph = graphs.build(journey, persona=persona)  # one graph for the journey and its what-if
+        base = _analyze(journey, persona, (), top, graph)
+        if not without:
+            return base
+        changed = _analyze(journey, persona, removed, top, graph)
     return dataclasses.replace(
         changed,
         without=tuple(without),
         baseline=base,
         differences=compare.differences(base, changed),
     )
+
+
+_T = TypeVar("_T")
+
+
+class _Steps:
+    """The figures left out so far; a step that runs out of time gives its fallback instead."""
+
+    def __init__(self) -> None:
+        self.missing: list[str] = []
+
+    def run(self, name: str, step: Callable[[], _T], fallback: _T) -> _T:
+        """``step()``, or ``fallback`` (and ``name`` noted) once the time limit is reached."""
+        try:
+            budget.check()
+            return step()
+        except budget.Expired:
+            self.missing.append(name)
+            return fallback
+
+    def each(self, name: str, step: Callable[[int], _T | None], count: int) -> list[_T | None]:
+        """``step(i)`` for ``i < count``; ``None`` from where the time limit is reached."""
+        out: list[_T | None] = [None] * count
+        try:
+            for i in range(count):
+                budget.check()
+                out[i] = step(i)
+        except budget.Expired:
+            self.missing.append(name)
+        return out
 
 
 def _analyze(
@@ -129,32 +180,54 @@ def _analyze(
     top: int,
     graph: nx.DiGraph,
 ) -> Report:
-    chain = markov.build(journey, persona=persona, without=removed, graph=graph)
-    notes = list(chain.notes)
-    solution = conversion.solve(chain)
-    funnel_ = funnel.solve(journey, chain, solution)
-    credit = attribution.solve(journey, chain, solution)
+    try:
+        core = _core(journey, persona, removed, graph)
+    except budget.Expired:
+        raise budget.TimeLimitError(
+            f"the analysis of `{journey.title}` did not finish within the time limit of "
+            f"{budget.seconds():g} s: not even the conversion and the funnel were solved; "
+            "allow more time with `--time-limit SECONDS` (0: no limit) or `time_limit=`"
+        ) from None
+    chain, solution, funnel_, credit, notes = core
+    steps = _Steps()
     goals = paths.goal_states(chain)
     walk = paths.Adjacency(chain)
     converting = paths.Adjacency(chain, terminal=goals)
     probable = paths.most_probable(walk, goals)
     fewest = paths.shortest(walk, goals)
-    best = paths.top(converting, goals, top)
-    if not best.complete:
+    n = chain.size
+    trees = steps.run(
+        "moments",
+        lambda: (moments.dominator_tree(walk), moments.dominator_tree(converting, sink_from=goals)),
+        None,
+    )
+    best = steps.run("top_paths", lambda: paths.top(converting, goals, top), None)
+    if best is not None and not best.complete:
         notes.append(
             f"the search for the top {top} paths stopped after {best.expansions} expansions"
         )
-    tree = moments.dominator_tree(walk)
-    sink_tree = moments.dominator_tree(converting, sink_from=goals)
-    n = chain.size
+    if best is None:
+        steps.missing += ["emotion.curve", "switches"]
+    unattributed = credit
+    credit = steps.run(
+        "channels", lambda: attribution.with_channels(chain, solution, unattributed), credit
+    )
+    columns = [int(g) for g in solution.goals]
+    reachable = [g in probable for g in columns]
     values = emotion.scores(journey, chain)
+    critical = steps.each(
+        "goals.critical",
+        lambda c: _critical(walk, columns[c]) if reachable[c] else None,
+        len(columns),
+    )
+    worst = steps.each(
+        "goals.worst_emotion",
+        lambda c: emotion.worst_path(walk, columns[c], values) if reachable[c] else None,
+        len(columns),
+    )
     goal_reports = []
-    for column, g in enumerate(solution.goals):
-        g = int(g)
-        reachable = g in probable
-        critical = _critical(walk, g) if reachable else None
-        worst = emotion.worst_path(walk, g, values) if reachable else None
-        for name, found in (("critical", critical), ("worst-emotion", worst)):
+    for column, g in enumerate(columns):
+        for name, found in (("critical", critical[column]), ("worst-emotion", worst[column])):
             if found is not None and not found.exact:
                 notes.append(
                     f"the {name} path to `{chain.nodes[g]}` is a lower bound: too many "
@@ -174,24 +247,36 @@ def _analyze(
                 time=solution.goal_time[column],
                 most_probable=probable.get(g),
                 shortest=fewest.get(g),
-                critical=critical,
-                worst_emotion=worst,
-                moments=tuple(chain.nodes[d] for d in moments.dominators(tree, g, n)),
+                critical=critical[column],
+                worst_emotion=worst[column],
+                moments=()
+                if trees is None
+                else tuple(chain.nodes[d] for d in moments.dominators(trees[0], g, n)),
             )
         )
     if solution.goals.size == 0:
         notes.append("the journey has no goal: nothing counts as converting")
     elif solution.probability <= 0 and chain.starts:
         notes.append("no goal can be reached from the entries: the conversion is 0")
-    moment_ids = tuple(
-        chain.nodes[d]
-        for d in moments.dominators(sink_tree, n + 1, n)
-        if chain.kinds[d] is model.NodeKind.TOUCHPOINT
+    moment_ids = (
+        ()
+        if trees is None
+        else tuple(
+            chain.nodes[d]
+            for d in moments.dominators(trees[1], n + 1, n)
+            if chain.kinds[d] is model.NodeKind.TOUCHPOINT
+        )
     )
-    main_path = best.paths[0].nodes if best.paths else ()
+    main_path = best.paths[0].nodes if best is not None and best.paths else ()
     points, average = emotion.curve(journey, main_path)
     low, pains = emotion.lowest(journey, chain, funnel_.reached)
     channel_reports = attribution.channels(journey, chain, solution, credit, notes)
+    missing = tuple(f for f in report.OPTIONAL_FIGURES if f in steps.missing)
+    if missing:
+        notes.append(
+            f"the time limit of {budget.seconds():g} s ran out before these were computed: "
+            f"{', '.join(missing)}; they say “{report.NOT_COMPUTED}”"
+        )
     return Report(
         title=journey.title,
         persona=persona,
@@ -203,14 +288,27 @@ def _analyze(
         stages=funnel.stages(journey, chain, funnel_),
         nodes=_nodes(journey, chain, funnel_, credit),
         channels=channel_reports,
-        top_paths=best,
+        top_paths=best if best is not None else report.TopPaths((), False, 0),
         moments=moment_ids,
         bottlenecks=funnel.bottlenecks(chain, funnel_),
         emotion=report.Emotion(points, average, low, pains),
         moves=order.moves(journey, chain, funnel_.visits),
         switches=order.switches(journey, main_path),
         notes=tuple(notes),
+        not_computed=missing,
+        time_limit=budget.seconds(),
     )
+
+
+def _core(
+    journey: model.Journey, persona: str | None, removed: tuple[str, ...], graph: nx.DiGraph
+) -> tuple[markov.Chain, conversion.Solution, funnel.Funnel, attribution.Attribution, list[str]]:
+    """What every other figure needs: the chain solved, the funnel, each node's reach."""
+    chain = markov.build(journey, persona=persona, without=removed, graph=graph)
+    solution = conversion.solve(chain)
+    funnel_ = funnel.solve(journey, chain, solution)
+    credit = attribution.solve(journey, chain, solution)
+    return chain, solution, funnel_, credit, list(chain.notes)
 
 
 def _critical(walk: paths.Adjacency, goal: int) -> report.LongestPath | None:

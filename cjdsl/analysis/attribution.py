@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from .. import model
 from . import conversion, markov, report
 
-__all__ = ["Attribution", "channels", "solve"]
+__all__ = ["Attribution", "channels", "solve", "with_channels"]
 
 Array = NDArray[np.float64]
 
@@ -40,7 +40,7 @@ class Attribution:
 def solve(
     journey: model.Journey, chain: markov.Chain, solution: conversion.Solution
 ) -> Attribution:
-    """Every touchpoint's and channel's removal effect."""
+    """Every touchpoint's removal effect; the channels' follow from ``with_channels``."""
     touchpoints = chain.touchpoints
     effect = np.full(chain.size, np.nan)
     grouped: dict[str | None, list[str]] = {}
@@ -48,28 +48,39 @@ def solve(
         grouped.setdefault(chain.channels[i], []).append(chain.nodes[i])
     members = {c.id: tuple(grouped.get(c.id, ())) for c in journey.channels}
     members = {c: nodes for c, nodes in members.items() if nodes}
-    ids = list(members)
-    by_channel: dict[str, float | None] = dict.fromkeys(ids)
     if solution.probability > 1e-15:
         effect[touchpoints] = (
             solution.reached[touchpoints] * solution.h[touchpoints] / solution.probability
         )
-        goals = chain.mask(model.NodeKind.GOAL)
-        blocked = np.zeros((chain.size, len(ids)), dtype=bool)
-        for column, channel in enumerate(ids):
-            blocked[[chain.index(node) for node in members[channel]], column] = True
-        if ids:
-            targets = np.broadcast_to(goals[:, None], blocked.shape)
-            value = np.broadcast_to((~chain.removed).astype(np.float64)[:, None], blocked.shape)
-            without = chain.weights @ markov.first_passage(
-                chain, targets, value=value, blocked=blocked
-            )
-            for column, channel in enumerate(ids):
-                by_channel[channel] = max(0.0, 1.0 - float(without[column]) / solution.probability)
     effect = np.clip(effect, 0.0, 1.0)
     total = float(np.nansum(effect))
     share = effect / total if total > 0 else np.full(chain.size, np.nan)
-    return Attribution(effect, share, by_channel, members)
+    return Attribution(effect, share, dict.fromkeys(members), members)
+
+
+def with_channels(
+    chain: markov.Chain, solution: conversion.Solution, credit: Attribution
+) -> Attribution:
+    """``credit`` with each channel's removal effect: one solve, a column per channel.
+
+    A step of its own because every channel is a mask of its own (a system
+    per masked loop): the time limit may leave it out.
+    """
+    ids = list(credit.channel_nodes)
+    if solution.probability <= 1e-15 or not ids:
+        return credit
+    goals = chain.mask(model.NodeKind.GOAL)
+    blocked = np.zeros((chain.size, len(ids)), dtype=bool)
+    for column, channel in enumerate(ids):
+        blocked[[chain.index(node) for node in credit.channel_nodes[channel]], column] = True
+    targets = np.broadcast_to(goals[:, None], blocked.shape)
+    value = np.broadcast_to((~chain.removed).astype(np.float64)[:, None], blocked.shape)
+    without = chain.weights @ markov.first_passage(chain, targets, value=value, blocked=blocked)
+    by_channel: dict[str, float | None] = {
+        channel: max(0.0, 1.0 - float(without[column]) / solution.probability)
+        for column, channel in enumerate(ids)
+    }
+    return dataclasses.replace(credit, channels=by_channel)
 
 
 def channels(

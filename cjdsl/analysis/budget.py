@@ -24,7 +24,9 @@ import dataclasses
 import time
 from collections.abc import Iterator
 
-__all__ = ["Expired", "check", "limit", "seconds"]
+from ..errors import CjdslError
+
+__all__ = ["Expired", "TimeLimitError", "check", "limit", "seconds"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -40,6 +42,14 @@ _DEADLINE: contextvars.ContextVar[_Deadline | None] = contextvars.ContextVar(
 
 class Expired(Exception):
     """The deadline of the innermost ``limit`` has passed."""
+
+
+class TimeLimitError(CjdslError, ValueError):
+    """Not even the core figures (conversion, funnel, reach) were done within the time limit.
+
+    A ``ValueError`` too, like the other ways ``analyze`` refuses a journey,
+    so every caller that turns those into a message turns this one too.
+    """
 
 
 @contextlib.contextmanager

@@ -1,7 +1,8 @@
 """What-if: the figures of a journey before and after removing touchpoints or channels.
 
 Every figure both reports share is compared; unchanged per-node and per-channel
-figures are left out so the list says what the removal changes.
+figures are left out so the list says what the removal changes, and so are
+figures either report did not compute in time.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def _pairs(
     for stage in before.stages:
         if stage.id in stages:
             yield f"stage `{stage.id}` reach", "probability", stage.reach, stages[stage.id].reach
-    channels = {c.id: c for c in after.channels}
+    left_out = "channels" in before.not_computed or "channels" in after.not_computed
+    channels = {} if left_out else {c.id: c for c in after.channels}
     for channel in before.channels:
         if channel.id in channels:
             yield (

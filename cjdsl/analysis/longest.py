@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final, TypeVar
 
+from . import budget
+
 __all__ = [
     "SEARCH_LIMIT",
     "STEPS",
@@ -113,6 +115,7 @@ def solve(
     for s in starts:
         into[s], via[s] = start_value(s), None
     for index in range(len(components) - 1, -1, -1):  # Tarjan gives sinks first
+        budget.check()
         nodes = components[index]
         if len(nodes) == 1:
             (u,) = nodes
@@ -199,6 +202,8 @@ def _search(local: Edges, entries: list[int]) -> Segments | None:
             steps += 1
             if steps > STEPS:
                 return None
+            if steps % 4096 == 0:
+                budget.check()
             total = value + w
             known = out.get((a, nxt))
             if known is None or total > known[0] + _tie(total):

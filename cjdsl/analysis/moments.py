@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from . import paths
+from . import budget, paths
 
 __all__ = ["dominator_tree", "dominators"]
 
@@ -42,6 +42,7 @@ def dominator_tree(adjacency: paths.Adjacency, sink_from: Sequence[int] = ()) ->
     order = [u for u in reversed(post) if u != root]
     changed = True
     while changed:
+        budget.check()
         changed = False
         for v in order:
             best = -1

@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from scipy.sparse import csgraph
 
 from .. import model
-from . import longest, markov, report
+from . import budget, longest, markov, report
 
 __all__ = [
     "EXPANSIONS",
@@ -190,6 +190,8 @@ def top(adjacency: Adjacency, goals: Sequence[int], k: int) -> report.TopPaths:
     while heap and len(found) < k and expansions < EXPANSIONS:
         _, _, cost, node, parent, seen = heapq.heappop(heap)
         expansions += 1
+        if expansions % 1024 == 0:
+            budget.check()
         trail: _Trail = (node, parent)
         if is_goal[node]:
             found.append(adjacency.path(_unwind(trail)))

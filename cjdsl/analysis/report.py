@@ -14,6 +14,8 @@ import math
 from typing import Any, Final
 
 __all__ = [
+    "NOT_COMPUTED",
+    "OPTIONAL_FIGURES",
     "SCHEMA_VERSION",
     "Channel",
     "Conversion",
@@ -37,6 +39,25 @@ __all__ = [
 ]
 
 SCHEMA_VERSION: Final = 1
+OPTIONAL_FIGURES: Final = (
+    "moments",
+    "top_paths",
+    "emotion.curve",
+    "switches",
+    "channels",
+    "goals.critical",
+    "goals.worst_emotion",
+)
+"""The figures a time limit may leave out, in the order the analysis computes them.
+
+``moments`` covers each goal's moments too; ``emotion.curve`` and
+``switches`` follow the top path; ``channels`` are the channels' removal
+effects and what derives from them; ``goals.critical`` and
+``goals.worst_emotion`` may be missing for some goals only (those still
+``None`` although the goal is reachable).
+"""
+NOT_COMPUTED: Final = "not computed: time limit"
+"""What the text and Markdown tables print in place of a figure left out."""
 _DIGITS: Final = 10
 
 
@@ -298,6 +319,9 @@ class Difference:
 class Report:
     """Every figure of one journey for one persona (or everyone), with the what-if baseline.
 
+    ``not_computed`` names the ``OPTIONAL_FIGURES`` the ``time_limit`` (seconds,
+    ``None``: none) left out: they hold ``None`` or nothing, and are not zero.
+
     The overlay helpers (``most_probable_paths``, ``critical_paths``,
     ``moment_set``, ``drop_off``, ``lost_conversion``) give a renderer what it
     highlights.
@@ -322,6 +346,8 @@ class Report:
     notes: tuple[str, ...]
     baseline: Report | None = None
     differences: tuple[Difference, ...] = ()
+    not_computed: tuple[str, ...] = ()
+    time_limit: float | None = None
     _by_id: dict[str, Node] = dataclasses.field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:

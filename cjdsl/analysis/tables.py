@@ -152,6 +152,11 @@ def _headline(r: report.Report) -> _Section:
         )
     lost = f"Lost without converting: {percent(c.lost)}"
     lines.append(lost + (f"; stuck in a loop: {percent(c.stuck)}." if c.stuck > 0 else "."))
+    if r.not_computed:
+        lines.append(
+            f"Partial: the time limit of {r.time_limit:g} s ran out before every figure was "
+            f"done; the rest say “{report.NOT_COMPUTED}”."
+        )
     return _Section(r.title, tuple(lines))
 
 
@@ -250,6 +255,8 @@ def _paths(r: report.Report) -> _Section:
             rows.append(
                 ("", "critical", duration(g.critical.value) + exact, _path(g.critical.path))
             )
+        elif "goals.critical" in r.not_computed:
+            rows.append(("", "critical", report.NOT_COMPUTED, "–"))
         if g.worst_emotion is not None:
             exact = "" if g.worst_emotion.exact else " (at least)"
             rows.append(
@@ -260,7 +267,12 @@ def _paths(r: report.Report) -> _Section:
                     _path(g.worst_emotion.path),
                 )
             )
-        rows.append(("", "moments of truth", str(len(g.moments)), ", ".join(g.moments) or "–"))
+        elif "goals.worst_emotion" in r.not_computed:
+            rows.append(("", "worst emotion", report.NOT_COMPUTED, "–"))
+        if "moments" in r.not_computed:
+            rows.append(("", "moments of truth", report.NOT_COMPUTED, "–"))
+        else:
+            rows.append(("", "moments of truth", str(len(g.moments)), ", ".join(g.moments) or "–"))
     blocks.append(_table(("goal", "path", "figure", "nodes"), rows, (2,)))
     total = r.conversion.probability
     top = [
@@ -272,28 +284,40 @@ def _paths(r: report.Report) -> _Section:
         )
         for i, p in enumerate(r.top_paths.paths, 1)
     ]
-    blocks.append(f"Top {len(top)} converting paths (to the first goal):")
-    blocks.append(_table(("#", "probability", "of conversions", "path"), top, (0, 1, 2)))
-    blocks.append(
-        "Moments of truth (every converting path passes them): " + (", ".join(r.moments) or "none")
-    )
+    if "top_paths" in r.not_computed:
+        blocks.append(f"Top converting paths: {report.NOT_COMPUTED}")
+    else:
+        blocks.append(f"Top {len(top)} converting paths (to the first goal):")
+        blocks.append(_table(("#", "probability", "of conversions", "path"), top, (0, 1, 2)))
+    moments = ", ".join(r.moments) or "none"
+    if "moments" in r.not_computed:
+        moments = report.NOT_COMPUTED
+    blocks.append("Moments of truth (every converting path passes them): " + moments)
     return _Section("Paths", tuple(blocks))
 
 
+def _channel(c: report.Channel, *, computed: bool) -> tuple[str, ...]:
+    cost = "–" if c.cost is None else f"{c.cost:,.2f} {c.currency}"
+    if not computed:  # the cost is written, what it bought was not worked out
+        figures = (report.NOT_COMPUTED,) * 4
+        per = "–" if c.cost is None else report.NOT_COMPUTED
+        return (c.id, c.kind or "", *figures, cost, per)
+    per = "–" if c.cost_per_conversion is None else f"{c.cost_per_conversion:,.2f} {c.currency}"
+    return (
+        c.id,
+        c.kind or "",
+        percent(c.removal_effect),
+        percent(c.share),
+        percent(c.attributed),
+        _count(c.customers),
+        cost,
+        per,
+    )
+
+
 def _attribution(r: report.Report) -> _Section:
-    rows = [
-        (
-            c.id,
-            c.kind or "",
-            percent(c.removal_effect),
-            percent(c.share),
-            percent(c.attributed),
-            _count(c.customers),
-            "–" if c.cost is None else f"{c.cost:,.2f} {c.currency}",
-            "–" if c.cost_per_conversion is None else f"{c.cost_per_conversion:,.2f} {c.currency}",
-        )
-        for c in r.channels
-    ]
+    computed = "channels" not in r.not_computed
+    rows = [_channel(c, computed=computed) for c in r.channels]
     headers = (
         "channel",
         "kind",
@@ -321,9 +345,12 @@ def _attribution(r: report.Report) -> _Section:
 
 def _emotions(r: report.Report) -> _Section:
     e = r.emotion
+    curve = _ARROW.join(_emotion(p) for p in e.curve) or "–"
+    if "emotion.curve" in r.not_computed:
+        curve = report.NOT_COMPUTED
     lines = [
         "Along the most probable converting path: "
-        + (_ARROW.join(_emotion(p) for p in e.curve) or "–")
+        + curve
         + (f" (average {_score(round(e.average, 2))})" if e.average is not None else ""),
         "Lowest point: " + (", ".join(_emotion(p) for p in e.lowest) or "no emotions written"),
     ]
@@ -345,14 +372,18 @@ def _order(r: report.Report) -> _Section:
     ]
     s = r.switches
     switches = ", ".join(f"{w.from_channel}{_ARROW}{w.to_channel}" for w in s.switches)
+    counted = f"{s.count} ({s.online_offline} online↔offline)" + (
+        f": {switches}" if switches else ""
+    )
+    if "switches" in r.not_computed:
+        counted = report.NOT_COMPUTED
     return _Section(
         "Funnel order and channels",
         (
             _table(
                 ("move", "transition", "stages", "skipped", "probability", "traffic"), rows, (4, 5)
             ),
-            f"Channel switches on the most probable converting path: {s.count} "
-            f"({s.online_offline} online↔offline)" + (f": {switches}" if switches else ""),
+            f"Channel switches on the most probable converting path: {counted}",
         ),
     )
 

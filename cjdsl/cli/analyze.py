@@ -44,6 +44,15 @@ def _ids(value: str | None) -> tuple[str, ...]:
     multiple=True,
     help="Remove these touchpoints or channels and show what changes (repeatable).",
 )
+@click.option(
+    "--time-limit",
+    metavar="SECONDS",
+    type=click.FloatRange(min=0),
+    default=analysis.DEFAULT_TIME_LIMIT,
+    show_default=True,
+    help="Stop after this long: figures not done by then say “not computed: time limit” "
+    "(0: no limit).",
+)
 @click.option("-o", "--output", default="-", show_default=True, help="Write to this file.")
 def analyze_command(
     path: str,
@@ -51,6 +60,7 @@ def analyze_command(
     persona: str | None,
     top: int,
     without: tuple[str, ...],
+    time_limit: float,
     output: str,
 ) -> None:
     """Analyse a journey: conversion, funnel, paths, moments of truth, attribution, emotion."""
@@ -62,9 +72,21 @@ def analyze_command(
         sys.exit(common.EXIT_PROBLEMS)
     removed = tuple(i for value in without for i in _ids(value))
     try:
-        result = analysis.analyze(doc.journey, persona=persona, without=removed, top=top)
-    except ValueError as error:
+        result = analysis.analyze(
+            doc.journey, persona=persona, without=removed, top=top, time_limit=time_limit or None
+        )
+    except ValueError as error:  # an unknown id, or not even the conversion in time
         raise common.Fail(str(error)) from error
+    reports = (result,) if result.baseline is None else (result.baseline, result)
+    missing = [
+        f for f in analysis.report.OPTIONAL_FIGURES if any(f in r.not_computed for r in reports)
+    ]
+    if missing:
+        click.echo(
+            f"warning: the time limit of {time_limit:g} s ran out; not computed: "
+            f"{', '.join(missing)} (--time-limit SECONDS, 0: no limit)",
+            err=True,
+        )
     format_ = format_ or _SUFFIXES.get(pathlib.PurePath(output).suffix.lower(), "text")
     if format_ == "json":
         out = analysis.to_json(result)
