@@ -59,6 +59,7 @@ from cjdsl import (  # noqa: E402
     parsing,
     rendering,
     resolving,
+    views,
 )
 from cjdsl.source import SourceFile  # noqa: E402
 
@@ -121,17 +122,21 @@ def measure(n: int, repeat: int, render_timeout: float, try_render: bool) -> Res
     parsed = declared = None
     seconds["checks"], _ = best(repeat, lambda: checks.run(journey, graph.build(journey)))
     seconds["analyses"], _ = best(1, lambda: analysis.analyze(journey))
-    seconds["DOT emission"], dot_text = best(1, lambda: rendering.dot.to_dot(journey))
+    seconds["DOT emission"], dot_text = best(
+        1, lambda: rendering.dot.to_dot(journey, findings=views.findings(journey))
+    )
     seconds["collapsed render (dot)"], _ = best(
-        1, lambda: rendering.render(journey, collapse_by="stage", engine="dot")
+        1,
+        lambda: views.render(journey, options=rendering.Options(collapse_by="stage", engine="dot")),
     )
     render: str | float = "not tried (a smaller size did not finish)"
     if try_render:
         try:
             render, _ = best(
                 1,
-                lambda: rendering.render(
-                    journey, engine="dot", max_nodes=None, timeout=render_timeout
+                lambda: views.render(
+                    journey,
+                    options=rendering.Options(engine="dot", max_nodes=None, timeout=render_timeout),
                 ),
             )
         except errors.RenderError as error:
@@ -242,7 +247,7 @@ def ladder_step(n: int, timeout: float, memory_mb: int) -> Result:
     doc = document.compile_source(SourceFile(f"synthetic-{n}.journey", journeys.synthetic(n)))
     assert doc.journey is not None
     journey = doc.journey
-    dot_text = rendering.dot.to_dot(journey)
+    dot_text = rendering.dot.to_dot(journey, findings=views.findings(journey))
     entry: Result = {"touchpoints": n, "nodes": doc.graph().number_of_nodes()}
     alone: list[float] = []
     ours: list[float] = []
@@ -265,9 +270,10 @@ def ladder_step(n: int, timeout: float, memory_mb: int) -> Result:
             entry["dot alone"] = f"failed: {done.stderr.decode()[:60]}"
             return entry
         began = time.perf_counter()
-        rendering.render(
-            journey, engine="dot", max_nodes=None, timeout=timeout, memory_mb=memory_mb
+        drawing = rendering.Options(
+            engine="dot", max_nodes=None, timeout=timeout, memory_mb=memory_mb
         )
+        views.render(journey, options=drawing)
         ours.append(time.perf_counter() - began)
     entry["dot alone"], entry["our render"] = min(alone), min(ours)
     entry["overhead"] = entry["our render"] / entry["dot alone"] - 1
@@ -434,7 +440,7 @@ def main() -> None:
     if args.ladder:  # the first render in a process pays for imports: not ours to count
         warm = document.compile_source(SourceFile("warm.journey", journeys.synthetic(5)))
         assert warm.journey is not None
-        rendering.render(warm.journey, engine="dot")
+        views.render(warm.journey, options=rendering.Options(engine="dot"))
     for n in args.ladder:
         print(f"{n:>8,} touchpoints: render ladder", file=sys.stderr, flush=True)
         step = ladder_step(n, args.render_timeout, min(args.memory_mb, 4096))

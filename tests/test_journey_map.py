@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 import cjdsl
-from cjdsl import analysis, docs_html
+from cjdsl import analysis, docs_html, views
 from cjdsl.rendering import journey_map, map_curve, map_style
 
 from .browser import Browser, chromium
@@ -107,9 +107,10 @@ def load(path: pathlib.Path) -> cjdsl.Journey:
 
 
 def page_of(journey: cjdsl.Journey, persona: str | None = None, **options: str) -> str:
-    report, note = journey_map.analyse(journey, persona=persona)
+    report, note = views.map_report(journey, persona=persona)
     assert note is None
-    return journey_map.fragment(journey, report, persona=persona, **options)
+    findings = views.findings(journey, persona=persona)
+    return journey_map.fragment(journey, report, findings=findings, persona=persona, **options)
 
 
 def found(pattern: str, text: str) -> list[str]:
@@ -178,7 +179,12 @@ def test_touchpoints_outside_any_stage_get_their_own_group(golden: Golden) -> No
     assert stage_names(text) == ["Find", "Stay", "Outside any stage"]
     assert card_labels(text)[-1] == "Survey"
     # The golden pins the structure; without the analysis, its figures cannot move it.
-    golden(MAP_CASES / "small.html", journey_map.fragment(journey, note="left out for the golden"))
+    golden(
+        MAP_CASES / "small.html",
+        journey_map.fragment(
+            journey, note="left out for the golden", findings=views.findings(journey)
+        ),
+    )
 
 
 def test_every_user_text_is_escaped_in_text_and_attributes() -> None:
@@ -219,7 +225,9 @@ def test_every_user_text_is_escaped_in_text_and_attributes() -> None:
         assert ("aria-label", f"Journey map: {journey.title}") in page.attrs
         assert ("title", 'C <script>" (online)') in page.attrs  # the channel chip's tooltip
     # the standalone page escapes its <title> too
-    document = journey_map.document(journey, analysis.analyze(journey))
+    document = journey_map.document(
+        journey, analysis.analyze(journey), findings=views.findings(journey)
+    )
     assert "<title>T &lt;script&gt;alert(1)&lt;/script&gt;" in document
     assert document.count("<script") == 0
 
@@ -228,14 +236,17 @@ def test_only_safe_links_become_hrefs() -> None:
     text = 'journey "J"\nentry touchpoint a "A" { link "javascript:alert(1)" }\ngoal g\na -> g\n'
     journey = cjdsl.loads(text, raise_on_error=False).journey
     assert journey is not None
-    page = journey_map.fragment(journey)
+    page = journey_map.fragment(journey, findings=views.findings(journey))
     assert "javascript:" not in page and "href" not in page
 
 
 def test_umlauts_are_written_as_utf8_characters() -> None:
     journey = load(INSURANCE)
     text = journey_map.document(
-        journey, analysis.analyze(journey, persona="jürgen"), persona="jürgen"
+        journey,
+        analysis.analyze(journey, persona="jürgen"),
+        persona="jürgen",
+        findings=views.findings(journey),
     )
     assert '<meta charset="utf-8">' in text
     for word in ("Kündigung", "Jürgen, 52, Handwerksmeister", "Abwägung", "gut aufgehoben"):
@@ -247,14 +258,23 @@ def test_umlauts_are_written_as_utf8_characters() -> None:
 
 def test_the_same_input_gives_the_same_bytes() -> None:
     journey = load(SHOP)
-    first = journey_map.document(journey, analysis.analyze(journey), theme="dark")
+    first = journey_map.document(
+        journey, analysis.analyze(journey), theme="dark", findings=views.findings(journey)
+    )
     again = load(SHOP)
-    assert journey_map.document(again, analysis.analyze(again), theme="dark") == first
+    assert (
+        journey_map.document(
+            again, analysis.analyze(again), theme="dark", findings=views.findings(again)
+        )
+        == first
+    )
 
 
 def test_no_resource_is_loaded_from_anywhere() -> None:
     journey = load(SHOP)
-    text = journey_map.document(journey, analysis.analyze(journey))
+    text = journey_map.document(
+        journey, analysis.analyze(journey), findings=views.findings(journey)
+    )
     links = {t.link for t in journey.touchpoints if t.link}
     assert re.findall(r'href="([^"]*)"', text) and set(re.findall(r'href="([^"]*)"', text)) <= links
     found_urls = set(re.findall(r"https?://[^\s\"'<>)]+", text))
@@ -273,7 +293,9 @@ def test_print_styles_scale_the_map_to_the_page_and_stay_out_of_sites() -> None:
         for selector in re.split(r",(?![^(]*\))", rule):
             assert selector.strip().startswith(".cjdsl-map"), selector
     journey = load(SHOP)
-    assert "@media print" in journey_map.document(journey, analysis.analyze(journey))
+    assert "@media print" in journey_map.document(
+        journey, analysis.analyze(journey), findings=views.findings(journey)
+    )
 
 
 def test_the_emotion_curve_has_a_point_over_every_column_with_an_emotion() -> None:
@@ -292,7 +314,7 @@ def test_the_emotion_curve_has_a_point_over_every_column_with_an_emotion() -> No
 def test_highlights_show_conversion_drop_off_and_moments_of_truth() -> None:
     journey = load(SHOP)
     report = analysis.analyze(journey)
-    text = journey_map.fragment(journey, report)
+    text = journey_map.fragment(journey, report, findings=views.findings(journey))
     conversion = found(r'cjm-stat-conversion">.*?<div class="cjm-stat-v">(.*?)</div>', text)
     assert conversion == [journey_map.percent(report.conversion.probability)]
     worst = report.node(report.bottlenecks[0])
@@ -313,9 +335,9 @@ def test_without_an_analysis_the_map_says_why_its_figures_are_missing(
         raise FloatingPointError("singular matrix")
 
     monkeypatch.setattr(analysis, "analyze", broken)
-    report, note = journey_map.analyse(journey)
+    report, note = views.map_report(journey)
     assert report is None and note and "singular matrix" in note
-    text = journey_map.fragment(journey, None, note=note)
+    text = journey_map.fragment(journey, None, note=note, findings=views.findings(journey))
     assert "No analysis figures: the analysis failed: FloatingPointError: singular matrix" in text
     assert "reached by" not in text and card_labels(text)  # the map itself is all there
 
@@ -323,11 +345,13 @@ def test_without_an_analysis_the_map_says_why_its_figures_are_missing(
 def test_bad_arguments_are_refused_with_the_allowed_values() -> None:
     journey = load(SHOP)
     with pytest.raises(ValueError, match=r"unknown persona `zed` \(personas: anna, ben, carla\)"):
-        journey_map.analyse(journey, persona="zed")
+        views.map_report(journey, persona="zed")
     with pytest.raises(ValueError, match="unknown theme `blue`"):
-        journey_map.fragment(journey, theme="blue")
+        journey_map.fragment(journey, theme="blue", findings=views.findings(journey))
     with pytest.raises(ValueError, match="the report is for persona `None`, the map for `ben`"):
-        journey_map.fragment(journey, analysis.analyze(journey), persona="ben")
+        journey_map.fragment(
+            journey, analysis.analyze(journey), persona="ben", findings=views.findings(journey)
+        )
 
 
 def test_several_maps_on_one_page_share_no_ids() -> None:
@@ -377,7 +401,10 @@ def test_a_browser_shows_the_map_with_the_curve_over_the_columns(
 ) -> None:
     journey = load(INSURANCE)
     page = tmp_path / "map.html"
-    page.write_text(journey_map.document(journey, analysis.analyze(journey)), encoding="utf-8")
+    page.write_text(
+        journey_map.document(journey, analysis.analyze(journey), findings=views.findings(journey)),
+        encoding="utf-8",
+    )
     browser.goto(page.as_uri())
     seen = browser.evaluate(GEOMETRY)
     assert seen["map"][2] > 1000 and seen["map"][3] > 800, seen["map"]
@@ -401,7 +428,10 @@ def test_printed_the_map_fits_the_page_and_reads_without_backgrounds(
     journey = load(SHOP)
     page = tmp_path / "map.html"
     report = analysis.analyze(journey)
-    page.write_text(journey_map.document(journey, report, theme="dark"), encoding="utf-8")
+    page.write_text(
+        journey_map.document(journey, report, theme="dark", findings=views.findings(journey)),
+        encoding="utf-8",
+    )
     browser.call("Emulation.setEmulatedMedia", media="print")
     browser.goto(page.as_uri())
     seen = browser.evaluate(GEOMETRY)
@@ -440,6 +470,6 @@ def test_control_characters_never_reach_the_emotion_curve() -> None:
     )
     doc = cjdsl.loads(text.replace("\\u0001", "\x01").replace("\\u0002", "\x02"))
     assert doc.journey is not None
-    page = journey_map.document(doc.journey)
+    page = journey_map.document(doc.journey, findings=views.findings(doc.journey))
     assert "\x01" not in page and "\x02" not in page
     assert "Ab" in page and "wx" in page

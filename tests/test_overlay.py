@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 import cjdsl
-from cjdsl import analysis, rendering
+from cjdsl import analysis, rendering, views
 from cjdsl.cli import cli
 from cjdsl.rendering import overlay
 
@@ -45,7 +45,7 @@ def edge_colours(dot_source: str) -> dict[tuple[str, str], str]:
 
 def highlighted(journey: cjdsl.Journey, kind: str) -> tuple[str, overlay.Overlay]:
     shown = overlay.from_report(analysis.analyze(journey), kind)
-    return rendering.dot.to_dot(journey, overlay=shown), shown
+    return rendering.dot.to_dot(journey, findings=views.findings(journey), overlay=shown), shown
 
 
 def test_most_probable_path_is_drawn_in_the_accent(journey: cjdsl.Journey) -> None:
@@ -99,3 +99,13 @@ def test_docs_plugins_leave_analysis_highlights_to_the_renderer() -> None:
     assert docs_support.manual_highlight("critical") is None
     manual = docs_support.manual_highlight("ad -> shop")
     assert manual is not None and manual.edges == (("ad", "shop"),)
+
+
+def test_the_public_render_computes_the_overlay_of_a_highlight() -> None:
+    journey = cjdsl.load(EXAMPLES[0]).journey
+    assert journey is not None
+    _, shown = highlighted(journey, "critical")
+    by_keyword = cjdsl.render(journey, format="dot", highlight="critical").decode()
+    assert by_keyword == cjdsl.render(journey, format="dot", overlay=shown).decode()
+    assert ACCENT in by_keyword and "Critical path" in by_keyword
+    assert ACCENT not in cjdsl.render(journey, format="dot").decode()

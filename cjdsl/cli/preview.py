@@ -28,23 +28,15 @@ __all__ = ["preview_command"]
 )
 @click.option("--open", "open_", is_flag=True, help="Open the page in the default browser.")
 @render_options.render_options(
-    themes=("auto", *rendering.THEMES),
-    theme="auto",
-    theme_help="Diagram colours; auto shows light or dark as the browser prefers.",
+    page=True, theme_help="Diagram colours; auto shows light or dark as the browser prefers."
 )
-@render_options.size_options
 @render_options.interval_option
 def preview_command(
     path: str,
     port: int,
     open_: bool,
-    persona: str | None,
+    options: rendering.Options,
     theme: str,
-    direction: str,
-    engine: str,
-    timeout: float,
-    collapse_by: str | None,
-    max_nodes: int,
     interval: float,
 ) -> None:
     """Show PATH's diagram and diagnostics on a local page that updates on every save.
@@ -55,7 +47,6 @@ def preview_command(
     if path == "-":
         raise common.Fail("preview follows a file; standard input (-) cannot be watched")
     journey = pathlib.Path(path)
-    options = preview.RenderOptions(persona, direction, engine, timeout, collapse_by, max_nodes)
     live = preview.Preview(View(0, path, ""))
     try:
         server = preview.make_server(live, port)

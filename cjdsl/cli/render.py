@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Final
 
 import click
 
-from .. import files, rendering, reporting
+from .. import files, rendering, reporting, views
 from . import common, render_options
 
 if TYPE_CHECKING:
@@ -35,13 +35,7 @@ FORMATS: Final = (*rendering.FORMATS, "html")
 @click.option(
     "--out-dir", type=click.Path(file_okay=False), help="Render several files into this folder."
 )
-@render_options.render_options()
-@click.option(
-    "--highlight",
-    type=click.Choice(rendering.overlay.HIGHLIGHTS),
-    help="Draw analysis results over the diagram (see `cjdsl analyze`).",
-)
-@render_options.size_options
+@render_options.render_options(highlight=True)
 @click.option(
     "--diagnostics",
     "diagnostics_format",
@@ -55,14 +49,7 @@ def render_command(
     output: str | None,
     format_: str | None,
     out_dir: str | None,
-    persona: str | None,
-    theme: str,
-    direction: str,
-    engine: str,
-    timeout: float,
-    highlight: str | None,
-    collapse_by: str | None,
-    max_nodes: int,
+    options: rendering.Options,
     diagnostics_format: str,
 ) -> None:
     """Render journey files to SVG, PNG, PDF, DOT, Graphviz JSON or an HTML journey map."""
@@ -73,13 +60,9 @@ def render_command(
         raise common.Fail(
             "--diagnostics json goes to stdout, where the output goes too; use -o FILE"
         )
-    if fmt == "html" and highlight:
+    if fmt == "html" and options.highlight:
         raise common.Fail("--highlight draws on diagrams; the journey map (html) shows them all")
-    if highlight and collapse_by:
-        raise common.Fail(
-            "--highlight marks touchpoints, which --collapse does not draw; choose one of them"
-        )
-    if fmt == "html" and collapse_by:
+    if fmt == "html" and options.collapse_by:
         raise common.Fail(
             "--collapse draws diagrams; the journey map (html) has a column per stage"
         )
@@ -94,20 +77,9 @@ def render_command(
         target = _target(path, output, out_dir, fmt)
         files.refuse_input(path, target)
         if fmt == "html":
-            data = _journey_map(doc.journey, persona=persona, theme=theme)
+            data = _journey_map(doc.journey, options)
         else:
-            data = _diagram(
-                doc.journey,
-                fmt,
-                persona=persona,
-                theme=theme,
-                direction=direction,
-                engine=engine,
-                timeout=timeout,
-                highlight=highlight,
-                collapse_by=collapse_by,
-                max_nodes=max_nodes,
-            )
+            data = views.render(doc.journey, format_=fmt, options=options)
         try:
             if target != "-" and out_dir:
                 pathlib.Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -119,56 +91,26 @@ def render_command(
     sys.exit(common.EXIT_PROBLEMS if failed else common.EXIT_OK)
 
 
-def _journey_map(journey: model.Journey, *, persona: str | None, theme: str) -> bytes:
+def _journey_map(journey: model.Journey, options: rendering.Options) -> bytes:
     """The journey map page; a failed analysis costs its figures (with a warning), not the map."""
-    from ..rendering import journey_map  # it analyses: NumPy and SciPy only for the map
+    from ..rendering import journey_map
 
+    persona = options.persona
     try:
-        report, note = journey_map.analyse(journey, persona=persona)
+        report, note = views.map_report(journey, persona=persona)
     except ValueError as error:
         raise common.Fail(str(error)) from error
     if note:
         click.echo(f"warning: the map has no analysis figures: {note}", err=True)
-    page = journey_map.document(journey, report, persona=persona, theme=theme, note=note)
-    return page.encode("utf-8")
-
-
-def _diagram(
-    journey: model.Journey,
-    fmt: str,
-    *,
-    persona: str | None,
-    theme: str,
-    direction: str,
-    engine: str,
-    timeout: float,
-    highlight: str | None,
-    collapse_by: str | None,
-    max_nodes: int,
-) -> bytes:
-    overlay = None
-    if highlight:
-        from .. import analysis  # NumPy and SciPy: only for a highlight
-
-        if fmt != "dot":  # a layout too big is refused before the analysis, not after it
-            rendering.refuse_big(journey, persona, max_nodes)
-        try:
-            report = analysis.analyze(journey, persona=persona)
-        except ValueError as error:
-            raise common.Fail(str(error)) from error
-        overlay = rendering.overlay.from_report(report, highlight)
-    return rendering.render(
+    page = journey_map.document(
         journey,
-        format_=fmt,
+        report,
+        findings=views.findings(journey, persona=persona),
         persona=persona,
-        theme=theme,
-        direction=direction,
-        engine=engine,
-        timeout=timeout,
-        overlay=overlay,
-        collapse_by=collapse_by,
-        max_nodes=max_nodes,
+        theme=options.theme,
+        note=note,
     )
+    return page.encode("utf-8")
 
 
 def _target(path: str, output: str | None, out_dir: str | None, fmt: str) -> str:

@@ -1,21 +1,25 @@
-"""The diagram options `watch` and `preview` share with `render`: one definition, one help text."""
+"""The diagram options `render`, `watch` and `preview` share: one definition, one help text,
+built once into the one ``rendering.Options`` the command receives."""
 
 from __future__ import annotations
 
+import functools
 import pathlib
 from collections.abc import Callable, Sequence
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import click
 
 from .. import rendering, watching
+from ..rendering import options as choices
 from . import common
 
-__all__ = ["interval_option", "output_format", "render_options", "size_options"]
+__all__ = ["interval_option", "output_format", "render_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _SUFFIXES = {"gv": "dot", "htm": "html"}
+_FIELDS: Final = ("persona", "theme", "direction", "engine", "timeout", "collapse_by", "max_nodes")
 
 
 interval_option: Final = click.option(
@@ -28,70 +32,96 @@ interval_option: Final = click.option(
 """``--interval`` of the commands that follow a file (`watch`, `preview`)."""
 
 
-def size_options(command: F) -> F:
-    """``--collapse`` and ``--max-nodes``: every command that lays a journey out has them,
-    since the refusal of a too-big layout names them."""
-    command = click.option(
-        "--max-nodes",
-        type=click.IntRange(min=1),
-        default=rendering.DEFAULT_MAX_NODES,
-        show_default=True,
-        help="Refuse to lay out more touchpoints, goals and exits than this (Graphviz would "
-        "take minutes and gigabytes); use --collapse, or raise it.",
-    )(command)
-    return click.option(
-        "--collapse",
-        "collapse_by",
-        type=click.Choice(rendering.COLLAPSE),
-        help="Draw one node per stage or channel, edges as wide as the flow of customers: "
-        "for journeys too big to draw touchpoint by touchpoint.",
-    )(command)
-
-
 def render_options(
     *,
-    themes: Sequence[str] = rendering.THEMES,
-    theme: str = "light",
+    page: bool = False,
     theme_help: str = "Diagram colours.",
+    highlight: bool = False,
 ) -> Callable[[F], F]:
-    """Add ``--persona --theme --direction --engine --timeout`` to a command."""
+    """Add ``--persona --theme --direction --engine --timeout [--highlight] --collapse
+    --max-nodes`` to a command, which receives them as one ``options: rendering.Options``.
+
+    ``--collapse`` and ``--max-nodes`` are on every command that lays a journey out,
+    since the refusal of a too-big layout names them. ``page``: ``--theme`` is a page's,
+    ``auto`` by default (light and dark diagrams, the browser picks), and reaches the
+    command as ``theme`` beside options of the default theme.
+    """
 
     def add(command: F) -> F:
-        for option in reversed(
-            [
-                click.option("--persona", help="Only what this persona meets."),
+        @functools.wraps(command)
+        def built(**values: Any) -> Any:
+            fields = {name: values.pop(name) for name in _FIELDS}
+            if page:
+                values["theme"] = fields.pop("theme")
+            if highlight:
+                fields["highlight"] = values.pop("highlight")
+                if fields["highlight"] and fields["collapse_by"]:
+                    raise common.Fail(
+                        "--highlight marks touchpoints, which --collapse does not draw; "
+                        "choose one of them"
+                    )
+            return command(options=rendering.Options(**fields), **values)
+
+        added = [
+            click.option("--persona", help="Only what this persona meets."),
+            click.option(
+                "--theme",
+                type=click.Choice(choices.PAGE_THEMES if page else choices.THEMES),
+                default=choices.AUTO if page else choices.DEFAULTS.theme,
+                show_default=True,
+                help=theme_help,
+            ),
+            click.option(
+                "--direction",
+                type=click.Choice(choices.DIRECTIONS),
+                default=choices.DEFAULTS.direction,
+                show_default=True,
+                help="Stages left to right, or top to bottom.",
+            ),
+            click.option(
+                "--engine",
+                type=click.Choice(choices.ENGINES),
+                default=choices.DEFAULTS.engine,
+                show_default=True,
+                help="System `dot`, the WebAssembly build, or the first that works.",
+            ),
+            click.option(
+                "--timeout",
+                type=click.FloatRange(min=1),
+                default=choices.DEFAULT_TIMEOUT,
+                show_default=True,
+                help="Seconds Graphviz may take before it is stopped.",
+            ),
+        ]
+        if highlight:
+            added.append(
                 click.option(
-                    "--theme",
-                    type=click.Choice(themes),
-                    default=theme,
-                    show_default=True,
-                    help=theme_help,
-                ),
-                click.option(
-                    "--direction",
-                    type=click.Choice(["LR", "TB"]),
-                    default="LR",
-                    show_default=True,
-                    help="Stages left to right, or top to bottom.",
-                ),
-                click.option(
-                    "--engine",
-                    type=click.Choice(rendering.engines.ENGINES),
-                    default="auto",
-                    show_default=True,
-                    help="System `dot`, the WebAssembly build, or the first that works.",
-                ),
-                click.option(
-                    "--timeout",
-                    type=click.FloatRange(min=1),
-                    default=60.0,
-                    show_default=True,
-                    help="Seconds Graphviz may take before it is stopped.",
-                ),
-            ]
-        ):
-            command = option(command)
-        return command
+                    "--highlight",
+                    type=click.Choice(choices.HIGHLIGHTS),
+                    help="Draw analysis results over the diagram (see `cjdsl analyze`).",
+                )
+            )
+        added += [
+            click.option(
+                "--collapse",
+                "collapse_by",
+                type=click.Choice(choices.COLLAPSE),
+                help="Draw one node per stage or channel, edges as wide as the flow of "
+                "customers: for journeys too big to draw touchpoint by touchpoint.",
+            ),
+            click.option(
+                "--max-nodes",
+                type=click.IntRange(min=1),
+                default=choices.DEFAULT_MAX_NODES,
+                show_default=True,
+                help="Refuse to lay out more touchpoints, goals and exits than this (Graphviz "
+                "would take minutes and gigabytes); use --collapse, or raise it.",
+            ),
+        ]
+        wrapper: Callable[..., Any] = built
+        for option in reversed(added):
+            wrapper = option(wrapper)
+        return cast("F", wrapper)
 
     return add
 

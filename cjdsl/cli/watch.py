@@ -12,7 +12,7 @@ from types import FrameType
 
 import click
 
-from .. import files, model, rendering, watching
+from .. import files, model, rendering, views, watching
 from ..errors import CjdslError
 from . import common, render_options
 
@@ -30,19 +30,12 @@ __all__ = ["stop_on_signals", "watch_command"]
     help="Output format. Default: from -o's suffix, else svg.",
 )
 @render_options.render_options()
-@render_options.size_options
 @render_options.interval_option
 def watch_command(
     path: str,
     output: str,
     format_: str | None,
-    persona: str | None,
-    theme: str,
-    direction: str,
-    engine: str,
-    timeout: float,
-    collapse_by: str | None,
-    max_nodes: int,
+    options: rendering.Options,
     interval: float,
 ) -> None:
     """Render PATH to OUTPUT now and again on every save of it or of a file it imports.
@@ -56,17 +49,7 @@ def watch_command(
         raise common.Fail("watch follows a file; standard input (-) cannot be watched")
     files.refuse_input(path, output)
     fmt = render_options.output_format(format_, output)
-    render = functools.partial(
-        rendering.render,
-        format_=fmt,
-        persona=persona,
-        theme=theme,
-        direction=direction,
-        engine=engine,
-        timeout=timeout,
-        collapse_by=collapse_by,
-        max_nodes=max_nodes,
-    )
+    render = functools.partial(views.render, format_=fmt, options=options)
     runs = 0
 
     def build() -> watching.Snapshot:

@@ -4,23 +4,25 @@ Stages become ordered columns (clusters kept in declaration order by
 invisible anchor nodes between them), touchpoints boxes styled by channel and
 filled by emotion, edges labelled with probability and duration. Every user
 text is written through ``dotlang`` (quoting, labels, ids, links) and nowhere else.
+
+It draws what it is given: the checks' ``Findings`` (dead ends and unreachable
+touchpoints flagged, the links that are safe) and an analysis ``Overlay``; it runs
+no check and no analysis itself.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from typing import Final
 
 from .. import graph as graphs
 from .. import model
-from ..checks import numbers, structure
 from . import dotlang, map_curve, themes
+from .findings import Findings
+from .options import DEFAULTS, Options
 from .overlay import Overlay
 
-__all__ = ["DIRECTIONS", "id_prefix", "to_dot"]
-
-DIRECTIONS: Final = ("LR", "TB")
+__all__ = ["id_prefix", "to_dot"]
 
 
 def id_prefix(
@@ -69,33 +71,25 @@ class _Emitter:
     def __init__(
         self,
         journey: model.Journey,
-        persona: str | None,
-        theme: themes.Theme,
-        direction: str,
+        options: Options,
+        findings: Findings,
         prefix: str,
         html_labels: bool,
         overlay: Overlay | None = None,
     ) -> None:
+        theme = themes.THEMES[options.theme]
         self.journey = journey
-        self.persona = persona
+        self.persona = options.persona
         self.theme = theme
-        self.direction = direction
+        self.direction = options.direction
+        self.findings = findings
         self.prefix = prefix
         self.html = html_labels
         self.overlay = overlay
-        self.graph = graphs.build(journey, persona=persona)
+        self.graph = graphs.build(journey, persona=self.persona)
         self.channel_colour = {
             c.id: theme.channels[i % len(theme.channels)] for i, c in enumerate(journey.channels)
         }
-        self.flags = self._flags()
-
-    def _flags(self) -> dict[str, str]:
-        flags: dict[str, str] = {}
-        for finding in structure.unreachable(self.journey, self.graph):
-            flags[finding.span.text] = "unreachable"
-        for finding in structure.dead_ends(self.journey, self.graph):
-            flags[finding.span.text] = "dead end"
-        return flags
 
     def label(self, lines: list[dotlang.Line], br: str = "<br/>") -> str:
         return dotlang.label(lines, html_labels=self.html, br=br)
@@ -128,7 +122,7 @@ class _Emitter:
                     map_curve.score_text(node.emotion.score) + word, 8, theme.muted, width=30
                 )
             )
-        flag = self.flags.get(node.id)
+        flag = self.findings.flag(node.id)
         if flag:
             lines.append(dotlang.Line(f"⚠ {flag}", 8, theme.flag, bold=True))
         heat = self.overlay.heat_of(node.id) if self.overlay else None
@@ -148,7 +142,7 @@ class _Emitter:
             border, width = theme.flag, 2.0
         if self.overlay and node.id in self.overlay.nodes:
             border, width = theme.accent, 3.0 + 2.0 * (heat[0] if heat else 0.0)
-        link = node.link if node.link and numbers.link_is_safe(node.link) else None
+        link = node.link if node.link and node.id in self.findings.links else None
         url = dotlang.url(link) if link else None
         if url and len(url) > dotlang.TEXT_LIMIT:  # a shortened link would lead somewhere else
             url = None
@@ -445,21 +439,23 @@ def _tooltip(journey: model.Journey, node: model.Touchpoint) -> str:
 def to_dot(
     journey: model.Journey,
     *,
-    persona: str | None = None,
-    theme: str = "light",
-    direction: str = "LR",
+    findings: Findings,
+    options: Options = DEFAULTS,
     prefix: str | None = None,
     html_labels: bool = True,
     overlay: Overlay | None = None,
 ) -> str:
-    """The DOT source of a journey diagram (what ``persona`` sees, if given).
+    """The DOT source of a journey diagram: what ``options.persona`` sees (everyone's when
+    ``None``), in its theme and direction.
 
-    ``html_labels=False`` writes plain-text labels, for a Graphviz built
-    without expat (the WebAssembly build), which shows HTML-like labels as
-    bare node names. Deterministic: the same journey and options give the
-    same text. ``overlay`` draws analysis results over the diagram.
+    ``findings`` are the checks' for that view (``cjdsl.views.findings``): flags on
+    dead ends and unreachable touchpoints, and the links that may be drawn.
+    ``overlay`` draws analysis results over the diagram. ``html_labels=False`` writes
+    plain-text labels, for a Graphviz built without expat (the WebAssembly build),
+    which shows HTML-like labels as bare node names. Deterministic: the same journey
+    and arguments give the same text.
     """
-    prefix = prefix or id_prefix(journey, persona=persona, theme=theme, direction=direction)
-    return _Emitter(
-        journey, persona, themes.THEMES[theme], direction, prefix, html_labels, overlay
-    ).emit()
+    prefix = prefix or id_prefix(
+        journey, persona=options.persona, theme=options.theme, direction=options.direction
+    )
+    return _Emitter(journey, options, findings, prefix, html_labels, overlay).emit()

@@ -8,13 +8,16 @@ page (the documentation plugins); ``document`` a self-contained page for
 ``cjdsl render -f html``. Both are pure and deterministic: no clock, no
 randomness, no external fonts, scripts or images.
 
-Every text from the journey passes through ``map_curve.text`` (escaped, control
-characters dropped); a ``link`` becomes an ``href`` only when
-``checks.numbers.link_is_safe`` accepts it, and is escaped too.
+The map shows what it is given: the analysis ``Report`` (``cjdsl.views.map_report``)
+and the checks' ``Findings`` (``cjdsl.views.findings``); it runs neither. Every text
+from the journey passes through ``map_curve.text`` (escaped, control characters
+dropped); a ``link`` becomes an ``href`` only for a touchpoint the findings list as
+safe, and is escaped too.
 
 >>> import cjdsl
+>>> from cjdsl.rendering import findings
 >>> doc = cjdsl.loads('journey "<Shop>"\\nentry touchpoint a "A & B"\\ngoal g "G"\\na -> g')
->>> page = fragment(doc.journey)
+>>> page = fragment(doc.journey, findings=findings.NONE)
 >>> "&lt;Shop&gt;" in page and "A &amp; B" in page and "<Shop>" not in page
 True
 """
@@ -22,17 +25,20 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from .. import analysis, model, personas
-from ..analysis import report as reports
-from . import dot, map_curve, map_style, map_table
+from .. import model, personas
+from . import dot, map_curve, map_style, map_table, options
+from .findings import Findings
 from .map_curve import text
 from .map_table import percent
 
-__all__ = ["THEMES", "analyse", "document", "fragment", "percent"]
+if TYPE_CHECKING:
+    from ..analysis import report as reports
 
-THEMES: Final = ("light", "dark", "print", "auto")
+__all__ = ["THEMES", "document", "fragment", "percent"]
+
+THEMES: Final = (*options.THEMES, options.AUTO)
 """``auto`` follows the colour scheme of the page the fragment sits in (``map_style``)."""
 
 
@@ -173,29 +179,11 @@ def _legend(journey: model.Journey, groups: Sequence[map_table.Group], persona: 
     return f'<div class="cjm-legend">{"".join(parts)}</div>'
 
 
-def analyse(
-    journey: model.Journey, *, persona: str | None = None
-) -> tuple[reports.Report | None, str | None]:
-    """The analysis the map shows, or ``None`` and the reason it could not be made.
-
-    A map is worth having without its figures: if the analysis fails on a
-    journey (a numerical problem, a bug in it), the map is still drawn and
-    says in place of the highlights why they are missing; callers warn too.
-
-    Raises:
-        ValueError: an unknown persona: the user's mistake, not the analysis's.
-    """
-    personas.choose(journey, persona)
-    try:
-        return analysis.analyze(journey, persona=persona), None
-    except Exception as error:
-        return None, f"the analysis failed: {type(error).__name__}: {error}"
-
-
 def fragment(
     journey: model.Journey,
     report: reports.Report | None = None,
     *,
+    findings: Findings,
     persona: str | None = None,
     theme: str = "light",
     prefix: str | None = None,
@@ -209,6 +197,7 @@ def fragment(
         journey: the checked journey.
         report: ``analysis.analyze(journey, persona=persona)`` for the highlights and
             figures; ``None`` leaves them out and says why (``note``).
+        findings: the checks' (``cjdsl.views.findings``): which links may be drawn.
         persona: show only what this persona meets, and this persona's card.
         theme: one of ``THEMES``.
         prefix: an id unique on the page (default: from the journey and the view).
@@ -246,7 +235,7 @@ def fragment(
         f'<section class="{names}" id="{prefix}" style="--cjm-n:{columns}" aria-label="'
         f'{text(label or "Journey map: " + journey.title)}">\n'
         f'<header class="cjm-head">{"".join(head)}</header>\n{top}\n'
-        f"{map_table.table(journey, groups, report, persona, prefix)}\n"
+        f"{map_table.table(journey, groups, report, persona, prefix, findings)}\n"
         f"{_legend(journey, groups, persona)}\n</section>\n"
     )
 
@@ -255,6 +244,7 @@ def document(
     journey: model.Journey,
     report: reports.Report | None = None,
     *,
+    findings: Findings,
     persona: str | None = None,
     theme: str = "light",
     note: str | None = None,
@@ -267,7 +257,7 @@ def document(
     Raises:
         ValueError: as ``fragment``.
     """
-    body = fragment(journey, report, persona=persona, theme=theme, note=note)
+    body = fragment(journey, report, findings=findings, persona=persona, theme=theme, note=note)
     chosen = journey.persona(persona) if persona else None
     title = journey.title + (f" · {chosen.label}" if chosen else "") + " · journey map"
     return (

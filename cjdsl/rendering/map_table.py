@@ -5,20 +5,23 @@ the emotion curve (``map_curve``), actions, motivations, questions, pains,
 opportunities, KPIs with owner, and each stage's goals and exits. A stage a
 persona does not meet keeps one column with a note, so the stages stay in
 place; rows nobody filled in are left out. Every text from the journey
-passes through ``text``.
+passes through ``text``; a ``link`` becomes an ``href`` only for the touchpoints
+the checks' ``Findings`` list as safe.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from .. import model
-from ..analysis import report as reports
-from ..checks import numbers
 from . import map_curve, map_style
+from .findings import Findings
 from .map_curve import text
+
+if TYPE_CHECKING:  # the map shows a report it is given; it analyses nothing
+    from ..analysis import report as reports
 
 __all__ = [
     "LOSSES_MARKED",
@@ -128,9 +131,9 @@ def channel_chip(journey: model.Journey, channel_id: str | None) -> str:
     )
 
 
-def _label(node: model.Touchpoint) -> str:
+def _label(node: model.Touchpoint, findings: Findings) -> str:
     label = text(node.label)
-    if node.link and numbers.link_is_safe(node.link):
+    if node.link and node.id in findings.links:
         return f'<a class="cjm-link" href="{text(node.link.strip())}">{label}</a>'
     return label
 
@@ -150,7 +153,11 @@ def _persona_chips(journey: model.Journey, node: model.Touchpoint) -> str:
 
 
 def _card(
-    journey: model.Journey, node: model.Touchpoint, figures: _Figures, persona: str | None
+    journey: model.Journey,
+    node: model.Touchpoint,
+    figures: _Figures,
+    findings: Findings,
+    persona: str | None,
 ) -> str:
     top = [channel_chip(journey, node.channel)]
     if node.entry:
@@ -170,7 +177,7 @@ def _card(
         )
     parts = [
         f'<div class="cjm-card-top">{"".join(top)}</div>',
-        f'<div class="cjm-tp">{_label(node)}</div>',
+        f'<div class="cjm-tp">{_label(node, findings)}</div>',
     ]
     if node.description:
         parts.append(f'<div class="cjm-tp-desc">{text(node.description)}</div>')
@@ -254,7 +261,9 @@ def _stage_head(number: int, group: Group, figures: _Figures) -> str:
     )
 
 
-def _outcome(node: model.Touchpoint, figures: _Figures, report: reports.Report | None) -> str:
+def _outcome(
+    node: model.Touchpoint, figures: _Figures, findings: Findings, report: reports.Report | None
+) -> str:
     goal = node.kind is model.NodeKind.GOAL
     figure = ""
     if goal and report is not None and (g := report.goal(node.id)) is not None:
@@ -264,7 +273,7 @@ def _outcome(node: model.Touchpoint, figures: _Figures, report: reports.Report |
     kind, mark = ("goal", "✓") if goal else ("exit", "✕")
     return (
         f'<li class="cjm-out cjm-{kind}"><span class="cjm-out-mark" aria-hidden="true">{mark}'
-        f'</span><span class="cjm-out-text">{_label(node)}{figure}</span></li>'
+        f'</span><span class="cjm-out-text">{_label(node, findings)}{figure}</span></li>'
     )
 
 
@@ -274,8 +283,15 @@ def table(
     report: reports.Report | None,
     persona: str | None,
     prefix: str,
+    findings: Findings,
 ) -> str:
+    """The grid of ``groups`` (``stage_groups``), with ``report``'s figures and the links
+    ``findings`` lists."""
     figures = _Figures(report)
+
+    def card(node: model.Touchpoint) -> str:
+        return _card(journey, node, figures, findings, persona)
+
     columns = [node for group in groups for node in group.columns]
     n = len(columns)
     heads = "\n".join(_stage_head(i, g, figures) for i, g in enumerate(groups, start=1))
@@ -283,10 +299,7 @@ def table(
         '<tr class="cjm-row cjm-row-touchpoints">'
         + _lane_head("touchpoints", "Touchpoints", "where it happens")
         + "\n"
-        + "\n".join(
-            _touchpoint_cells(group, lambda t: _card(journey, t, figures, persona), persona)
-            for group in groups
-        )
+        + "\n".join(_touchpoint_cells(group, card, persona) for group in groups)
         + "</tr>"
     ]
     boundaries, seen = [], 0
@@ -335,7 +348,7 @@ def table(
             f'<td class="cjm-cell cjm-first" colspan="{len(g.columns)}">'
             + (
                 '<ul class="cjm-outcomes">'
-                + "".join(_outcome(o, figures, report) for o in g.outcomes)
+                + "".join(_outcome(o, figures, findings, report) for o in g.outcomes)
                 + "</ul>"
                 if g.outcomes
                 else ""
