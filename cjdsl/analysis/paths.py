@@ -15,9 +15,16 @@ every state reachable from an entry answers each goal that is on no loop:
 its best path only involves the states that reach it, and those are
 processed in the same order, with the same ties, as in a pass over just
 them. A goal on a loop is different, as its own way out is cut (a path ends
-there), which splits its loop: it gets a pass of its own, sharing the segment
-searches of every other loop. Passes are kept per set of values, so the
-calls for each goal of the critical (or worst-emotion) path reuse them.
+there), which splits its loop: it gets a pass of its own over just its loop,
+entered with the shared pass's values (what comes before the loop is the
+same for every goal) and sharing the segment searches of every other loop.
+So a journey whose goals sit on one loop of thousands of states costs a pass
+per goal over that loop, not over the journey; on a loop of more than
+``LOOP_PASS`` states where the cut still leaves a loop too big to search,
+the goal's answer would be a lower bound either way, and the shared pass's
+bound is given (a real path, ``exact`` false). Passes are kept per set of
+values, so the calls for each goal of the critical (or worst-emotion) path
+reuse them.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from . import budget, longest, markov, report
 
 __all__ = [
     "EXPANSIONS",
+    "LOOP_PASS",
     "Adjacency",
     "goal_states",
     "longest_to",
@@ -47,6 +55,8 @@ __all__ = [
 ]
 
 EXPANSIONS: Final = 200_000
+LOOP_PASS: Final = 5_000
+"""States of its loop up to which a goal on a loop gets a pass of its own (see above)."""
 
 Array = NDArray[np.float64]
 _Trail = tuple[int, "_Trail | None"]
@@ -77,6 +87,7 @@ class Adjacency:
         self._rows: NDArray[np.int32] = rows
         self._looped: NDArray[np.bool_] | None = None
         self._components: dict[int | None, list[list[int]]] = {}
+        self._searchable: dict[int, bool] = {}
         self._passes: dict[tuple[bytes, bytes | None], _Longest] = {}
 
     def relevant(self, target: int) -> set[int]:
@@ -100,6 +111,24 @@ class Adjacency:
     def looped(self, node: int) -> bool:
         """Whether ``node`` is on a loop."""
         return bool(self.on_loops()[node])
+
+    def searchable(self, target: int) -> bool:
+        """Whether cutting the way out of ``target`` leaves only loops small enough to search.
+
+        Then a goal on a loop gets an exact answer of its own; otherwise its
+        loop is too big either way, and the shared pass's lower bound stands.
+        One condensation of the states on the goal's way, in C.
+        """
+        found = self._searchable.get(target)
+        if found is None:
+            nodes = np.array(sorted(self.relevant(target)), dtype=np.intp)
+            keep = np.ones(self.chain.size)
+            keep[target] = 0.0
+            part = sp.csr_array((sp.diags_array(keep) @ self.q)[nodes][:, nodes])
+            count, labels = csgraph.connected_components(part, directed=True, connection="strong")
+            largest = int(np.bincount(labels, minlength=count).max(initial=0))
+            found = self._searchable[target] = largest <= longest.SEARCH_LIMIT
+        return found
 
     def successors(self, node: int) -> range:
         """Positions of the node's transitions in ``indices``/``p``/``after``."""
@@ -261,33 +290,82 @@ class _Longest:
         self.whole: longest.Solution | None = None
 
     def to(self, target: int) -> tuple[list[int], float, bool, str] | None:
-        """The answer for ``target``: from the shared pass unless it is on a loop."""
+        """The answer for ``target``: from the shared pass, finished inside its loop if on one."""
         adjacency = self.adjacency
         nodes = adjacency.relevant(target)
         if not nodes:
             return None
+        whole = self.shared()
+        member = whole.member
         if adjacency.looped(target):
-            edges = self.edges(nodes, target)
-            return self.solve(edges, target).to(target)
+            loop = member[target]
+            inside = {u for u in nodes if member[u] == loop}
+            if len(inside) <= LOOP_PASS or adjacency.searchable(target):
+                return self.on_loop(whole, nodes, inside, target)
+        return whole.to(target, {member[u] for u in nodes})
+
+    def shared(self) -> longest.Solution:
+        """The one pass over every state an entry reaches (made on first use)."""
         if self.whole is None:
+            adjacency = self.adjacency
             n = adjacency.chain.size
             ahead = np.flatnonzero(_reach(adjacency.q, adjacency.starts, stop=n))
-            self.whole = self.solve(self.edges(set(ahead.tolist()), None), None)
-        member = self.whole.member
-        return self.whole.to(target, {member[u] for u in nodes})
+            self.whole = self.solve(self.edges(set(ahead.tolist()), None), None, None)
+        return self.whole
 
-    def solve(self, edges: longest.Edges, target: int | None) -> longest.Solution:
-        """The forward pass over ``edges``; its components are kept for the other values."""
+    def on_loop(
+        self, whole: longest.Solution, nodes: set[int], inside: set[int], target: int
+    ) -> tuple[list[int], float, bool, str] | None:
+        """A goal on a loop: its own way out is cut, which splits its loop.
+
+        What leads into the loop (``inside``: its states on the goal's way) is
+        the shared pass's, as a value depends only on the states before it; a
+        pass over ``inside``, entered with the shared pass's values, gives what
+        a pass over the goal's whole part of the journey gave, at the loop's cost.
+        """
+        loop = whole.member[target]
+        edges = self.edges(inside, target)
+        entries = [a for a in sorted(inside) if a in whole.into]
+        part = self.solve(edges, target, entries, into=whole.into)
+        found = part.to(target)
+        if found is None:
+            return None
+        path, value, exact, method = found
+        before = whole.via[path[0]]
+        if before is not None:
+            way = whole.to(before)
+            assert way is not None  # it reached the loop
+            path = way[0] + path
+        upstream = {whole.member[u] for u in nodes} - {loop}
+        exact = exact and all(whole.exact[c] for c in upstream)
+        looped = method != "dag" or any(whole.looped[c] for c in upstream)
+        method = "dag" if not looped else ("condensation" if exact else "condensation-lower-bound")
+        return path, value, exact, method
+
+    def solve(
+        self,
+        edges: longest.Edges,
+        target: int | None,
+        starts: list[int] | None,
+        *,
+        into: dict[int, float] | None = None,
+    ) -> longest.Solution:
+        """The forward pass over ``edges``; its components are kept for the other values.
+
+        ``starts`` default to the entries among ``edges``, valued by
+        ``start_value``; ``into`` gives other starts their values instead.
+        """
         adjacency = self.adjacency
         components = adjacency._components.get(target)
         if components is None:
             components = adjacency._components[target] = longest.tarjan(edges)
-        starts = [s for s in adjacency.starts if s in edges]
-        start_value = self.start_value
+        if starts is None:
+            starts = [s for s in adjacency.starts if s in edges]
+        value = self.start_value if into is None else into
         return longest.solve(
             edges,
             starts,
-            lambda s: float(start_value[s]),
+            lambda s: float(value[s]),
             components=components,
             searches=self.searches,
         )

@@ -167,11 +167,7 @@ class System:
 
     def _block_solve(self, component: int, r: Array, keep: Mask | None, transposed: bool) -> Array:
         out = np.empty_like(r)
-        patterns: dict[bytes, list[int]] = {}
-        for column in range(r.shape[1]):
-            key = b"" if keep is None or keep[:, column].all() else keep[:, column].tobytes()
-            patterns.setdefault(key, []).append(column)
-        for key, columns in patterns.items():
+        for key, columns in _patterns(keep, r.shape[1]).items():
             part = r[:, columns]
             if key and component in self._dense:
                 inverse = self._masked_dense(component, key)
@@ -229,6 +225,22 @@ class System:
     def largest_component(self) -> int:
         """States in the largest strongly connected component (1 for a loop-free chain)."""
         return int(self._sizes.max(initial=0))
+
+
+def _patterns(keep: Mask | None, count: int) -> dict[bytes, NDArray[np.intp]]:
+    """The columns of a block's ``keep`` grouped by their mask (``b""``: nothing masked).
+
+    One test for the usual case, no state of the block masked: a solve with a
+    column per goal meets every small loop of a big journey, and a loop over
+    the columns there was goals × loops in Python.
+    """
+    if keep is None or keep.all():
+        return {b"": np.arange(count)}
+    whole = keep.all(axis=0)
+    groups: dict[bytes, list[int]] = {b"": np.flatnonzero(whole).tolist()} if whole.any() else {}
+    for column in np.flatnonzero(~whole).tolist():
+        groups.setdefault(keep[:, column].tobytes(), []).append(column)
+    return {key: np.array(columns, dtype=np.intp) for key, columns in groups.items()}
 
 
 def _divide(r: Array, d: Array) -> Array:
