@@ -98,9 +98,9 @@ def load(path: str | pathlib.Path, *, raise_on_error: bool = True) -> Document:
     """
     import pathlib
 
-    from . import document
+    from . import document, files
 
-    data = document.read_bounded(pathlib.Path(path))
+    data = files.read_bounded(pathlib.Path(path))
     return _checked(document.compile_bytes(data, str(path)), raise_on_error)
 
 

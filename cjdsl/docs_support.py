@@ -28,7 +28,6 @@ from typing import Any, Final
 
 from . import __version__, document, files, model, rendering, views
 from .diagnostics import Severity, did_you_mean
-from .document import Document
 from .errors import RenderError
 from .rendering import journey_map
 from .rendering import options as choices
@@ -42,15 +41,14 @@ __all__ = [
     "THEMES",
     "VIEWS",
     "Cache",
-    "Compiled",
     "Highlight",
     "Image",
     "MapHtml",
     "OptionError",
     "Options",
     "Problem",
-    "compile_file",
-    "compile_text",
+    "compile_inline",
+    "compile_referenced",
     "graphviz_version",
     "parse_info",
     "prefix_for",
@@ -250,52 +248,23 @@ def parse_info(info: str) -> dict[str, str | None]:
 # -- compiling and locating problems ------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Compiled:
-    """A checked journey and every file it imports, read once for the cache key and watching.
-
-    ``imports`` maps each imported file (resolved) to its text; ``missing`` lists
-    imports that could not be read, which a site should watch for appearing.
-    """
-
-    document: Document
-    imports: tuple[tuple[str, str], ...]
-    missing: tuple[str, ...]
-
-    @property
-    def dependencies(self) -> tuple[str, ...]:
-        """Every imported path, read or missing, sorted."""
-        return tuple(sorted({p for p, _ in self.imports} | set(self.missing)))
-
-
-def compile_text(
+def compile_inline(
     text: str, *, path: str | os.PathLike[str], root: pathlib.Path | None = None
-) -> Compiled:
+) -> document.Compiled:
     """Parse and check ``text`` as if it were the file ``path`` (imports resolve beside it).
 
     ``root``: imports leading outside this folder are refused (CJ114), so a page
     cannot pull arbitrary files of the build machine into a published site.
     Never raises for bad input: every problem is a diagnostic of the document.
     """
-    read: dict[str, str] = {}
-    missing: list[str] = []
-
-    def reader(target: pathlib.Path) -> str:
-        try:
-            content = document.read_file(target)
-        except (OSError, UnicodeDecodeError):
-            missing.append(str(target))
-            raise
-        read[str(target)] = content
-        return content
-
     source = SourceFile(os.fspath(path), text.removeprefix("\ufeff"))
-    doc = document.compile_source(source, read=reader, root=root)
-    return Compiled(doc, tuple(sorted(read.items())), tuple(sorted(set(missing))))
+    return document.compile(source, root=root)
 
 
-def compile_file(path: pathlib.Path, *, shown: str, root: pathlib.Path | None = None) -> Compiled:
-    """``compile_text`` of the journey file a page refers to (shown as ``shown``).
+def compile_referenced(
+    path: pathlib.Path, *, shown: str, root: pathlib.Path | None = None
+) -> document.Compiled:
+    """``compile_inline`` of the journey file a page refers to (shown as ``shown``).
 
     Bytes that are no journey text (not UTF-8, a NUL, too large) give a document
     with that diagnostic (CJ006, CJ007), located and with its hint, as `cjdsl check`.
@@ -304,13 +273,13 @@ def compile_file(path: pathlib.Path, *, shown: str, root: pathlib.Path | None = 
         OSError: the file cannot be read; the message says which and why.
     """
     try:
-        data = document.read_bounded(path)
+        data = files.read_bounded(path)
     except OSError as error:
         raise OSError(f"cannot read {shown}: {error.strerror or error}") from error
     source, problem = document.decode(data, os.fspath(path))
     if problem is not None:
-        return Compiled(document.Document(source, None, (problem,)), (), ())
-    return compile_text(source.text, path=path, root=root)
+        return document.Compiled(document.Document(source, None, (problem,)))
+    return compile_inline(source.text, path=path, root=root)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -338,7 +307,7 @@ class Problem:
 
 
 def problems(
-    compiled: Compiled,
+    compiled: document.Compiled,
     *,
     display: Callable[[str], str] = str,
     inline_at: tuple[str, int, int] | None = None,
@@ -421,7 +390,7 @@ class Highlight:
             edges.update(itertools.pairwise(chain))
         return cls(tuple(sorted(nodes)), tuple(sorted(edges)))
 
-    def check(self, compiled: Compiled) -> tuple[str, ...]:
+    def check(self, compiled: document.Compiled) -> tuple[str, ...]:
         """What this highlight names that the journey does not have, as messages."""
         journey = compiled.document.journey
         if journey is None:
@@ -522,7 +491,9 @@ def prefix_for(page: str, index: int) -> str:
     return f"cj-{slug.strip('-')[:40].rstrip('-') or 'page'}-{digest}-{index}"
 
 
-def render(compiled: Compiled, options: Options, *, prefix: str, cache: Cache) -> tuple[Image, ...]:
+def render(
+    compiled: document.Compiled, options: Options, *, prefix: str, cache: Cache
+) -> tuple[Image, ...]:
     """Render a journey without errors, once per theme (light and dark for ``auto``).
 
     Raises:
@@ -561,7 +532,9 @@ class MapHtml:
     note: str | None = None
 
 
-def render_map(compiled: Compiled, options: Options, *, prefix: str, cache: Cache) -> MapHtml:
+def render_map(
+    compiled: document.Compiled, options: Options, *, prefix: str, cache: Cache
+) -> MapHtml:
     """The journey map of a journey without errors, as HTML to put into a page.
 
     Cached like diagrams, without Graphviz in the key. A map whose analysis
@@ -605,7 +578,13 @@ def _analysis_overlay(journey: model.Journey, options: Options) -> rendering.Ove
 
 
 def _key(
-    compiled: Compiled, options: Options, *, theme: str, prefix: str, fmt: str, graphviz: str
+    compiled: document.Compiled,
+    options: Options,
+    *,
+    theme: str,
+    prefix: str,
+    fmt: str,
+    graphviz: str,
 ) -> str:
     base = pathlib.Path(compiled.document.source.path).parent
     payload = {

@@ -1,7 +1,10 @@
-"""The pipeline in one call: text to a checked ``Document``.
+"""The pipeline in one call: text to a checked ``Document``, and the files it read.
 
-``compile_source`` never raises for bad input; the façade in ``cjdsl``
-decides whether errors become a ``JourneyError``.
+``compile`` is the one way to compile: it reads imports through the reader it is given
+and records every file it asked for (``Compiled.reads``), which is what ``watch`` stamps,
+the docs plugins cache and watch, and the language server follows. ``compile_source`` and
+``compile_bytes`` are its short forms. None of them raises for bad input; the façade in
+``cjdsl`` decides whether errors become a ``JourneyError``.
 """
 
 from __future__ import annotations
@@ -22,13 +25,13 @@ from .diagnostics import Diagnostic, has_errors, sort
 from .source import MAX_SOURCE_BYTES, SourceFile, Span
 
 __all__ = [
+    "Compiled",
     "Document",
+    "Read",
+    "compile",
     "compile_bytes",
     "compile_source",
     "decode",
-    "import_text",
-    "read_bounded",
-    "read_file",
     "too_large",
 ]
 
@@ -51,30 +54,6 @@ class Document:
         if self.journey is None:
             return nx.DiGraph()
         return graph.build(self.journey, persona=persona)
-
-
-def read_bounded(path: pathlib.Path) -> bytes:
-    """The bytes of a file, but never more than one byte past ``MAX_SOURCE_BYTES``:
-    a file that large (a log, an image) is refused (CJ007) without being read whole.
-    Only a regular file is read (``files.read_regular``): a FIFO or a device would
-    block forever, and a directory is refused too (``OSError``)."""
-    return files.read_regular(path, limit=MAX_SOURCE_BYTES + 1)
-
-
-def read_file(path: pathlib.Path) -> str:
-    """Read an import: UTF-8 (a BOM is dropped); raises ``OSError``/``UnicodeDecodeError``.
-
-    A file larger than ``MAX_SOURCE_BYTES`` raises ``OSError(EFBIG)`` (CJ007) without
-    being read whole, so a mistaken import of a huge file costs nothing.
-    """
-    return import_text(read_bounded(path), path)
-
-
-def import_text(data: bytes, path: pathlib.Path) -> str:
-    """The text of an import's bytes (from ``read_bounded``), as ``read_file`` reads it."""
-    if len(data) > MAX_SOURCE_BYTES:
-        raise OSError(errno.EFBIG, "File too large", str(path))
-    return data.decode("utf-8-sig")
 
 
 def too_large(source: SourceFile, size: int) -> Diagnostic:
@@ -153,10 +132,72 @@ def decode(data: bytes, path: str) -> tuple[SourceFile, Diagnostic | None]:
     return source, None
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Read:
+    """A file compiling asked for: its path (resolved) and its bytes, ``None`` when it could
+    not be read (missing, a folder, a device: creating it later is a change to notice)."""
+
+    path: pathlib.Path
+    data: bytes | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Compiled:
+    """A checked journey and every file compiling read for it, in the order it read them."""
+
+    document: Document
+    reads: tuple[Read, ...] = ()
+
+    @property
+    def imports(self) -> tuple[tuple[str, str], ...]:
+        """Each import that was read, as (path, text), sorted: the docs cache's key."""
+        found = {str(r.path): r.data.decode("utf-8-sig", "replace") for r in self.reads if r.data}
+        return tuple(sorted(found.items()))
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The imports that could not be read, sorted: a site watches for them to appear."""
+        return tuple(sorted({str(r.path) for r in self.reads if r.data is None}))
+
+    @property
+    def dependencies(self) -> tuple[str, ...]:
+        """Every imported path, read or missing, sorted."""
+        return tuple(sorted({str(r.path) for r in self.reads}))
+
+
+def compile(
+    source: SourceFile,
+    *,
+    read: resolving.Reader | None = files.read_bounded,
+    root: pathlib.Path | None = None,
+) -> Compiled:
+    """Parse, lower, resolve and check one source, reading imports with ``read`` (``None``:
+    none can be read), and note every file it asked for.
+
+    ``root``: imports that lead outside this folder are refused (CJ114).
+    """
+    reads: dict[pathlib.Path, Read] = {}
+
+    def recorded(path: pathlib.Path) -> bytes:
+        if read is None:
+            reads.setdefault(path, Read(path, None))
+            raise FileNotFoundError(errno.ENOENT, "not found", str(path))
+        try:
+            data = read(path)
+        except OSError:
+            reads.setdefault(path, Read(path, None))
+            raise
+        reads.setdefault(path, Read(path, data))
+        return data
+
+    doc = compile_source(source, read=recorded, root=root)
+    return Compiled(doc, tuple(reads.values()))
+
+
 def compile_source(
     source: SourceFile,
     *,
-    read: resolving.Reader | None = read_file,
+    read: resolving.Reader | None = files.read_bounded,
     root: pathlib.Path | None = None,
 ) -> Document:
     """Parse, lower and check one source.
@@ -217,7 +258,7 @@ def compile_bytes(
     data: bytes,
     path: str,
     *,
-    read: resolving.Reader | None = read_file,
+    read: resolving.Reader | None = files.read_bounded,
     root: pathlib.Path | None = None,
 ) -> Document:
     """Decode file bytes and compile them; bad encoding gives a document with one CJ006,

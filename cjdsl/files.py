@@ -14,11 +14,17 @@ import sys
 import tempfile
 from typing import Final
 
-from . import document
 from .errors import CjdslError
 from .source import MAX_SOURCE_BYTES
 
-__all__ = ["read_input", "read_regular", "refuse_input", "write_atomic", "write_output"]
+__all__ = [
+    "read_bounded",
+    "read_input",
+    "read_regular",
+    "refuse_input",
+    "write_atomic",
+    "write_output",
+]
 
 
 def read_input(path: str) -> tuple[bytes, str]:
@@ -27,7 +33,16 @@ def read_input(path: str) -> tuple[bytes, str]:
     must name a regular file (``read_regular``); a pipe is read as ``-``."""
     if path == "-":
         return sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1), "<stdin>"
-    return document.read_bounded(pathlib.Path(path)), path
+    return read_bounded(pathlib.Path(path)), path
+
+
+def read_bounded(path: pathlib.Path) -> bytes:
+    """The bytes of a journey file, but never more than one byte past ``MAX_SOURCE_BYTES``:
+    a file that large (a log, an image) is refused (CJ007) without being read whole.
+    Only a regular file is read (``read_regular``): a FIFO or a device would block
+    forever, and a directory is refused too (``OSError``). The default reader of imports.
+    """
+    return read_regular(path, limit=MAX_SOURCE_BYTES + 1)
 
 
 def read_regular(path: pathlib.Path, *, limit: int = MAX_SOURCE_BYTES + 1) -> bytes:

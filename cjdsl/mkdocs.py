@@ -40,7 +40,7 @@ from pymdownx.superfences import SuperFencesException
 
 from . import docs_html as pages
 from . import docs_support as support
-from . import files
+from . import document, files
 from .diagnostics import Severity
 from .errors import RenderError
 from .rendering import options as choices
@@ -303,14 +303,14 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             log.warning(f"cjdsl: {where}: {error}")
             return pages.error_html((), what=str(error))
         if block.text is not None:
-            compiled = support.compile_text(block.text, path=page_path, root=site.imports_root)
+            compiled = support.compile_inline(block.text, path=page_path, root=site.imports_root)
             inline_at: tuple[str, int, int] | None = (page_path, block.first + 2, len(block.indent))
         else:
             assert block.path is not None
             target = _resolve(block.path, page_path, site.docs_dir)
             self.watched.add(str(target))
             try:
-                compiled = support.compile_file(
+                compiled = support.compile_referenced(
                     target, shown=f"`{block.path}`", root=site.imports_root
                 )
             except OSError as error:
@@ -335,7 +335,7 @@ def _resolve(reference: str, page_path: str, docs_dir: pathlib.Path) -> pathlib.
 
 
 def _show(
-    compiled: support.Compiled,
+    compiled: document.Compiled,
     options: support.Options,
     found: tuple[support.Problem, ...],
     site: _Site,
@@ -365,7 +365,7 @@ def _show(
 
 
 def _map(
-    compiled: support.Compiled, options: support.Options, site: _Site, prefix: str, where: str
+    compiled: document.Compiled, options: support.Options, site: _Site, prefix: str, where: str
 ) -> tuple[str, bool]:
     """The journey map's HTML and ``True``, or the note saying why it is missing and ``False``."""
     try:
@@ -379,7 +379,7 @@ def _map(
 
 
 def _diagram(
-    compiled: support.Compiled,
+    compiled: document.Compiled,
     inner: support.Options,
     site: _Site,
     prefix: str,
@@ -465,7 +465,7 @@ def fence_formatter(
     chosen: support.Options = options.get("cjdsl") or site.options
     page_path = _page_path(md)
     first = _locate(source, list(getattr(md, "lines", None) or []))
-    compiled = support.compile_text(
+    compiled = support.compile_inline(
         textwrap.dedent(source),
         path=page_path or str(site.root / "fence.journey"),
         root=site.imports_root,

@@ -89,7 +89,7 @@ def build_view(
     kept = previous.diagrams if previous is not None else ()
     title = previous.title if previous is not None else ""
     shown = str(path)
-    found = watching.compile_file(path)
+    found = watching.compile_watched(path)
     doc = found.document
     if doc is None:
         reason = found.error.strerror if found.error else None

@@ -20,10 +20,11 @@ from .declarations import Declarations
 from .diagnostics import Diagnostic, Related, Suggestions
 from .source import MAX_SOURCE_BYTES, SourceFile, Span
 
-__all__ = ["MAX_IMPORT_DEPTH", "Reader", "compile_model", "resolve"]
+__all__ = ["MAX_IMPORT_DEPTH", "Reader", "compile_model", "import_text", "resolve"]
 
-Reader = Callable[[pathlib.Path], str]
-"""Reads an imported file's text; raises ``OSError`` when it cannot."""
+Reader = Callable[[pathlib.Path], bytes]
+"""Reads an imported file's bytes (``files.read_bounded``: at most one byte past the size
+cjdsl compiles); raises ``OSError`` when it cannot."""
 
 MAX_IMPORT_DEPTH: Final = 16
 
@@ -68,6 +69,18 @@ def compile_model(
         _compiled=_compiled,
     )
     return journey, parsed.diagnostics, lowered + resolved
+
+
+def import_text(data: bytes, path: pathlib.Path) -> str:
+    """The text of an import's bytes: UTF-8, a BOM dropped.
+
+    Raises:
+        OSError: more than ``MAX_SOURCE_BYTES`` (``EFBIG``, reported as CJ007).
+        UnicodeDecodeError: not UTF-8.
+    """
+    if len(data) > MAX_SOURCE_BYTES:
+        raise OSError(errno.EFBIG, "File too large", str(path))
+    return data.decode("utf-8-sig")
 
 
 def resolve(
@@ -166,9 +179,7 @@ class _Resolver:
         try:
             if self.read is None:
                 raise FileNotFoundError(relative)
-            text = self.read(target)
-            if len(text) > MAX_SOURCE_BYTES // 4 and len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
-                raise OSError(errno.EFBIG, "too large")  # from a reader that does not check
+            text = import_text(self.read(target), target)
         except OSError as error:
             if error.errno == errno.EFBIG:
                 self.report(

@@ -30,7 +30,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxTranslator
 
-from . import __version__, files
+from . import __version__, document, files
 from . import docs_html as pages
 from . import docs_support as support
 from .diagnostics import Severity
@@ -113,7 +113,7 @@ class JourneyDirective(SphinxDirective):
             relative, absolute = self.env.relfn2path(self.arguments[0])
             self.env.note_dependency(relative)
             try:
-                compiled = support.compile_file(
+                compiled = support.compile_referenced(
                     pathlib.Path(absolute), shown=self.arguments[0], root=self._imports_root()
                 )
             except OSError as error:
@@ -122,7 +122,7 @@ class JourneyDirective(SphinxDirective):
         elif self.content:
             source, first = self.state_machine.get_source_and_line(self.content_offset + 1)
             page = source or self.env.doc2path(self.env.docname)
-            compiled = support.compile_text(
+            compiled = support.compile_inline(
                 "\n".join(self.content), path=page, root=self._imports_root()
             )
             inline_at = (str(page), first or self.lineno + 1, _indent(page, first))
@@ -158,7 +158,7 @@ class JourneyDirective(SphinxDirective):
             self._render(node, compiled, options)
         return self._wrap(node, options, compiled)
 
-    def _render(self, node: journey, compiled: support.Compiled, options: support.Options) -> None:
+    def _render(self, node: journey, compiled: document.Compiled, options: support.Options) -> None:
         if options.view == "map":
             self._map(node, compiled, options)
             return
@@ -185,7 +185,7 @@ class JourneyDirective(SphinxDirective):
             node["options"] = unnamed
             node["system"] = system
 
-    def _map(self, node: journey, compiled: support.Compiled, options: support.Options) -> None:
+    def _map(self, node: journey, compiled: document.Compiled, options: support.Options) -> None:
         """The journey map, embedded as HTML (no Graphviz)."""
         prefix = support.prefix_for(self.env.docname, self.env.new_serialno("cjdsl"))
         unnamed = dataclasses.replace(options, name=None, caption=None)
@@ -200,7 +200,7 @@ class JourneyDirective(SphinxDirective):
         node["html"] = pages.map_html(found, unnamed, system=self.config.cjdsl_scheme == "system")
 
     def _wrap(
-        self, node: nodes.Element, options: support.Options, compiled: support.Compiled | None
+        self, node: nodes.Element, options: support.Options, compiled: document.Compiled | None
     ) -> list[nodes.Node]:
         result: list[nodes.Node] = []
         shown = node

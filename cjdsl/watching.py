@@ -25,16 +25,16 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Final
 
-from . import document
+from . import document, files
 from .document import Document
 
 __all__ = [
     "INTERVAL",
-    "Compiled",
     "Snapshot",
     "Stamp",
+    "Watched",
     "Watcher",
-    "compile_file",
+    "compile_watched",
     "snapshot",
     "stamp",
     "watch",
@@ -55,7 +55,7 @@ def stamp(path: pathlib.Path) -> Stamp:
     """
     try:
         status = os.stat(path)
-        data = document.read_bounded(path) if stat.S_ISREG(status.st_mode) else b""
+        data = files.read_bounded(path) if stat.S_ISREG(status.st_mode) else b""
     except OSError:
         return None
     return _stamp(status, data)
@@ -90,27 +90,27 @@ class Watcher:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Compiled:
+class Watched:
     """One run's view of a journey file: its checked ``document`` (``None`` with the
-    ``error`` that kept it from being read) and the stamps of the files read, each
-    taken before it was read."""
+    ``error`` that kept it from being read) and the stamps of the files it read."""
 
     document: Document | None
     error: OSError | None
     seen: Snapshot
 
 
-def compile_file(path: pathlib.Path) -> Compiled:
-    """Read and check the journey at ``path``, noting each file's stamp before reading it.
+def compile_watched(path: pathlib.Path) -> Watched:
+    """Read and check the journey at ``path`` and stamp every file it read.
 
     Diagnostics name the file as ``path`` is written; imports resolve beside
     it. Imports that cannot be read are noted as missing, so creating them is
-    a change too.
+    a change too. The main file is stamped before it is read, each import from the
+    very bytes compiled: a save while a run is under way shows as a change.
 
     >>> import tempfile
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "a.journey").write_text('journey "A"\\nimport "b.journey"\\n')
-    >>> found = compile_file(folder / "a.journey")
+    >>> found = compile_watched(folder / "a.journey")
     >>> sorted((p.name, s is not None) for p, s in found.seen.items())
     [('a.journey', True), ('b.journey', False)]
     >>> [d.code.id for d in found.document.diagnostics]
@@ -118,23 +118,26 @@ def compile_file(path: pathlib.Path) -> Compiled:
     """
     try:
         status = os.stat(path)  # before the read: a save during it shows as a change
-        data = document.read_bounded(path)
+        data = files.read_bounded(path)
     except OSError as error:
-        return Compiled(None, error, {path: stamp(path)})
+        return Watched(None, error, {path: stamp(path)})
     seen: Snapshot = {path: _stamp(status, data)}
+    source, problem = document.decode(data, str(path))
+    if problem is not None:
+        return Watched(Document(source, None, (problem,)), None, seen)
+    compiled = document.compile(source)
+    for read in compiled.reads:
+        seen.setdefault(read.path, stamp(read.path) if read.data is None else _read(read))
+    return Watched(compiled.document, None, seen)
 
-    def read(target: pathlib.Path) -> str:  # stamped from the very bytes it compiles, too
-        try:
-            status = os.stat(target)
-            data = document.read_bounded(target)
-        except OSError:
-            seen.setdefault(target, stamp(target))  # as the watcher will see it (a folder …)
-            raise
-        seen.setdefault(target, _stamp(status, data))
-        return document.import_text(data, target)
 
-    doc = document.compile_bytes(data, str(path), read=read)
-    return Compiled(doc, None, seen)
+def _read(read: document.Read) -> Stamp:
+    """The stamp of an import compiling read, its digest from the bytes compiled."""
+    assert read.data is not None
+    try:
+        return _stamp(os.stat(read.path), read.data)
+    except OSError:
+        return None
 
 
 def watch(
@@ -147,7 +150,7 @@ def watch(
     """Call ``build`` now and after every change of the files it read, while ``running()``.
 
     ``build`` does the work and returns the snapshot of the files it read,
-    taken before it read them (``compile_file`` makes one). A change is acted
+    taken before it read them (``compile_watched`` makes one). A change is acted
     on once the files have stayed the same for one more interval, so an
     editor's save (write a temporary file, remove the old one, rename) is one
     change, not two, and never seen half done.

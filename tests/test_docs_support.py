@@ -45,7 +45,7 @@ def test_info_strings_take_braces_quotes_anchors_and_classes() -> None:
 
 
 def test_problems_of_inline_journeys_point_into_the_page(tmp_path: pathlib.Path) -> None:
-    compiled = support.compile_text('journey "X"\na -> b\n', path=tmp_path / "page.md")
+    compiled = support.compile_inline('journey "X"\na -> b\n', path=tmp_path / "page.md")
     found = support.problems(compiled, inline_at=("page.md", 10, 4))
     assert (found[0].path, found[0].line, found[0].code) == ("page.md", 11, "CJ101")
     assert str(found[0]).startswith("page.md:11:5: CJ101 unknown touchpoint `a`")
@@ -56,7 +56,7 @@ def test_problems_of_inline_journeys_point_into_the_page(tmp_path: pathlib.Path)
 
 def test_imports_are_read_once_and_listed_as_dependencies(tmp_path: pathlib.Path) -> None:
     (tmp_path / "common.journey").write_text('channel web "Web"\n', encoding="utf-8")
-    compiled = support.compile_text(
+    compiled = support.compile_inline(
         SHOP + 'import "missing.journey"\n', path=tmp_path / "s.journey"
     )
     assert compiled.dependencies == (
@@ -85,7 +85,7 @@ def test_the_cache_key_follows_imports_and_options_but_not_display_settings(
     cache = support.Cache(tmp_path / "cache")
 
     def render(**values: str) -> tuple[support.Image, ...]:
-        compiled = support.compile_text(SHOP, path=tmp_path / "shop.journey")
+        compiled = support.compile_inline(SHOP, path=tmp_path / "shop.journey")
         options = support.Options().replace(values)
         return support.render(compiled, options, prefix="p", cache=cache)
 
@@ -121,7 +121,7 @@ def test_the_graphviz_version_is_remembered_beside_a_stamp_of_dot(
 def test_a_referenced_file_that_is_no_utf8_is_a_located_diagnostic(tmp_path: pathlib.Path) -> None:
     bad = tmp_path / "bad.journey"
     bad.write_bytes(b'journey "J"\nentry touchpoint a "\xff"\n')
-    compiled = support.compile_file(bad, shown="bad.journey")
+    compiled = support.compile_referenced(bad, shown="bad.journey")
     (diagnostic,) = compiled.document.diagnostics
     assert diagnostic.code.id == "CJ006" and diagnostic.hint == "save the file as UTF-8"
     assert (diagnostic.span.line, diagnostic.span.col) == (2, 21)

@@ -474,9 +474,9 @@ def test_reading_a_fifo_or_a_device_is_refused_at_once(blocking: pathlib.Path, n
     result = bounded(
         f"""
         import pathlib
-        from cjdsl import document
+        from cjdsl import files
         try:
-            document.read_bounded(pathlib.Path({str(blocking / name)!r}))
+            files.read_bounded(pathlib.Path({str(blocking / name)!r}))
         except OSError as error:
             print(error.strerror)
         """,

@@ -86,3 +86,32 @@ def test_a_grid_of_imports_sixteen_deep_checks_at_once(tmp_path: pathlib.Path) -
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no problems" in result.stderr
+
+
+def test_compile_records_every_file_it_read_once_and_the_missing_ones(
+    tmp_path: pathlib.Path,
+) -> None:
+    """The one recording reader that watch, the docs plugins and the language server use."""
+    (tmp_path / "base.journey").write_text('channel web "Web"\npersona anna "Anna"\n', "utf-8")
+    for lib in ("a", "b"):
+        (tmp_path / f"{lib}.journey").write_text('import "base.journey"\n', "utf-8")
+    main = tmp_path / "main.journey"
+    imports = 'import "a.journey"\nimport "b.journey"\nimport "gone.journey"'
+    main.write_text(MAIN.format(imports=imports), "utf-8")
+    asked: list[str] = []
+
+    def read(path: pathlib.Path) -> bytes:
+        asked.append(path.name)
+        return path.read_bytes()
+
+    compiled = document.compile(SourceFile(str(main), main.read_text("utf-8")), read=read)
+    assert asked == ["a.journey", "base.journey", "b.journey", "gone.journey"]
+    assert [r.path.name for r in compiled.reads] == asked
+    assert [pathlib.Path(p).name for p in compiled.missing] == ["gone.journey"]
+    assert [pathlib.Path(p).name for p, _ in compiled.imports] == [
+        "a.journey",
+        "b.journey",
+        "base.journey",
+    ]
+    assert compiled.dependencies == tuple(sorted(str(tmp_path / n) for n in asked))
+    assert [d.code.id for d in compiled.document.diagnostics] == ["CJ109"]

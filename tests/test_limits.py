@@ -21,6 +21,12 @@ from cjdsl.source import SourceFile
 HEADER = 'journey "Limits"\n'
 
 
+def set_limit(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    """A smaller size limit, wherever a module reads it."""
+    for module in (document, files, resolving):
+        monkeypatch.setattr(module, "MAX_SOURCE_BYTES", size)
+
+
 def compile_file(path: pathlib.Path, **options: object) -> document.Document:
     return document.compile_bytes(path.read_bytes(), str(path), **options)  # type: ignore[arg-type]
 
@@ -36,7 +42,7 @@ def found(doc: document.Document) -> list[tuple[str, int, int]]:
 def test_a_file_over_the_size_limit_is_one_cj007_at_its_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(document, "MAX_SOURCE_BYTES", 1000)
+    set_limit(monkeypatch, 1000)
     doc = document.compile_bytes(HEADER.encode() + b"# padding\n" * 200, "big.journey")
     assert found(doc) == [("CJ007", 1, 1)]
     assert doc.journey is None
@@ -51,7 +57,7 @@ def test_fmt_leaves_a_file_over_the_size_limit_alone(
 
     from cjdsl.cli import cli
 
-    monkeypatch.setattr(document, "MAX_SOURCE_BYTES", 1000)
+    set_limit(monkeypatch, 1000)
     big = tmp_path / "big.journey"
     data = HEADER.encode() + b"# padding\n" * 200
     big.write_bytes(data)
@@ -61,26 +67,26 @@ def test_fmt_leaves_a_file_over_the_size_limit_alone(
 
 
 def test_a_text_over_the_size_limit_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(document, "MAX_SOURCE_BYTES", 1000)
+    set_limit(monkeypatch, 1000)
     doc = document.compile_source(SourceFile("big.journey", HEADER + "ä" * 600))  # 1.2 kB
     assert found(doc) == [("CJ007", 1, 1)]
 
 
 def test_a_file_at_the_limit_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     data = (HEADER + "# pad\n" * 20).encode()
-    monkeypatch.setattr(document, "MAX_SOURCE_BYTES", len(data))
+    set_limit(monkeypatch, len(data))
     assert document.compile_bytes(data, "ok.journey").journey is not None
 
 
 def test_an_import_over_the_limit_is_cj007_at_the_import_and_not_read_whole(
     tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(document, "MAX_SOURCE_BYTES", 100)
+    set_limit(monkeypatch, 100)
     (tmp_path / "huge.journey").write_text('channel web "Web"\n' + "#\n" * 500, encoding="utf-8")
     main = tmp_path / "main.journey"
     main.write_text(HEADER + 'import "huge.journey"\n', encoding="utf-8")
     with pytest.raises(OSError) as error:
-        document.read_file(tmp_path / "huge.journey")
+        resolving.import_text(files.read_bounded(tmp_path / "huge.journey"), tmp_path)
     assert error.value.errno == 27  # EFBIG
     assert found(compile_file(main)) == [("CJ007", 2, 8)]
 
@@ -91,7 +97,7 @@ def test_a_reader_that_returns_too_much_is_caught_by_resolving(
     monkeypatch.setattr(resolving, "MAX_SOURCE_BYTES", 100)
     source = SourceFile("/tmp/x/main.journey", HEADER + 'import "other.journey"\n')
     journey, _syntax, diagnostics = resolving.compile_model(
-        source, read=lambda path: 'channel web "Web"\n' + "#\n" * 500
+        source, read=lambda path: ('channel web "Web"\n' + "#\n" * 500).encode()
     )
     assert [d.code.id for d in diagnostics] == ["CJ007"]
     assert journey is not None and journey.channels == ()
@@ -145,9 +151,9 @@ def test_an_import_leaving_the_root_is_refused_and_not_read(project: pathlib.Pat
     page.write_text(HEADER + 'import "../secret.journey"\n', "utf-8")
     read: list[pathlib.Path] = []
 
-    def spy(path: pathlib.Path) -> str:
+    def spy(path: pathlib.Path) -> bytes:
         read.append(path)
-        return document.read_file(path)
+        return files.read_bounded(path)
 
     doc = document.compile_bytes(page.read_bytes(), str(page), read=spy, root=project)
     assert found(doc)[:1] == [("CJ114", 2, 8)]
@@ -261,20 +267,20 @@ def test_a_huge_file_is_refused_without_being_read_whole(
     import cjdsl
     from cjdsl.cli import cli
 
-    monkeypatch.setattr(document, "MAX_SOURCE_BYTES", 1000)
+    set_limit(monkeypatch, 1000)
     huge = tmp_path / "huge.journey"
     with huge.open("wb") as handle:  # 1 GiB, sparse: reading it whole would show
         handle.write(HEADER.encode())
         handle.truncate(2**30)
     read: list[int] = []
-    original = document.read_bounded
+    original = files.read_bounded
 
     def spy(path: pathlib.Path) -> bytes:
         data = original(path)
         read.append(len(data))
         return data
 
-    monkeypatch.setattr(document, "read_bounded", spy)
+    monkeypatch.setattr(files, "read_bounded", spy)
     doc = cjdsl.load(huge, raise_on_error=False)
     assert found(doc) == [("CJ007", 1, 1)]
     assert doc.diagnostics[0].message == "the file is larger than the 1.0 kB cjdsl reads"

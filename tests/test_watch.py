@@ -229,7 +229,7 @@ def test_compile_notes_the_file_and_its_imports_before_reading_them(
     folder: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(folder)  # a relative path, as typed: shown as typed, imports beside it
-    found = watching.compile_file(pathlib.Path("kündigung.journey"))
+    found = watching.compile_watched(pathlib.Path("kündigung.journey"))
     assert found.document is not None and found.error is None
     assert [d.code.id for d in found.document.diagnostics] == ["CJ404"]
     assert str(found.document.diagnostics[0].span) == "kündigung.journey:16:7"
@@ -238,7 +238,7 @@ def test_compile_notes_the_file_and_its_imports_before_reading_them(
     save(folder / "common.journey", 'channel hotline "Hotline" offline\n')
     assert seen.changed()
 
-    missing = watching.compile_file(folder / "nothing.journey")
+    missing = watching.compile_watched(folder / "nothing.journey")
     assert missing.document is None and isinstance(missing.error, FileNotFoundError)
     assert missing.seen == {folder / "nothing.journey": None}
 
@@ -246,7 +246,7 @@ def test_compile_notes_the_file_and_its_imports_before_reading_them(
 def test_an_import_that_does_not_exist_yet_is_watched_for(folder: pathlib.Path) -> None:
     journey = folder / "kündigung.journey"
     save(journey, GOOD.replace('import "common.journey"', 'import "later/more.journey"'))
-    found = watching.compile_file(journey)
+    found = watching.compile_watched(journey)
     assert found.document is not None
     assert "CJ109" in [d.code.id for d in found.document.diagnostics]
     later = (folder / "later" / "more.journey").resolve()

@@ -78,7 +78,7 @@ def watch_command(
 def _run(path: str, output: str, render: Callable[[model.Journey], bytes]) -> watching.Snapshot:
     """One run: check, report, render, write. Every outcome ends in one line that says
     whether OUTPUT was written."""
-    found = watching.compile_file(pathlib.Path(path))
+    found = watching.compile_watched(pathlib.Path(path))
     doc = found.document
     if doc is None:
         reason = found.error.strerror if found.error else None

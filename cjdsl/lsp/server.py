@@ -69,7 +69,7 @@ class JourneyServer(LanguageServer):
         }
         loop = asyncio.get_running_loop()
         found = await loop.run_in_executor(
-            self._worker, lambda: state.compile_text(uri, version, text, buffers=buffers)
+            self._worker, lambda: state.analyse(uri, version, text, buffers=buffers)
         )
         current = self.open_document(uri)  # it may have been closed meanwhile
         if current is not None and current.version == version and current.source == text:

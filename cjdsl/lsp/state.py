@@ -11,12 +11,12 @@ import dataclasses
 import pathlib
 from collections.abc import Mapping
 
-from .. import document, model
+from .. import document, files, model
 from ..document import Document
 from ..source import SourceFile, Span
 from . import convert, index
 
-__all__ = ["Analysis", "State", "compile_text", "imports"]
+__all__ = ["Analysis", "State", "analyse", "imports"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ class Analysis:
         return self.document.journey
 
 
-def compile_text(
+def analyse(
     uri: str, version: int | None, text: str, *, buffers: Mapping[str, str] | None = None
 ) -> Analysis:
     """Compile a document's text the way ``cjdsl check`` does.
@@ -57,14 +57,14 @@ def compile_text(
     path = convert.uri_to_path(uri) or uri
     open_buffers = dict(buffers or {})
 
-    def read(target: pathlib.Path) -> str:
+    def read(target: pathlib.Path) -> bytes:
         key = str(target.resolve())
         if key in open_buffers:
-            return open_buffers[key]
-        return document.read_file(target)
+            return open_buffers[key].encode("utf-8", "surrogatepass")
+        return files.read_bounded(target)
 
     source = SourceFile(path, text.removeprefix("\ufeff"))
-    compiled = document.compile_source(source, read=read)
+    compiled = document.compile(source, read=read).document
     journey = compiled.journey
     return Analysis(uri, version, text, compiled, imports(journey, source))
 
