@@ -4,6 +4,7 @@ Not part of the test suite. Run from the repository root:
 
     python bench/bench_analysis.py                 # 1k, 10k, 100k
     python bench/bench_analysis.py --sizes 1000 --json bench/results.json
+    python bench/bench_analysis.py --loops 1000 2000 3000 4000 --before 96546c4
 
 Each journey has five stages, about three transitions per touchpoint (two
 forward within the next 40 touchpoints, one inside a block of ten that may go
@@ -13,15 +14,30 @@ to consideration (re-purchase loops, which join large parts of the journey
 into one strongly connected component). The generator is seeded: the same
 size always gives the same journey. Every analysis step is timed on its own
 and printed as a table; ``--json`` writes the timings.
+
+``--loops`` times ``analysis.analyze`` end to end (no time limit) on the
+reliability review's random-loop journeys (``journeys.random_loops``: one
+strongly connected component of nearly every touchpoint; ``--shape
+synthetic`` for bench_pipeline's realistic ones instead), each in a fresh
+child process with a wall-clock cap (``--timeout``); ``--before REV`` runs the
+same in a copy of that commit (``git archive``) and prints before, after and
+the ratio. On a busy machine pin BLAS to one thread in both
+(``OPENBLAS_NUM_THREADS=1``), which the children inherit: threaded BLAS on
+small panels is what makes timings there jump.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import pathlib
 import platform
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
@@ -101,8 +117,8 @@ def generate(n: int, *, seed: int = 1) -> model.Journey:
                 label=ids[i],
                 kind=kinds[i],
                 stage=STAGES[layer_of[i] // 6],
-                channel=CHANNELS[int(rng.integers(len(CHANNELS)))][0],
-                personas=(),
+                channel_ref=model.Ref(CHANNELS[int(rng.integers(len(CHANNELS)))][0], span),
+                persona_refs=(),
                 entry=entry,
                 reach=float(rng.integers(100, 10_000)) if entry else None,
                 emotion=model.Emotion(float(rng.integers(-2, 3)), None, span)
@@ -124,7 +140,6 @@ def generate(n: int, *, seed: int = 1) -> model.Journey:
                 tags=(),
                 span=span,
                 name_span=span,
-                channel_span=None,
             )
         )
     transitions = []
@@ -138,7 +153,7 @@ def generate(n: int, *, seed: int = 1) -> model.Journey:
                 probability=None if p is None else model.Quantity(p, "%", ""),
                 after=model.Quantity(after, "s", "") if after else None,
                 label=None,
-                personas=(),
+                persona_refs=(),
                 span=span,
                 source_span=span,
                 target_span=span,
@@ -180,7 +195,7 @@ def generate(n: int, *, seed: int = 1) -> model.Journey:
         ),
         touchpoints=tuple(touchpoints),
         transitions=tuple(transitions),
-        imports=(),
+        import_refs=(),
         span=span,
     )
 
@@ -204,7 +219,9 @@ def run(n: int, top: int) -> dict[str, Any]:
     )
     timed(
         "removal effects (all touchpoints, channels)",
-        lambda: attribution.solve(journey, chain, solution),
+        lambda: attribution.with_channels(
+            chain, solution, attribution.solve(journey, chain, solution)
+        ),
     )
     goals = paths.goal_states(chain)
     walk = paths.Adjacency(chain)
@@ -240,12 +257,97 @@ def run(n: int, top: int) -> dict[str, Any]:
     }
 
 
+_CHILD = """
+import inspect, json, sys, time
+sys.path.insert(0, {bench!r})
+import cjdsl, journeys
+from cjdsl import analysis
+assert cjdsl.__file__.startswith({tree!r}), cjdsl.__file__
+journey = cjdsl.loads(journeys.{shape}({n}), raise_on_error=False).journey
+bounded = "time_limit" in inspect.signature(analysis.analyze).parameters
+unbounded = {{"time_limit": None}} if bounded else {{}}
+began = time.perf_counter()
+analysis.analyze(journey, **unbounded)
+print(json.dumps({{"seconds": time.perf_counter() - began}}))
+"""
+
+
+def loops(n: int, tree: pathlib.Path, timeout: float, shape: str) -> float | None:
+    """Seconds ``analyze`` takes on ``journeys.<shape>(n)`` with ``tree``'s cjdsl (None: capped)."""
+    code = _CHILD.format(bench=str(ROOT / "bench"), tree=str(tree), n=n, shape=shape)
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tree,  # ``-c`` puts the working directory first on the path
+            timeout=timeout,
+            check=True,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    except subprocess.CalledProcessError as error:
+        raise SystemExit(f"{tree}: {n} touchpoints failed:\n{error.stderr}") from error
+    return float(json.loads(done.stdout)["seconds"])
+
+
+def checkout(rev: str, into: pathlib.Path) -> pathlib.Path:
+    """The files of commit ``rev`` under ``into`` (``git archive``: no work tree touched)."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def compare_loops(
+    sizes: list[int], before: str | None, timeout: float, shape: str
+) -> list[dict[str, Any]]:
+    """Before (``before`` commit), after (this tree) and their ratio for each size."""
+
+    def shown(seconds: float | None) -> str:
+        return f"> {timeout:g} s" if seconds is None else f"{seconds:.2f} s"
+
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset")
+    print(f"journeys.{shape}: analyze() end to end, OPENBLAS_NUM_THREADS={threads}")
+    print(f"{'touchpoints':>12}{'before':>14}{'after':>12}{'ratio':>10}")
+    out = []
+    with tempfile.TemporaryDirectory() as scratch:
+        old = checkout(before, pathlib.Path(scratch)) if before else None
+        for n in sizes:
+            after = loops(n, ROOT, timeout, shape)
+            was = loops(n, old, timeout, shape) if old else None
+            ratio = "–"
+            if old and after:
+                ratio = f"> {timeout / after:.0f}×" if was is None else f"{was / after:.1f}×"
+            print(f"{n:>12,}{shown(was) if old else '–':>14}{shown(after):>12}{ratio:>10}")
+            out.append({"touchpoints": n, "before": was, "after": after})
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--top", type=int, default=3)
+    parser.add_argument("--loops", type=int, nargs="+", help="random-loop sizes, end to end")
+    parser.add_argument("--before", metavar="REV", help="with --loops: also time this commit")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per --loops run")
+    parser.add_argument(
+        "--shape",
+        choices=("random_loops", "synthetic"),
+        default="random_loops",
+        help="with --loops: the generator (synthetic: bench_pipeline's realistic journey)",
+    )
     parser.add_argument("--json", type=pathlib.Path, help="write the results here")
     args = parser.parse_args()
+    if args.loops:
+        found = compare_loops(args.loops, args.before, args.timeout, args.shape)
+        if args.json:
+            args.json.write_text(json.dumps({"loops": found}, indent=2) + "\n", encoding="utf-8")
+        return
     results = [run(n, args.top) for n in args.sizes]
     steps = list(results[0]["seconds"])
     width = max(map(len, steps))

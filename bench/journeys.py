@@ -1,6 +1,6 @@
 """Generated journeys of a chosen size, for benchmarks and fuzzing (realistic shape, deterministic).
 
-Two generators:
+Three generators:
 
 - ``generate(lines)``: a journey of about ``lines`` lines in which every
   touchpoint has a full attribute block (the language server benchmark's text).
@@ -12,7 +12,13 @@ Two generators:
   re-purchase loops from retention back to consideration. ``synthetic_dot``
   writes the same graph as plain DOT, for the peer parsers.
 
-Both are seeded: the same arguments always give the same text.
+- ``random_loops(touchpoints)``: the reliability review's worst case for the
+  analysis (F10): five stages, and from each touchpoint one transition to the
+  next, one to any touchpoint at random and one to the goal, so random loops
+  join the whole journey into one strongly connected component that no few
+  states cut apart.
+
+All are seeded: the same arguments always give the same text.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 import random
 
-__all__ = ["LAYERS", "Graph", "generate", "graph", "synthetic", "synthetic_dot"]
+__all__ = ["LAYERS", "Graph", "generate", "graph", "random_loops", "synthetic", "synthetic_dot"]
 
 _EMOTIONS = ("-2", "-1", "0", "+1", "+2")
 STAGES = ("awareness", "consideration", "purchase", "retention", "advocacy")
@@ -282,4 +288,30 @@ def synthetic_dot(touchpoints: int, *, seed: int = 1) -> str:
         attributes += [f'tooltip="{edge.label}"'] if edge.label else []
         out.append(f'  "{edge.source}" -> "{edge.target}" [{", ".join(attributes)}]')
     out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def random_loops(touchpoints: int, *, seed: int = 1) -> str:
+    """The review's ``gen_random_loops.py`` journey (the same text for seed 1), as a string.
+
+    >>> text = random_loops(10)
+    >>> text.count("->"), text.count("touchpoint")
+    (27, 10)
+    """
+    rng = random.Random(seed)
+    n = touchpoints
+    out = ['journey "Big"', 'channel web "Web" online']
+    for s in range(5):
+        out.append(f'stage s{s} "Stage {s}" {{')
+        for i in range(s * n // 5, (s + 1) * n // 5):
+            keyword = "entry touchpoint" if i == 0 else "touchpoint"
+            emotion = rng.choice([-2, -1, 0, 1, 2])
+            out.append(
+                f'  {keyword} t{i} "Touchpoint {i}" @web '
+                f'{{ emotion {emotion}; action "does {i}"; pain "pain {i}" }}'
+            )
+        out.append("}")
+    out.append("goal g")
+    for i in range(n - 1):
+        out += [f"t{i} -> t{i + 1} 40%", f"t{i} -> t{rng.randrange(n)} 10%", f"t{i} -> g 5%"]
     return "\n".join(out) + "\n"
