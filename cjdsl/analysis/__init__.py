@@ -18,6 +18,7 @@ figure.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Collection, Iterable
 from typing import Final, TypeVar
 
@@ -208,10 +209,8 @@ def _analyze(
         )
     if best is None:
         steps.missing += ["emotion.curve", "switches"]
-    unattributed = credit
-    credit = steps.run(
-        "channels", lambda: attribution.with_channels(chain, solution, unattributed), credit
-    )
+    channels = functools.partial(attribution.with_channels, chain, solution, credit)
+    credit = steps.run("channels", channels, credit)
     columns = [int(g) for g in solution.goals]
     reachable = [g in probable for g in columns]
     values = emotion.scores(journey, chain)
