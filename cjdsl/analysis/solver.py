@@ -337,9 +337,7 @@ def _block(q: Any, depth: int) -> _Block:
     m = q.shape[0]
     if m <= DENSE_LIMIT:
         return _Dense(np.eye(m) - q.toarray())
-    if m <= FACTOR_LIMIT and not _breaks(q, MAX_DEPTH - depth):
-        return _Factored(sp.eye_array(m) - q)
-    if depth < MAX_DEPTH:
+    if depth < MAX_DEPTH and (m > FACTOR_LIMIT or _breaks(q, MAX_DEPTH - depth)):
         feedback = _feedback_states(q)
         if feedback.size:
             return _Schur(q, feedback, depth)
