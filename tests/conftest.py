@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 import pytest
 
+import cjdsl
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
 EXAMPLES = sorted((ROOT / "examples").glob("*.journey"))
@@ -58,3 +60,10 @@ def golden(request: pytest.FixtureRequest) -> Golden:
         assert actual == expected_path.read_text(encoding="utf-8")
 
     return check
+
+
+def load_journey(path: pathlib.Path) -> cjdsl.model.Journey:
+    """The model of a journey file that must have one (every example has)."""
+    journey = cjdsl.load(path).journey
+    assert journey is not None
+    return journey

@@ -86,8 +86,11 @@ def walk(
         alive[who[ended]] = False
     goals = {node: goal_hit[:, i] for i, node in enumerate(nodes) if is_goal[i]}
     stages = {
-        s.id: everywhere[:, [i for i, node in enumerate(nodes) if stage_of[node] == s.id]].any(
-            axis=1
+        s.id: np.asarray(
+            everywhere[:, [i for i, node in enumerate(nodes) if stage_of[node] == s.id]].any(
+                axis=1
+            ),
+            dtype=bool,
         )
         for s in journey.stages
         if any(stage_of[node] == s.id for node in nodes)

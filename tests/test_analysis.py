@@ -419,6 +419,6 @@ def test_the_figures_of_every_example_are_consistent(example_reports: list[Repor
 
 @pytest.fixture(scope="module")
 def example_reports() -> list[Report]:
-    from .conftest import EXAMPLES
+    from .conftest import EXAMPLES, load_journey
 
-    return [analysis.analyze(cjdsl.load(path).journey) for path in EXAMPLES]
+    return [analysis.analyze(load_journey(path)) for path in EXAMPLES]

@@ -10,11 +10,10 @@ import sys
 import jsonschema
 import pytest
 
-import cjdsl
 from cjdsl import analysis
 from cjdsl.analysis import tables
 
-from .conftest import CASES, EXAMPLES, ROOT, Golden
+from .conftest import CASES, EXAMPLES, ROOT, Golden, load_journey
 
 SCHEMA = json.loads((ROOT / "docs" / "analysis-schema.json").read_text(encoding="utf-8"))
 SHOP = ROOT / "examples" / "online-shop.journey"
@@ -39,14 +38,14 @@ def test_the_schema_is_a_valid_json_schema() -> None:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_the_json_of_every_example_follows_the_schema(path: pathlib.Path) -> None:
-    report = analysis.analyze(cjdsl.load(path).journey)
+    report = analysis.analyze(load_journey(path))
     data = json.loads(analysis.to_json(report))
     jsonschema.validate(data, SCHEMA)
     assert data["version"] == 1 and data["kind"] == "cjdsl-analysis"
 
 
 def test_a_what_if_report_follows_the_schema_too() -> None:
-    journey = cjdsl.load(SHOP).journey
+    journey = load_journey(SHOP)
     report = analysis.analyze(journey, without=["cart-email", "display"], persona="anna")
     data = json.loads(analysis.to_json(report))
     jsonschema.validate(data, SCHEMA)
@@ -55,14 +54,14 @@ def test_a_what_if_report_follows_the_schema_too() -> None:
 
 
 def test_the_schema_rejects_what_it_should() -> None:
-    data = json.loads(analysis.to_json(analysis.analyze(cjdsl.load(SHOP).journey)))
+    data = json.loads(analysis.to_json(analysis.analyze(load_journey(SHOP))))
     data["conversion"]["probability"] = "high"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, SCHEMA)
 
 
 def test_json_is_deterministic() -> None:
-    journey = cjdsl.load(SHOP).journey
+    journey = load_journey(SHOP)
     assert analysis.to_json(analysis.analyze(journey)) == analysis.to_json(
         analysis.analyze(journey)
     )
@@ -71,13 +70,13 @@ def test_json_is_deterministic() -> None:
 @pytest.mark.parametrize("format_", ["text", "markdown"])
 @pytest.mark.parametrize("path", [SHOP, GERMAN], ids=["online-shop", "versicherung"])
 def test_tables_golden(path: pathlib.Path, format_: str, golden: Golden) -> None:
-    report = analysis.analyze(cjdsl.load(path).journey)
+    report = analysis.analyze(load_journey(path))
     out = tables.text(report) if format_ == "text" else tables.markdown(report)
     golden(CASES / "analysis" / f"{path.stem}.{'txt' if format_ == 'text' else 'md'}", out)
 
 
 def test_markdown_tables_are_well_formed() -> None:
-    out = tables.markdown(analysis.analyze(cjdsl.load(SHOP).journey))
+    out = tables.markdown(analysis.analyze(load_journey(SHOP)))
     blocks: list[list[str]] = [[]]
     for line in out.splitlines():
         if line.startswith("|"):

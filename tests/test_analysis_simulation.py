@@ -14,11 +14,10 @@ import pathlib
 
 import pytest
 
-import cjdsl
 from cjdsl import analysis
 
 from . import simulation
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, load_journey
 
 CUSTOMERS = 120_000
 
@@ -29,7 +28,7 @@ def tolerance(p: float, n: int) -> float:
 
 
 def compare(path: pathlib.Path, persona: str | None) -> None:
-    journey = cjdsl.load(path).journey
+    journey = load_journey(path)
     exact = analysis.analyze(journey, persona=persona)
     walked = simulation.walk(journey, persona=persona, customers=CUSTOMERS, seed=11)
     assert walked.stuck == 0
@@ -66,6 +65,6 @@ def test_every_example_agrees_with_a_random_walk(path: pathlib.Path) -> None:
 
 def test_a_persona_agrees_with_a_random_walk() -> None:
     path = next(p for p in EXAMPLES if p.stem == "online-shop")
-    journey = cjdsl.load(path).journey
+    journey = load_journey(path)
     assert {p.id for p in journey.personas} >= {"anna", "carla"}
     compare(path, "carla")  # the only one who meets the friend's tip

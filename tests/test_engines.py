@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 
@@ -276,7 +277,8 @@ def test_bad_option_names_the_allowed_values(
     small: cjdsl.Document, option: str, value: str, allowed: str
 ) -> None:
     with pytest.raises(cjdsl.RenderError) as caught:
-        cjdsl.render(small, **{option: value})
+        fields: dict[str, Any] = {option: value}
+        cjdsl.render(small, **fields)
     assert str(caught.value) == f"unknown {option} `{value}` {allowed}"
 
 
