@@ -99,15 +99,17 @@ def build(
         data = edges.get(key)
         if data is not None:
             data["p"] += share
-            data["transitions"] += (transition,)
+            data["transitions"].append(transition)
             continue
         after = transition.after.value if transition.after else None
         edges[key] = {
             "p": share,
             "explicit": transition.probability is not None or key in numbers.probabilities,
             "after": durations.get(key, after),
-            "transitions": (transition,),
+            "transitions": [transition],  # a tuple once merged: adding to one copies it
         }
+    for data in edges.values():
+        data["transitions"] = tuple(data["transitions"])
     graph.add_edges_from((u, v, data) for (u, v), data in edges.items())
     return graph
 
