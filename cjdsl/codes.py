@@ -152,10 +152,10 @@ INVALID_NUMBER: Final = Code(
     "CJ108",
     "invalid-number",
     E,
-    "A number has a unit that does not fit where it stands.",
+    "A number has a unit that does not fit where it stands, or too many digits.",
     'journey "Shop"\na -> b 40% after 2x',
     "Durations use s, m, h, d, w; probabilities `%` or a fraction; money an ISO code "
-    "such as `EUR`.",
+    "such as `EUR`. Numbers have at most 15 digits before the point.",
 )
 IMPORT_NOT_FOUND: Final = Code(
     "CJ109",

@@ -16,10 +16,12 @@ from . import model
 __all__ = [
     "CURRENCY",
     "DURATION_UNITS",
+    "MAX_DIGITS",
     "NUMBER_UNITS",
     "quantity",
     "quote",
     "text",
+    "too_large",
 ]
 
 DURATION_UNITS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -30,6 +32,10 @@ NUMBER_UNITS: Final = {
     "kpi": ("", "%", *DURATION_UNITS),
 }
 """The units each place of a number accepts (``""``: none)."""
+MAX_DIGITS: Final = 15
+"""The most digits a number may have before its point. Such numbers are exact in a float,
+and sums of them (reach over entries, money and durations along paths) stay far from
+overflow: a 400-digit reach read as infinity made the conversion `nan%`."""
 CURRENCY: Final = re.compile(r"[A-Z]{3}")
 _NUMBER: Final = re.compile(r"([+-]?(?:\d+(?:\.\d+)?|\.\d+))(.*)")
 _ESCAPE: Final = re.compile(r"\\(.)", re.DOTALL)
@@ -85,3 +91,16 @@ def quantity(written: str, units: tuple[str, ...]) -> model.Quantity | None:
     elif unit in DURATION_UNITS:
         value *= DURATION_UNITS[unit]
     return model.Quantity(value, unit, written)
+
+
+def too_large(written: str) -> bool:
+    """Whether a number token has more than ``MAX_DIGITS`` digits before its point.
+
+    >>> too_large("9" * 400), too_large("999999999999999w"), too_large("-000012.5%")
+    (True, False, False)
+    """
+    match = _NUMBER.fullmatch(written)
+    if match is None:  # the grammar's NUMBER always matches
+        return False
+    whole = match.group(1).lstrip("+-").partition(".")[0]
+    return len(whole.lstrip("0")) > MAX_DIGITS

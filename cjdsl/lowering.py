@@ -411,6 +411,17 @@ class _Lowering:
                 label=f"allowed: {allowed}",
                 hint=f"for example `{example}`",
             )
+        elif literals.too_large(quantity.text):
+            shown = quantity.text if len(quantity.text) <= 24 else quantity.text[:20] + "…"
+            self.report(
+                codes.INVALID_NUMBER,
+                f"`{shown}` is too large",
+                self.span(token),
+                label="too many digits to compute with",
+                hint=f"numbers have at most {literals.MAX_DIGITS} digits before the point "
+                f"(less than 10^{literals.MAX_DIGITS}), for example `{example}`",
+            )
+            return None
         return quantity
 
     def probability(self, token: lark.Token) -> model.Quantity | None:

@@ -824,3 +824,56 @@ def test_a_persona_sum_over_100_percent_is_found_among_many() -> None:
     found = [d for d in cjdsl.loads(text, raise_on_error=False).diagnostics if d.code.id == "CJ302"]
     assert [d.message for d in found] == ["transitions from `a` for `p99` add up to 120%"]
     assert [r.span.line for r in found[0].related] == [204]
+
+
+# -- F21: numbers too large to compute with -------------------------------------------------
+
+
+def test_a_400_digit_reach_is_refused_and_analyze_prints_no_nan() -> None:
+    """The review's `reach-overflow.journey`: read as infinity, then `Conversion: nan%`."""
+    path = REPRO / "reach-overflow.journey"
+    doc = cjdsl.loads(path.read_text("utf-8"), path=str(path), raise_on_error=False)
+    (found,) = doc.diagnostics
+    assert (found.code.id, found.span.line, found.span.col) == ("CJ108", 2, 28)
+    assert found.span.text == "9" * 400
+    assert found.message == f"`{'9' * 20}…` is too large"
+    assert found.hint is not None and "at most 15 digits before the point" in found.hint
+    result = subprocess.run(
+        [sys.executable, "-m", "cjdsl", "analyze", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1 and "CJ108" in result.stderr, result.stderr
+    assert "nan" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [
+        ("a -> b 1{zeros}%", "1{zeros}%"),  # a probability
+        ("a -> b after 9{zeros}d", "9{zeros}d"),  # a duration
+        ("entry touchpoint c {{ reach 1{zeros} }}", "1{zeros}"),
+        ("touchpoint d {{ kpi nps 1{zeros} }}", "1{zeros}"),
+        ("touchpoint e {{ cost 9{zeros} EUR }}", "9{zeros}"),
+        ("touchpoint f {{ emotion -9{zeros} }}", "-9{zeros}"),
+        ("a -> b after 9999999999999999w", "9999999999999999w"),  # 16 digits, finite
+    ],
+)
+def test_every_number_too_large_is_refused_where_it_stands(line: str, number: str) -> None:
+    zeros = "0" * 400
+    line, number = line.format(zeros=zeros), number.format(zeros=zeros)
+    text = f'journey "x"\nentry touchpoint a\ngoal b\n{line}\n'
+    found = [d for d in cjdsl.loads(text, raise_on_error=False).diagnostics if d.code.id == "CJ108"]
+    assert [(d.span.line, d.span.text) for d in found] == [(4, number)]
+    assert "at most 15 digits before the point" in (found[0].hint or "")
+
+
+def test_the_largest_numbers_allowed_are_read() -> None:
+    text = (
+        'journey "x"\nentry touchpoint a { reach 999999999999999; cost 999999999999999.99 EUR }\n'
+        "goal b\na -> b 30% after 999999999999999w\n"
+    )
+    doc = cjdsl.loads(text)
+    assert doc.journey is not None and doc.journey.touchpoints[0].reach == 999_999_999_999_999
