@@ -87,7 +87,7 @@ FILE_TOO_LARGE: Final = Code(
     "A journey file (or a file it imports) is larger than cjdsl reads.",
     "(a 200 MB file, or an import of a log file by mistake)",
     "Split the journey into several files, or check that the path names a journey; "
-    "the limit is 64 MiB a file.",
+    "the limit is 16 MiB a file.",
 )
 
 # CJ1xx: names, imports, literals -----------------------------------------

@@ -8,10 +8,11 @@ from typing import Final
 
 __all__ = ["MAX_SOURCE_BYTES", "SourceFile", "Span"]
 
-MAX_SOURCE_BYTES: Final = 64 * 1024 * 1024
-"""The largest file cjdsl reads (CJ007): a 100,000-touchpoint journey is about 14 MB, and
-parsing takes several times a file's size in memory, so a bigger file is almost surely
-no journey (a log, an image) and would only exhaust memory."""
+MAX_SOURCE_BYTES: Final = 16 * 1024 * 1024
+"""The largest file cjdsl reads (CJ007): a 100,000-touchpoint journey is about 14 MB. Compiling
+takes up to 50 bytes of memory per byte of blank lines, comments or strings, some 90 per byte
+of a journey and 180 per byte of the densest run the fuzzer makes (``bench/bench_memory.py``):
+a file this size compiles within 4 GB, and a bigger one is almost surely no journey."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True, eq=False)

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from cjdsl import formatting
 
-__all__ = ["journeys", "mutated"]
+__all__ = ["FILLERS", "LONG_RUNS", "journeys", "long_run", "mutated"]
 
 ID_STEMS = ("ad", "shop", "kündigung", "cart-email", "_draft", "Straße", "x-y-z", "Ärger")
 PLAIN = "abcxyzäöüßéABC 0123.,:;!?'()[]{}#@->%&/+-=_*~"
@@ -263,6 +263,8 @@ def journeys(draw: st.DrawFn, *, canonical: bool = False) -> str:
 
 # -- mutations ---------------------------------------------------------------------------
 
+FILLERS = ("x", "ä", "-", "a ", '"', "9", "#")
+"""What the ``long`` mutation repeats, 1,000 to 50,000 times."""
 HUGE_NUMBERS = ("9" * 400, "1" + "0" * 4000 + "%", "0." + "0" * 500 + "1", "-" + "9" * 40 + "d")
 NASTY = ("\0", "\ufeff", "\r", "\u2028", "{", "}", '"', '"""', "->", "@", "#", ";", "\\", "\t")
 
@@ -298,7 +300,7 @@ def _mutate_text(draw: st.DrawFn, text: str) -> str:
         return text[:at] + opener * depth + closer * depth + text[at:]
     if kind == "long":
         width = draw(st.integers(1_000, 50_000))
-        filler = draw(st.sampled_from(("x", "ä", "-", "a ", '"', "9", "#")))
+        filler = draw(st.sampled_from(FILLERS))
         return text[:at] + filler * width + text[at:]
     if kind == "crlf":
         return text.replace("\n", "\r\n")
@@ -317,3 +319,49 @@ def mutated(draw: st.DrawFn) -> bytes:
         junk = draw(st.sampled_from((b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x80\x80", b"\xfe\xff")))
         data = data[:at] + junk + data[at:]
     return data
+
+
+# -- long runs of one shape --------------------------------------------------------------
+
+_HEAD = 'journey "x"\n'
+LONG_RUNS: dict[str, tuple[str, str, str]] = {
+    # the review's runs: blank lines, CRLF, `;`, comments, spaces, tabs, labels clean and broken
+    "blank": (_HEAD, "\n", ""),
+    "crlf": (_HEAD, "\r\n", ""),
+    "cr": (_HEAD, "\r", "\n"),
+    "semicolons": (_HEAD, ";", "\n"),
+    "comments": (_HEAD, "# a comment line\n", ""),
+    "blank-spaces": (_HEAD, "  \t \n", ""),
+    "spaces": (_HEAD, " ", "\n"),
+    "tabs": (_HEAD, "\t", "\n"),
+    "spaces-word": (_HEAD + "entry touchpoint a\ngoal b\na -> b", " ", "c\n"),
+    "label": (_HEAD + 'touchpoint a "', "x", '"\n'),
+    "label-escapes": (_HEAD + 'touchpoint a "', '\\"', '"\n'),
+    "label-open": (_HEAD + 'touchpoint a "', "x", "\n"),
+    "triple": (_HEAD + 'touchpoint a """', "x\n", '"""\n'),
+    "triple-open": (_HEAD + 'touchpoint a """', "x\n", ""),
+    "braces": (_HEAD, "{", "\n"),
+    # the fillers of the `long` mutation
+    "name": (_HEAD, "x", "\n"),
+    "umlauts": (_HEAD, "ä", "\n"),
+    "dashes": (_HEAD, "-", "\n"),
+    "words": (_HEAD, "a ", "\n"),
+    "quotes": (_HEAD, '"', "\n"),
+    "digits": (_HEAD + "a -> b ", "9", "\n"),
+    "hashes": (_HEAD, "#", "\n"),
+    # one token or one finding every byte or two
+    "hyphens": (_HEAD + "a", "-a", "\n"),
+    "commas": (_HEAD + "a", ",", "\n"),
+    "statements": (_HEAD, "x\n", ""),
+}
+"""Files made of one long run, as (text before it, the unit repeated, text after it): the
+runs the reliability review measured, the ``long`` mutation's fillers (``FILLERS``) and the
+densest runs of tokens and findings. ``bench/bench_memory.py`` measures memory per input
+byte on them and ``tests/test_hostile.py`` bounds it."""
+
+
+def long_run(shape: str, size: int) -> bytes:
+    """About ``size`` bytes of the ``LONG_RUNS`` shape ``shape``, as a file holds them."""
+    head, unit, tail = LONG_RUNS[shape]
+    room = size - len(head.encode()) - len(tail.encode())
+    return (head + unit * max(1, room // len(unit.encode())) + tail).encode()

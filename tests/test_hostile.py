@@ -25,8 +25,11 @@ import time
 import unicodedata
 from collections.abc import Iterator
 
+import lark
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cjdsl
 from cjdsl import (
@@ -35,6 +38,7 @@ from cjdsl import (
     docs_support,
     files,
     formatting,
+    parsing,
     preview,
     preview_html,
     reporting,
@@ -43,7 +47,9 @@ from cjdsl import (
 from cjdsl.cli import cli, fmt
 from cjdsl.diagnostics import Diagnostic
 from cjdsl.rendering import journey_map
-from cjdsl.source import SourceFile, Span
+from cjdsl.source import MAX_SOURCE_BYTES, SourceFile, Span
+
+from . import strategies
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 REPRO = ROOT / "tests" / "cases" / "hostile"
@@ -103,6 +109,38 @@ def test_a_stage_left_open_above_a_section_banner_is_checked_at_once() -> None:
 def test_the_fuzzer_input_that_hung_is_checked_at_once() -> None:
     text = (REPRO / "hang-fuzz-seed33.journey").read_text("utf-8")
     check_bounded(text, timeout=15)
+
+
+# -- F3: a long run of spaces or tabs -----------------------------------------------------
+
+
+@pytest.mark.parametrize("blank", [" ", "\t"])
+def test_a_long_run_of_spaces_or_tabs_with_no_separator_after_it_is_checked_in_linear_time(
+    blank: str,
+) -> None:
+    """The review's `spaces-16k.journey`: a transition, 16,000 spaces and a stray word took
+    5-9 s in the fast scanner (gone), four times longer per doubling. Lark's lexer takes the
+    run as one token: 64,000 take no longer than a line of ordinary length, give or take."""
+    result = bounded(
+        f"""
+        import time
+        from cjdsl import document
+        from cjdsl.source import SourceFile
+        def seconds(width):
+            text = 'journey "x"\\nentry touchpoint a\\ngoal b\\na -> b 30%\\na -> b'
+            text += {blank!r} * width + "c\\n"
+            start = time.perf_counter()
+            doc = document.compile_source(SourceFile("spaces.journey", text), read=None)
+            assert [d.code.id for d in doc.diagnostics] == ["CJ001"], doc.diagnostics
+            return time.perf_counter() - start
+        seconds(10)
+        print(seconds(16_000), seconds(64_000))
+        """,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    sixteen, sixty_four = map(float, result.stdout.split())
+    assert sixteen < 0.5 and sixty_four < 1.0, (sixteen, sixty_four)  # quadratic: 5 s and 80 s
 
 
 # -- F2: -o never replaces what is not a regular file -------------------------------------
@@ -778,6 +816,152 @@ def test_a_journey_holding_a_page_stand_in_keeps_its_text(tmp_path: pathlib.Path
     assert old in first and "SECOND" not in first  # the label as written, and nothing else
     assert "SECOND" in second and "See <div" in page
     assert not re.search(r"cjdsl[0-9a-f]{24}x\d+x", page)  # no stand-in left behind
+
+
+# -- F7: memory per input byte ----------------------------------------------------------------
+
+MEMORY_CHILD = """
+import json, os, resource, sys
+from cjdsl import document
+from tests.strategies import long_run
+document.compile_bytes(b'journey "w"\\\\na -> b\\\\n', "warm.journey", read=None)  # parser built
+
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+for line in sys.stdin:
+    shape, size = json.loads(line)
+    answer, reply = os.pipe()
+    if os.fork() == 0:  # a process of its own: its high-water mark is this shape's
+        os.close(answer)
+        before = peak()
+        data = long_run(shape, size)
+        try:
+            document.compile_bytes(data, "shape.journey", read=None)
+            grown = peak() - before
+        except MemoryError:
+            grown = None
+        os.write(reply, json.dumps([len(data), grown]).encode())
+        os._exit(0)
+    os.close(reply)
+    with os.fdopen(answer) as pipe:
+        print(pipe.read() or "null", flush=True)
+    os.wait()
+"""
+
+
+def memory_growth(
+    shapes: list[str], size: int, *, cap: int = MEMORY_CAP, timeout: float = 60
+) -> dict[str, tuple[int, int | None] | None]:
+    """How much the peak memory grows while a file of ``size`` bytes of each shape of
+    ``strategies.LONG_RUNS`` compiles (the file's bytes and text included): ``(file size,
+    growth)``, growth ``None`` after a ``MemoryError``, and ``None`` for a child killed.
+
+    One bounded child imports cjdsl and builds the parser, then forks a process per
+    shape, whose ``ru_maxrss`` starts from what the child holds."""
+    lines = "".join(json.dumps([shape, size]) + "\n" for shape in shapes)
+    result = bounded(MEMORY_CHILD, timeout=timeout, cap=cap, stdin=lines)
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    return {s: None if a is None else (a[0], a[1]) for s, a in zip(shapes, answers, strict=True)}
+
+
+BYTES_PER_BYTE = 50
+"""The target: memory per input byte of compiling a long run (issue 17, item 7)."""
+ALLOWANCE = 16 * 2**20
+"""Beyond the target, for what does not grow with the file (the allocator's arenas, caches)."""
+CI_MEMORY = 4_000_000_000
+DENSE = ("words", "hyphens", "commas", "statements")
+"""Runs of a token or a finding every byte or two: each is a Python object (a Lark token, a
+lowered value, a diagnostic), which no regex change makes smaller."""
+
+
+def test_every_long_run_compiles_in_at_most_50_bytes_per_byte() -> None:
+    """The review's F7: blank lines, comments, `;` and strings took 250-300 bytes per byte (a
+    backtracking entry per repetition of `_SEP`'s and `STRING`'s `(?:…)+`), so a 16 MB file
+    did not fit in 4 GB. Now each is read by possessive repetitions."""
+    size = 2_000_000
+    shapes = [shape for shape in strategies.LONG_RUNS if shape not in DENSE]
+    measured = memory_growth(shapes, size)
+    over = {
+        shape: None if found is None or found[1] is None else round(found[1] / found[0], 1)
+        for shape, found in measured.items()
+        if found is None or found[1] is None or found[1] > BYTES_PER_BYTE * found[0] + ALLOWANCE
+    }
+    assert not over, f"bytes of memory per input byte: {over}"
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "words",
+        "hyphens",
+        *(
+            pytest.param(shape, marks=pytest.mark.xfail(strict=True, reason=reason))
+            for shape, reason in (
+                ("commas", "lowering keeps a value and a span per comma: ~350 bytes per byte"),
+                ("statements", "a CJ105 per 2-byte line, none capped: ~480 bytes per byte"),
+            )
+        ),
+    ],
+)
+def test_the_densest_runs_fit_in_4_gb_at_the_size_limit(shape: str) -> None:
+    """What cannot reach 50 bytes per byte decides the size limit (CJ007): a file of
+    `MAX_SOURCE_BYTES` of it must still compile in a 4 GB CI machine."""
+    found = memory_growth([shape], 500_000)[shape]
+    assert found is not None, "killed"
+    size, grown = found
+    assert grown is not None, "ran out of memory"
+    assert grown / size * MAX_SOURCE_BYTES < CI_MEMORY, f"{grown / size:.0f} bytes per byte"
+
+
+PLAIN_TERMINALS = {
+    "_SEP": r"(?:[ \t]*(?:#[^\n]*\r?\n|\r?\n|;))+[ \t]*",
+    "STRING": r'(?:"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*")',
+    "LEXEMES": r'"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"?|#[^\n]*|[{}]',
+}
+"""The patterns as they were before they repeated possessively, to compare with."""
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet='"\\\n\r \t#;{}ax', max_size=40))
+def test_the_possessive_patterns_match_what_the_plain_ones_matched(text: str) -> None:
+    terminals = {t.name: t.pattern.to_regexp() for t in parsing.parser().terminals}
+    now = {"_SEP": terminals["_SEP"], "STRING": terminals["STRING"]}
+    now["LEXEMES"] = parsing._LEXEMES.pattern
+    for name, plain in PLAIN_TERMINALS.items():
+        before, after = re.compile(plain), re.compile(now[name])
+        for at in range(len(text) + 1):
+            old, new = before.match(text, at), after.match(text, at)
+            assert (old and old.group()) == (new and new.group()), (name, text, at)
+
+
+def test_the_grammar_is_still_collision_free_in_strict_mode() -> None:
+    """interegular, which Lark's strict mode checks terminals with, cannot read possessive
+    repetitions and skips those terminals: the grammar with plain ones must still build."""
+    grammar = re.sub(r"(?<=[*+?])\+", "", parsing.grammar_text())
+    assert "*+" not in grammar and "++" not in grammar
+    lark.Lark(grammar, parser="lalr", lexer="contextual", strict=True, maybe_placeholders=True)
+
+
+def test_an_unclosed_triple_quoted_string_is_one_error_to_the_end_of_the_file() -> None:
+    """Its lines were statements, a CJ105 each (600 bytes of memory per byte for a long one)."""
+    text = 'journey "x"\nstage s {\n  touchpoint a {\n    description """one\n' + "x y\n" * 1000
+    doc = cjdsl.loads(text, raise_on_error=False)
+    found = [(d.code.id, d.span.line, d.span.text) for d in doc.diagnostics]
+    assert found == [("CJ003", 3, "{"), ("CJ004", 4, '"""one')]  # it swallowed the `}`s
+    assert doc.diagnostics[1].label == 'no closing `"""` after this'
+
+
+@pytest.mark.parametrize(
+    "text", ["touchpoint a {\n", 'journey "x"\nstage s {\n  touchpoint a {\n    emotion "x"\n']
+)
+def test_spans_stay_inside_the_file_when_recovery_closes_a_block(text: str) -> None:
+    """Recovery appends the missing `}`; a span ending at it (CJ103 on the first statement)
+    pointed past the end of the file. The fuzzer (seed 33) found it."""
+    doc = cjdsl.loads(text, raise_on_error=False)
+    assert "CJ003" in [d.code.id for d in doc.diagnostics]
+    assert all(0 <= d.span.start <= d.span.end <= len(text) for d in doc.diagnostics)
 
 
 # -- F17: many personas --------------------------------------------------------------------
