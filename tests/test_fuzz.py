@@ -2,8 +2,11 @@
 
 Inputs come from ``strategies.mutated()``: generated journeys broken by
 deletion, swaps, truncation, random bytes, huge numbers, deep nesting, long
-lines, NUL, invalid UTF-8, a BOM and CRLF. The budget here is fixed and small;
-``python bench/fuzz.py --examples 20000`` runs the same properties for longer.
+lines, NUL, invalid UTF-8, a BOM and CRLF. The budget here is fixed and small:
+a derandomised run, and runs from the seeds in ``SEEDS`` (33, 44 and 55 once found
+an exponential regex) with a per-input time limit of a few seconds, so that a hang
+fails at once and leaves its input in a file. ``python bench/fuzz.py --examples
+20000`` runs the same properties for longer.
 
 The fast parse (no rule positions, lark-cython when installed) must give exactly
 what the positioned parse gives: the same model, spans included, and the same
@@ -14,13 +17,16 @@ Lark's own rule positions.
 from __future__ import annotations
 
 import contextlib
+import os
 import pathlib
 import signal
+import tempfile
+import time
 from collections.abc import Iterator
 
 import lark
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from cjdsl import document, formatting, lowering, parsing
@@ -29,8 +35,14 @@ from cjdsl.source import SourceFile
 from .conftest import EXAMPLES
 from .strategies import journeys, mutated
 
-HANG: int = 60
+HANG: float = 60
 """Seconds after which one input counts as a hang: no speed goal, a guard against loops."""
+CI_HANG: float = 5
+"""The per-input limit of the seeded runs here: the slowest inputs (a 50,000-character line,
+2,000 nested blocks) take a tenth of a second; a hang runs for ever."""
+SEEDS = (33, 44, 55, 66, 77, 88, 99, 2024)
+SEEDED_BUDGET = (150, 300)
+"""Broken journeys and random byte strings per seed: about 4 s a seed here."""
 
 FUZZ = settings(
     max_examples=120,
@@ -41,34 +53,40 @@ FUZZ = settings(
 
 
 @contextlib.contextmanager
-def no_hang(seconds: int = HANG) -> Iterator[None]:
-    """Fail instead of waiting forever when one input never finishes."""
+def no_hang(data: bytes, seconds: float = HANG) -> Iterator[None]:
+    """Fail instead of waiting forever when one input never finishes, and keep the input:
+    the failure names a temporary file that holds ``data`` (regular expressions check for
+    signals too, so a pattern that backtracks for ever is stopped as well)."""
 
     if not hasattr(signal, "SIGALRM"):  # Windows: no guard, the run's own timeout applies
         yield
         return
 
     def expired(signum: int, frame: object) -> None:
-        raise AssertionError(f"no result after {seconds} s: a hang")
+        handle, path = tempfile.mkstemp(prefix="cjdsl-hang-", suffix=".journey")
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        raise AssertionError(f"no result after {seconds:g} s: a hang; the input is in {path}")
 
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
-        signal.alarm(0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
-def check_input(data: bytes) -> None:
+def check_input(data: bytes, *, seconds: float = HANG) -> None:
     """The invariants for one file's bytes (shared with ``bench/fuzz.py``).
 
     - compiling never raises and ends in a model or in at least one error;
     - every diagnostic has a position inside the file it names;
     - the fast parse and the positioned parse lower to the same model and diagnostics;
-    - the formatter returns text or refuses, and what it writes parses again.
+    - the formatter returns text or refuses, and what it writes parses again;
+    - all of it within ``seconds``.
     """
-    with no_hang():
+    with no_hang(data, seconds):
         doc = document.compile_bytes(data, "fuzz.journey", read=None)
         assert doc.journey is not None or not doc.ok, "neither a model nor an error"
         for diagnostic in doc.diagnostics:
@@ -94,6 +112,51 @@ def check_input(data: bytes) -> None:
 @given(mutated())
 def test_broken_inputs_end_in_a_model_or_positioned_diagnostics(data: bytes) -> None:
     check_input(data)
+
+
+def fuzz(
+    seed_: int, *, examples: int, random_bytes: int, seconds: float = HANG, shrink: bool = True
+) -> None:
+    """Check ``examples`` broken journeys and ``random_bytes`` random byte strings drawn from
+    ``seed_``, each within ``seconds``; Hypothesis raises on the first failure. Without
+    ``shrink`` the failing input is reported as found: shrinking a hang reruns it for minutes."""
+    phases = tuple(Phase) if shrink else (Phase.explicit, Phase.generate)
+    slow = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
+    for strategy, budget in ((mutated(), examples), (st.binary(max_size=2000), random_bytes)):
+
+        @seed(seed_)
+        @settings(
+            max_examples=budget,
+            deadline=None,
+            suppress_health_check=slow,
+            database=None,
+            phases=phases,
+        )
+        @given(strategy)
+        def property_(data: bytes) -> None:
+            check_input(data, seconds=seconds)
+
+        property_()
+
+
+@pytest.mark.parametrize("seed_", SEEDS)
+def test_seeded_fuzzing_finds_no_failure_and_no_hang(seed_: int) -> None:
+    examples, random_bytes = SEEDED_BUDGET
+    fuzz(seed_, examples=examples, random_bytes=random_bytes, seconds=CI_HANG, shrink=False)
+
+
+def test_a_hang_fails_at_once_and_leaves_its_input_in_a_file() -> None:
+    """A slow input under a limit it cannot keep: 1 MB of words takes about 3 s to check."""
+    data = b'journey "T"\n' + b"a " * 500_000
+    began = time.perf_counter()
+    with pytest.raises(AssertionError, match=r"no result after 0\.2 s: a hang") as failure:
+        check_input(data, seconds=0.2)
+    assert time.perf_counter() - began < 2
+    path = pathlib.Path(str(failure.value).rsplit("the input is in ", 1)[1])
+    try:
+        assert path.read_bytes() == data
+    finally:
+        path.unlink()
 
 
 @pytest.mark.parametrize(
