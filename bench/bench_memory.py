@@ -41,18 +41,18 @@ def main() -> None:
     columns = {
         size: memory_growth(args.shapes, size, cap=MEMORY_CAP, timeout=3600) for size in sizes
     }
-    print(f"{'bytes per byte':<16}" + "".join(f"{f'{size / 1e6:g} MB':>9}" for size in sizes))
+    print(f"{'bytes per byte':<16}" + "".join(f"{f'{size / 1e6:g} MB':>10}" for size in sizes))
     worst = 0.0
     for shape in args.shapes:
         cells = ""
         for size in sizes:
             found = columns[size][shape]
             if found is None or found[1] is None:
-                cells += f"{'no memory' if found else 'killed':>9}"
+                cells += f"{'no memory' if found else 'killed':>10}"
                 continue
             per_byte = found[1] / found[0]
             worst = max(worst, per_byte)
-            cells += f"{per_byte:>9.1f}"
+            cells += f"{per_byte:>10.1f}"
         print(f"{shape:<16}{cells}", flush=True)
     fits = CI_MEMORY / MAX_SOURCE_BYTES
     print(f"worst {worst:.0f} (target {BYTES_PER_BYTE}; {fits:.0f} fits 4 GB at the size limit)")
