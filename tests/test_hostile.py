@@ -872,8 +872,9 @@ ALLOWANCE = 16 * 2**20
 """Beyond the target, for what does not grow with the file (the allocator's arenas, caches)."""
 CI_MEMORY = 4_000_000_000
 DENSE = ("words", "hyphens", "commas", "statements")
-"""Runs of a token or a finding every byte or two: each is a Python object (a Lark token, a
-lowered value, a diagnostic), which no regex change makes smaller."""
+"""Runs of a token or a finding every byte or two, each a Python object (a Lark token, a
+lowered value, a diagnostic), and `a-a-a…`: the id pattern, which the editors' grammars share
+(``vocabulary.ID_PATTERN``), repeats its `-` parts with a backtracking entry each."""
 
 
 def test_every_long_run_compiles_in_at_most_50_bytes_per_byte() -> None:
