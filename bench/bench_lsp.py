@@ -32,7 +32,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 from journeys import generate
 
-from cjdsl import document
+from cjdsl import pipeline
 from cjdsl.source import SourceFile
 
 EDITED = "tp1 -> tp2 60% after 1d"
@@ -144,11 +144,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = pathlib.Path(folder) / "large.journey"
         path.write_text(text, encoding="utf-8")
-        document.compile_source(SourceFile(str(path), text))  # loads the grammar once
+        pipeline.compile_source(SourceFile(str(path), text))  # loads the grammar once
         compiles = []
         for _ in range(10):
             start = time.perf_counter()
-            document.compile_source(SourceFile(str(path), text))
+            pipeline.compile_source(SourceFile(str(path), text))
             compiles.append(time.perf_counter() - start)
         diagnostics, completions = asyncio.run(measure(path, text, args.edits))
     print(f"journey: {text.count(chr(10))} lines, {len(text):,} characters")

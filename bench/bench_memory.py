@@ -8,7 +8,7 @@ Not part of the test suite. From the repository root:
 The shapes are ``tests/strategies.py``'s ``LONG_RUNS``: the runs the reliability review
 measured (blank lines, CRLF, ``;``, comments, spaces, tabs, labels clean and broken), the
 fuzzer's long fillers and the densest runs of tokens and findings. Each file compiles as
-``cjdsl check`` compiles it (``document.compile_bytes``) in a process of its own under a
+``cjdsl check`` compiles it (``pipeline.compile_bytes``) in a process of its own under a
 4 GB address-space cap (``tests/test_hostile.py``, ``memory_growth``), which reports how far
 its peak resident memory (``ru_maxrss``) rose, the file's bytes and text included. The table
 gives that rise per input byte; the target is 50, and ``MAX_SOURCE_BYTES`` times the worst

@@ -49,18 +49,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import journeys  # noqa: E402
 
-from cjdsl import (  # noqa: E402
-    analysis,
-    checks,
-    document,
-    errors,
-    graph,
-    lowering,
-    parsing,
-    rendering,
-    resolving,
-    views,
-)
+from cjdsl import analysis, checks, errors, graph, pipeline, rendering, resolving, views  # noqa: E402
+from cjdsl.language import lowering, parsing  # noqa: E402
 from cjdsl.source import SourceFile  # noqa: E402
 
 Result = dict[str, Any]
@@ -107,7 +97,7 @@ def measure(n: int, repeat: int, render_timeout: float, try_render: bool) -> Res
     source = SourceFile(f"synthetic-{n}.journey", text)
     seconds: dict[str, float] = {}
     # End to end first, so the peak memory of compiling is measured before other steps add theirs.
-    times, doc = timed(repeat, lambda: document.compile_source(source))
+    times, doc = timed(repeat, lambda: pipeline.compile_source(source))
     assert doc.journey is not None and doc.ok, [str(d) for d in doc.diagnostics[:3]]
     seconds["parse+model+checks"] = min(times)
     seconds["parse+model+checks, median"] = statistics.median(times)
@@ -244,7 +234,7 @@ def ladder_step(n: int, timeout: float, memory_mb: int) -> Result:
     Both go through a capped child process the same way; the best of three
     runs counts while a layout takes under five seconds.
     """
-    doc = document.compile_source(SourceFile(f"synthetic-{n}.journey", journeys.synthetic(n)))
+    doc = pipeline.compile_source(SourceFile(f"synthetic-{n}.journey", journeys.synthetic(n)))
     assert doc.journey is not None
     journey = doc.journey
     dot_text = rendering.dot.to_dot(journey, findings=views.findings(journey))
@@ -438,7 +428,7 @@ def main() -> None:
         print(table([ours], []), file=sys.stderr, flush=True)  # in case a later size fails
     ladder: list[Result] = []
     if args.ladder:  # the first render in a process pays for imports: not ours to count
-        warm = document.compile_source(SourceFile("warm.journey", journeys.synthetic(5)))
+        warm = pipeline.compile_source(SourceFile("warm.journey", journeys.synthetic(5)))
         assert warm.journey is not None
         views.render(warm.journey, options=rendering.Options(engine="dot"))
     for n in args.ladder:

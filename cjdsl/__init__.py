@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     import pathlib
 
     from .diagnostics import Diagnostic, Severity
-    from .document import Document
     from .errors import CjdslError, JourneyError, RenderError
     from .model import Journey
+    from .pipeline import Document
     from .rendering import Options, Overlay
 
 __all__ = [
@@ -45,7 +45,7 @@ __version__ = "0.1.0"
 _LAZY: Final = {
     "CjdslError": "errors",
     "Diagnostic": "diagnostics",
-    "Document": "document",
+    "Document": "pipeline",
     "Journey": "model",
     "JourneyError": "errors",
     "RenderError": "errors",
@@ -81,11 +81,11 @@ def loads(text: str, *, path: str = "<string>", raise_on_error: bool = True) -> 
         JourneyError: the text has errors (unless ``raise_on_error=False``);
             its ``diagnostics`` hold every finding.
     """
-    from . import document
+    from . import pipeline
     from .source import SourceFile
 
     source = SourceFile(path, text.removeprefix("\ufeff"))
-    return _checked(document.compile_source(source), raise_on_error)
+    return _checked(pipeline.compile_source(source), raise_on_error)
 
 
 def load(path: str | pathlib.Path, *, raise_on_error: bool = True) -> Document:
@@ -98,10 +98,10 @@ def load(path: str | pathlib.Path, *, raise_on_error: bool = True) -> Document:
     """
     import pathlib
 
-    from . import document, files
+    from . import files, pipeline
 
     data = files.read_bounded(pathlib.Path(path))
-    return _checked(document.compile_bytes(data, str(path)), raise_on_error)
+    return _checked(pipeline.compile_bytes(data, str(path)), raise_on_error)
 
 
 def dumps(journey: Journey | Document, *, keep_imports: bool = False) -> str:
@@ -123,9 +123,9 @@ def dumps(journey: Journey | Document, *, keep_imports: bool = False) -> str:
         JourneyError: a document without a journey.
         ValueError: the model holds something no text can say (an id that is no id).
     """
-    from . import writing
-    from .document import Document
     from .errors import JourneyError
+    from .language import writing
+    from .pipeline import Document
 
     model = journey.journey if isinstance(journey, Document) else journey
     if model is None:
@@ -181,8 +181,8 @@ def render(
     import dataclasses
 
     from . import views
-    from .document import Document
     from .errors import JourneyError
+    from .pipeline import Document
     from .rendering.options import Options
 
     model = journey.journey if isinstance(journey, Document) else journey

@@ -34,7 +34,7 @@ from pygments.token import (
     _TokenType,
 )
 
-from . import vocabulary
+from .language import vocabulary
 
 __all__ = ["JourneyLexer"]
 

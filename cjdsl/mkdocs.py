@@ -12,6 +12,10 @@ Sites that route fences through ``pymdownx.superfences`` instead register
 ``fence_formatter`` with ``fence_validator`` as a custom fence; a broken journey
 there raises ``FenceError``, a ``SuperFencesException`` that superfences lets
 through and MkDocs reports as a build error.
+
+Longer than the ~400-line guideline: MkDocs' two routes (the plugin's page scan and the
+superfences formatter) must place blocks, options and warnings the same way, so they are
+kept together.
 """
 
 from __future__ import annotations
@@ -38,10 +42,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from pymdownx.superfences import SuperFencesException
 
-from . import docs_html as pages
-from . import docs_support as support
-from . import document, files
+from . import files, pipeline
 from .diagnostics import Severity
+from .docsites import pages, support
 from .errors import RenderError
 from .rendering import options as choices
 
@@ -335,7 +338,7 @@ def _resolve(reference: str, page_path: str, docs_dir: pathlib.Path) -> pathlib.
 
 
 def _show(
-    compiled: document.Compiled,
+    compiled: pipeline.Compiled,
     options: support.Options,
     found: tuple[support.Problem, ...],
     site: _Site,
@@ -365,7 +368,7 @@ def _show(
 
 
 def _map(
-    compiled: document.Compiled, options: support.Options, site: _Site, prefix: str, where: str
+    compiled: pipeline.Compiled, options: support.Options, site: _Site, prefix: str, where: str
 ) -> tuple[str, bool]:
     """The journey map's HTML and ``True``, or the note saying why it is missing and ``False``."""
     try:
@@ -379,7 +382,7 @@ def _map(
 
 
 def _diagram(
-    compiled: document.Compiled,
+    compiled: pipeline.Compiled,
     inner: support.Options,
     site: _Site,
     prefix: str,

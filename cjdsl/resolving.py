@@ -15,9 +15,10 @@ import pathlib
 from collections.abc import Callable, Iterable
 from typing import Final, TypeVar
 
-from . import codes, lowering, model, parsing
-from .declarations import Declarations
+from . import codes, model
 from .diagnostics import Diagnostic, Related, Suggestions
+from .language import lowering, parsing
+from .language.declarations import Declarations
 from .source import MAX_SOURCE_BYTES, SourceFile, Span
 
 __all__ = ["MAX_IMPORT_DEPTH", "Reader", "compile_model", "import_text", "resolve"]

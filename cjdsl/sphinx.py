@@ -30,10 +30,9 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxTranslator
 
-from . import __version__, document, files
-from . import docs_html as pages
-from . import docs_support as support
+from . import __version__, files, pipeline
 from .diagnostics import Severity
+from .docsites import pages, support
 from .errors import RenderError
 from .rendering import options as choices
 
@@ -158,7 +157,7 @@ class JourneyDirective(SphinxDirective):
             self._render(node, compiled, options)
         return self._wrap(node, options, compiled)
 
-    def _render(self, node: journey, compiled: document.Compiled, options: support.Options) -> None:
+    def _render(self, node: journey, compiled: pipeline.Compiled, options: support.Options) -> None:
         if options.view == "map":
             self._map(node, compiled, options)
             return
@@ -185,7 +184,7 @@ class JourneyDirective(SphinxDirective):
             node["options"] = unnamed
             node["system"] = system
 
-    def _map(self, node: journey, compiled: document.Compiled, options: support.Options) -> None:
+    def _map(self, node: journey, compiled: pipeline.Compiled, options: support.Options) -> None:
         """The journey map, embedded as HTML (no Graphviz)."""
         prefix = support.prefix_for(self.env.docname, self.env.new_serialno("cjdsl"))
         unnamed = dataclasses.replace(options, name=None, caption=None)
@@ -200,7 +199,7 @@ class JourneyDirective(SphinxDirective):
         node["html"] = pages.map_html(found, unnamed, system=self.config.cjdsl_scheme == "system")
 
     def _wrap(
-        self, node: nodes.Element, options: support.Options, compiled: document.Compiled | None
+        self, node: nodes.Element, options: support.Options, compiled: pipeline.Compiled | None
     ) -> list[nodes.Node]:
         result: list[nodes.Node] = []
         shown = node

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 
 from hypothesis import strategies as st
 
-from cjdsl import formatting
+from cjdsl.language import formatting
 
 __all__ = ["FILLERS", "LONG_RUNS", "journeys", "long_run", "mutated"]
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from cjdsl import docs_support as support
 from cjdsl import rendering
+from cjdsl.docsites import support
 
 from .conftest import need_dot
 

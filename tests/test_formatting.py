@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import cjdsl
-from cjdsl import formatting, model, parsing
+from cjdsl import model
+from cjdsl.language import formatting, parsing
 from cjdsl.source import SourceFile
 
 from .conftest import CASES, EXAMPLES, ROOT, Golden

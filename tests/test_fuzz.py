@@ -29,7 +29,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from cjdsl import document, formatting, lowering, parsing
+from cjdsl import pipeline
+from cjdsl.language import formatting, lowering, parsing
 from cjdsl.source import SourceFile
 
 from .conftest import EXAMPLES
@@ -87,7 +88,7 @@ def check_input(data: bytes, *, seconds: float = HANG) -> None:
     - all of it within ``seconds``.
     """
     with no_hang(data, seconds):
-        doc = document.compile_bytes(data, "fuzz.journey", read=None)
+        doc = pipeline.compile_bytes(data, "fuzz.journey", read=None)
         assert doc.journey is not None or not doc.ok, "neither a model nor an error"
         for diagnostic in doc.diagnostics:
             span = diagnostic.span

@@ -32,20 +32,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cjdsl
-from cjdsl import (
-    codes,
-    diagnostics,
-    docs_support,
-    files,
-    formatting,
-    parsing,
-    preview,
-    preview_html,
-    reporting,
-    views,
-)
+from cjdsl import codes, diagnostics, files, reporting, views
 from cjdsl.cli import cli, fmt
 from cjdsl.diagnostics import Diagnostic
+from cjdsl.docsites import support
+from cjdsl.language import formatting, parsing
+from cjdsl.preview import page as preview_html
+from cjdsl.preview import server as preview
 from cjdsl.rendering import journey_map
 from cjdsl.source import MAX_SOURCE_BYTES, SourceFile, Span
 
@@ -81,9 +74,9 @@ def check_bounded(text: str, *, timeout: float = 20.0) -> list[str]:
     """The diagnostic codes of compiling ``text`` in a bounded child."""
     result = bounded(
         f"""
-        from cjdsl import document
+        from cjdsl import pipeline
         from cjdsl.source import SourceFile
-        doc = document.compile_source(SourceFile("hostile.journey", {text!r}))
+        doc = pipeline.compile_source(SourceFile("hostile.journey", {text!r}))
         print(" ".join(d.code.id for d in doc.diagnostics))
         """,
         timeout=timeout,
@@ -124,13 +117,13 @@ def test_a_long_run_of_spaces_or_tabs_with_no_separator_after_it_is_checked_in_l
     result = bounded(
         f"""
         import time
-        from cjdsl import document
+        from cjdsl import pipeline
         from cjdsl.source import SourceFile
         def seconds(width):
             text = 'journey "x"\\nentry touchpoint a\\ngoal b\\na -> b 30%\\na -> b'
             text += {blank!r} * width + "c\\n"
             start = time.perf_counter()
-            doc = document.compile_source(SourceFile("spaces.journey", text), read=None)
+            doc = pipeline.compile_source(SourceFile("spaces.journey", text), read=None)
             assert [d.code.id for d in doc.diagnostics] == ["CJ001"], doc.diagnostics
             return time.perf_counter() - start
         seconds(10)
@@ -260,13 +253,13 @@ def test_a_thousand_misspelt_targets_among_a_thousand_touchpoints_check_at_once(
     result = bounded(
         """
         import time
-        from cjdsl import document
+        from cjdsl import pipeline
         from cjdsl.source import SourceFile
         n = 1000
         text = 'journey "x"\\n' + "".join(f"touchpoint checkout_step_{i}\\n" for i in range(n))
         text += "".join(f"checkout_step_{i} -> checkout_stepp_{i + 1}\\n" for i in range(n))
         start = time.perf_counter()
-        doc = document.compile_source(SourceFile("unknown-refs-1000.journey", text))
+        doc = pipeline.compile_source(SourceFile("unknown-refs-1000.journey", text))
         print(time.perf_counter() - start)
         print(sum(d.code.id == "CJ101" for d in doc.diagnostics))
         print(doc.diagnostics[0].hint)
@@ -642,15 +635,15 @@ def test_sphinx_refuses_a_directive_that_names_a_fifo_or_a_device(blocking: path
 
 def test_a_fifo_where_a_docs_cache_entry_goes_is_a_miss(tmp_path: pathlib.Path) -> None:
     """A repository could commit one into `.cache/cjdsl`, which MkDocs reads on every build."""
-    cache = docs_support.Cache(tmp_path)
+    cache = support.Cache(tmp_path)
     path = cache.path("abcdef", "svg")
     assert path is not None
     path.parent.mkdir()
     os.mkfifo(path)
     result = bounded(
         f"""
-        from cjdsl import docs_support
-        print(docs_support.Cache({str(tmp_path)!r}).load("abcdef", "svg"))
+        from cjdsl.docsites import support
+        print(support.Cache({str(tmp_path)!r}).load("abcdef", "svg"))
         """,
         timeout=15,
     )
@@ -822,9 +815,9 @@ def test_a_journey_holding_a_page_stand_in_keeps_its_text(tmp_path: pathlib.Path
 
 MEMORY_CHILD = """
 import json, os, resource, sys
-from cjdsl import document
+from cjdsl import pipeline
 from tests.strategies import long_run
-document.compile_bytes(b'journey "w"\\\\na -> b\\\\n', "warm.journey", read=None)  # parser built
+pipeline.compile_bytes(b'journey "w"\\\\na -> b\\\\n', "warm.journey", read=None)  # parser built
 
 def peak():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -837,7 +830,7 @@ for line in sys.stdin:
         before = peak()
         data = long_run(shape, size)
         try:
-            document.compile_bytes(data, "shape.journey", read=None)
+            pipeline.compile_bytes(data, "shape.journey", read=None)
             grown = peak() - before
         except MemoryError:
             grown = None
@@ -985,11 +978,11 @@ def test_64k_personas_are_checked_in_linear_time(transitions: str) -> None:
     result = bounded(
         """
         import sys, time
-        from cjdsl import document
+        from cjdsl import pipeline
         from cjdsl.source import SourceFile
         text = sys.stdin.read()
         start = time.perf_counter()
-        doc = document.compile_source(SourceFile("personas.journey", text), read=None)
+        doc = pipeline.compile_source(SourceFile("personas.journey", text), read=None)
         print(time.perf_counter() - start, " ".join(d.code.id for d in doc.diagnostics))
         """,
         timeout=60,

@@ -11,14 +11,14 @@ import pathlib
 import subprocess
 import sys
 
-from cjdsl import document
+from cjdsl import pipeline
 from cjdsl.source import SourceFile
 
 MAIN = 'journey "m"\n{imports}\nentry touchpoint x @web for anna\ngoal y\nx -> y\n'
 
 
-def compile_file(path: pathlib.Path) -> document.Document:
-    return document.compile_source(SourceFile(str(path), path.read_text("utf-8")))
+def compile_file(path: pathlib.Path) -> pipeline.Document:
+    return pipeline.compile_source(SourceFile(str(path), path.read_text("utf-8")))
 
 
 def test_a_diamond_of_imports_declares_the_shared_base_once(tmp_path: pathlib.Path) -> None:
@@ -104,7 +104,7 @@ def test_compile_records_every_file_it_read_once_and_the_missing_ones(
         asked.append(path.name)
         return path.read_bytes()
 
-    compiled = document.compile(SourceFile(str(main), main.read_text("utf-8")), read=read)
+    compiled = pipeline.compile(SourceFile(str(main), main.read_text("utf-8")), read=read)
     assert asked == ["a.journey", "base.journey", "b.journey", "gone.journey"]
     assert [r.path.name for r in compiled.reads] == asked
     assert [pathlib.Path(p).name for p in compiled.missing] == ["gone.journey"]

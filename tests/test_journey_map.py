@@ -11,7 +11,8 @@ from html.parser import HTMLParser
 import pytest
 
 import cjdsl
-from cjdsl import analysis, docs_html, views
+from cjdsl import analysis, views
+from cjdsl.docsites import pages
 from cjdsl.rendering import journey_map, map_curve, map_style
 
 from .browser import Browser, chromium
@@ -288,7 +289,7 @@ def test_no_resource_is_loaded_from_anywhere() -> None:
 def test_print_styles_scale_the_map_to_the_page_and_stay_out_of_sites() -> None:
     assert "@media print" in map_style.CSS and "zoom:" in map_style.CSS
     assert "@page" in map_style.PAGE_CSS and "@page" not in map_style.CSS
-    assert "@page" not in docs_html.CSS  # a site's own print layout is its business
+    assert "@page" not in pages.CSS  # a site's own print layout is its business
     for rule in re.findall(r"^([^@\s/}][^{]*)\{", map_style.CSS, re.M):
         for selector in re.split(r",(?![^(]*\))", rule):
             assert selector.strip().startswith(".cjdsl-map"), selector
@@ -451,7 +452,7 @@ def test_an_auto_map_follows_the_sites_colour_scheme(
     body = page_of(journey, theme="auto")
     page = tmp_path / "site.html"
     page.write_text(
-        f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>{docs_html.CSS}</style></head>'
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>{pages.CSS}</style></head>'
         f'<body data-md-color-scheme="{scheme}">{body}</body></html>',
         encoding="utf-8",
     )

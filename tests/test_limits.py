@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from cjdsl import codes, document, files, resolving
+from cjdsl import codes, files, pipeline, resolving
 from cjdsl.errors import CjdslError, RenderError
 from cjdsl.rendering import engines
 from cjdsl.source import SourceFile
@@ -23,15 +23,15 @@ HEADER = 'journey "Limits"\n'
 
 def set_limit(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
     """A smaller size limit, wherever a module reads it."""
-    for module in (document, files, resolving):
+    for module in (pipeline, files, resolving):
         monkeypatch.setattr(module, "MAX_SOURCE_BYTES", size)
 
 
-def compile_file(path: pathlib.Path, **options: object) -> document.Document:
-    return document.compile_bytes(path.read_bytes(), str(path), **options)  # type: ignore[arg-type]
+def compile_file(path: pathlib.Path, **options: object) -> pipeline.Document:
+    return pipeline.compile_bytes(path.read_bytes(), str(path), **options)  # type: ignore[arg-type]
 
 
-def found(doc: document.Document) -> list[tuple[str, int, int]]:
+def found(doc: pipeline.Document) -> list[tuple[str, int, int]]:
     """Each diagnostic as (code, line, column)."""
     return [(d.code.id, d.span.line, d.span.col) for d in doc.diagnostics]
 
@@ -43,7 +43,7 @@ def test_a_file_over_the_size_limit_is_one_cj007_at_its_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     set_limit(monkeypatch, 1000)
-    doc = document.compile_bytes(HEADER.encode() + b"# padding\n" * 200, "big.journey")
+    doc = pipeline.compile_bytes(HEADER.encode() + b"# padding\n" * 200, "big.journey")
     assert found(doc) == [("CJ007", 1, 1)]
     assert doc.journey is None
     message = doc.diagnostics[0].message
@@ -68,14 +68,14 @@ def test_fmt_leaves_a_file_over_the_size_limit_alone(
 
 def test_a_text_over_the_size_limit_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     set_limit(monkeypatch, 1000)
-    doc = document.compile_source(SourceFile("big.journey", HEADER + "ä" * 600))  # 1.2 kB
+    doc = pipeline.compile_source(SourceFile("big.journey", HEADER + "ä" * 600))  # 1.2 kB
     assert found(doc) == [("CJ007", 1, 1)]
 
 
 def test_a_file_at_the_limit_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     data = (HEADER + "# pad\n" * 20).encode()
     set_limit(monkeypatch, len(data))
-    assert document.compile_bytes(data, "ok.journey").journey is not None
+    assert pipeline.compile_bytes(data, "ok.journey").journey is not None
 
 
 def test_an_import_over_the_limit_is_cj007_at_the_import_and_not_read_whole(
@@ -155,7 +155,7 @@ def test_an_import_leaving_the_root_is_refused_and_not_read(project: pathlib.Pat
         read.append(path)
         return files.read_bounded(path)
 
-    doc = document.compile_bytes(page.read_bytes(), str(page), read=spy, root=project)
+    doc = pipeline.compile_bytes(page.read_bytes(), str(page), read=spy, root=project)
     assert found(doc)[:1] == [("CJ114", 2, 8)]
     assert "leads out of the project folder" in doc.diagnostics[0].message
     assert read == []

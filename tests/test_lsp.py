@@ -20,7 +20,7 @@ from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-import cjdsl.formatting
+import cjdsl.language.formatting
 
 from .conftest import CASES
 
@@ -539,7 +539,7 @@ async def test_formatting_gives_cjdsl_fmt_layout(
         )
     )
     assert edits
-    expected = cjdsl.formatting.format_text(messy, path=str(path))
+    expected = cjdsl.language.formatting.format_text(messy, path=str(path))
     assert expected is not None and expected != messy
     formatted = apply(messy, list(edits))
     assert formatted == expected

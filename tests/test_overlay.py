@@ -94,10 +94,10 @@ def test_cli_renders_every_highlight(kind: str) -> None:
 
 
 def test_docs_plugins_leave_analysis_highlights_to_the_renderer() -> None:
-    from cjdsl import docs_support
+    from cjdsl.docsites import support
 
-    assert docs_support.manual_highlight("critical") is None
-    manual = docs_support.manual_highlight("ad -> shop")
+    assert support.manual_highlight("critical") is None
+    manual = support.manual_highlight("ad -> shop")
     assert manual is not None and manual.edges == (("ad", "shop"),)
 
 

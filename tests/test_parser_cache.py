@@ -6,7 +6,7 @@ import pathlib
 
 import pytest
 
-from cjdsl import parsing
+from cjdsl.language import parsing
 
 TEXT = 'journey "T"\nentry touchpoint a "A"\ngoal b "B"\na -> b 40%\n'
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import lark
 import pytest
 
-from cjdsl import parsing
+from cjdsl.language import parsing
 from cjdsl.source import SourceFile
 
 

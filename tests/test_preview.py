@@ -24,7 +24,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from cjdsl import preview, preview_html
+from cjdsl.preview import page as preview_html
+from cjdsl.preview import server as preview
 
 from . import browser
 from .conftest import CASES, EXAMPLES, need, need_dot
@@ -233,10 +234,10 @@ def test_ctrl_c_stops_a_preview_started_with_sigint_ignored(folder: pathlib.Path
 
 
 def test_diagnostics_html_escapes_and_marks_the_span() -> None:
-    from cjdsl import document
+    from cjdsl import pipeline
     from cjdsl.source import SourceFile
 
-    doc = document.compile_source(SourceFile("<x>.journey", 'journey "T"\ntouchpoint a <b>\n'))
+    doc = pipeline.compile_source(SourceFile("<x>.journey", 'journey "T"\ntouchpoint a <b>\n'))
     out = preview_html.diagnostics(doc.diagnostics)
     assert "&lt;x&gt;.journey:2:14" in out
     assert "<mark>&lt;</mark>b&gt;" in out

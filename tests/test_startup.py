@@ -17,7 +17,7 @@ from .conftest import CASES, ROOT, need_dot
 
 EXAMPLE = ROOT / "examples" / "online-shop.journey"
 ANALYSIS = {"numpy", "scipy"}
-PARSING = {"lark", "networkx", "cjdsl.document"}
+PARSING = {"lark", "networkx", "cjdsl.pipeline"}
 RENDERING = {"graphviz", "resource", "cjdsl.rendering"}
 
 
@@ -80,12 +80,12 @@ def test_import_cjdsl_is_lazy_and_keeps_its_public_names(tmp_path: pathlib.Path)
     probe = (
         "import sys, cjdsl\n"
         "loaded = {m.split('.')[0] for m in sys.modules} | set(sys.modules)\n"
-        "assert not loaded & {'lark', 'networkx', 'numpy', 'cjdsl.document'}, loaded\n"
+        "assert not loaded & {'lark', 'networkx', 'numpy', 'cjdsl.pipeline'}, loaded\n"
         "assert cjdsl.__version__ and set(cjdsl.__all__) <= set(dir(cjdsl))\n"
         "names = {}\n"
         "exec('from cjdsl import *', names)\n"
         "assert set(cjdsl.__all__) <= set(names), names.keys()\n"
-        "assert cjdsl.Document.__module__ == 'cjdsl.document'\n"
+        "assert cjdsl.Document.__module__ == 'cjdsl.pipeline'\n"
         "assert cjdsl.model.NodeKind.GOAL  # a submodule is imported on first use\n"
         "try:\n    cjdsl.no_such_name\nexcept AttributeError:\n    pass\n"
         "else:\n    raise AssertionError('no AttributeError')\n"

@@ -11,7 +11,8 @@ import pytest
 from pygments.token import Keyword, is_token_subtype
 
 import cjdsl
-from cjdsl import formatting, highlighting, model, parsing, vocabulary
+from cjdsl import highlighting, model
+from cjdsl.language import formatting, parsing, vocabulary
 from cjdsl.lsp import completion
 
 from .conftest import ROOT

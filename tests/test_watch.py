@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from cjdsl import watching
+from cjdsl.preview import watching
 
 from .conftest import CASES, need_dot
 

@@ -8,7 +8,8 @@ import pathlib
 from hypothesis import HealthCheck, given, settings
 
 import cjdsl
-from cjdsl import analysis, formatting, model, writing
+from cjdsl import analysis, model
+from cjdsl.language import formatting, writing
 
 from .conftest import EXAMPLES
 from .strategies import journeys

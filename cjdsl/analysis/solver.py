@@ -29,6 +29,10 @@ A *trapped* component (a closed class: all its probability stays inside) has
 no finite solution; ``solve`` gives ``inf`` where mass would enter it and
 ``0`` where none does, which is what expected visits and absorption
 probabilities mean there.
+
+Longer than the ~400-line guideline: the block kinds (levels, dense, split, one LU,
+BiCGSTAB) share one traversal of the condensation and its caches; they could move to a
+module of their own.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import click
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
-    from ..document import Document
+    from ..pipeline import Document
 
 __all__ = [
     "EXIT_ERROR",
@@ -43,14 +43,14 @@ class Fail(click.ClickException):
 
 def load(path: str) -> Document:
     """Load a path or ``-`` (stdin); I/O problems exit 2 with a one-line message."""
-    from .. import document, files  # the parser, NetworkX: only for commands that read journeys
+    from .. import files, pipeline  # the parser, NetworkX: only for commands that read journeys
 
     try:
         data, display = files.read_input(path)
     except OSError as error:
         reason = error.strerror or str(error)
         raise Fail(f"cannot read {path}: {reason}") from error
-    return document.compile_bytes(data, display)
+    return pipeline.compile_bytes(data, display)
 
 
 def problems(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:

@@ -12,8 +12,9 @@ from typing import Final
 
 import click
 
-from .. import document, files, formatting, parsing
+from .. import files, pipeline
 from ..diagnostics import Diagnostic
+from ..language import formatting, parsing
 from . import common
 
 __all__ = ["fmt_command"]
@@ -110,7 +111,7 @@ def _format(path: str) -> _Result:
         data, display = files.read_input(path)
     except OSError as error:
         return _Result(path, path, error=f"cannot read {path}: {error.strerror or error}")
-    source, problem = document.decode(data, display)
+    source, problem = pipeline.decode(data, display)
     if problem is not None:
         return _Result(path, display, diagnostics=(problem,))
     parsed = parsing.parse(source)

@@ -10,8 +10,10 @@ import webbrowser
 
 import click
 
-from .. import preview, preview_html, rendering
-from ..preview_html import View
+from .. import rendering
+from ..preview import page as preview_html
+from ..preview import server as preview
+from ..preview.page import View
 from . import common, render_options, watch
 
 __all__ = ["preview_command"]

@@ -10,7 +10,8 @@ from typing import Any, Final, TypeVar, cast
 
 import click
 
-from .. import rendering, watching
+from .. import rendering
+from ..preview import watching
 from ..rendering import options as choices
 from . import common
 

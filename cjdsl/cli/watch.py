@@ -12,8 +12,9 @@ from types import FrameType
 
 import click
 
-from .. import files, model, rendering, views, watching
+from .. import files, model, rendering, views
 from ..errors import CjdslError
+from ..preview import watching
 from . import common, render_options
 
 __all__ = ["stop_on_signals", "watch_command"]

@@ -15,7 +15,8 @@ from typing import Final
 
 from lsprotocol import types
 
-from .. import model, vocabulary
+from .. import model
+from ..language import vocabulary
 from ..source import SourceFile
 from . import convert, tokens
 

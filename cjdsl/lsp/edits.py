@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from lsprotocol import types
 
-from .. import formatting
+from ..language import formatting
 from ..source import SourceFile
 from . import convert
 

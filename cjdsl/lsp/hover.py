@@ -1,10 +1,10 @@
 """What a hover shows: an element of the journey described in Markdown.
 
->>> from cjdsl import document
+>>> from cjdsl import pipeline
 >>> from cjdsl.source import SourceFile
 >>> text = 'journey "J"\\nchannel web "Web" online\\n'
 >>> text += 'stage s "Buy" {\\n  touchpoint a "Cart" @web\\n}'
->>> journey = document.compile_source(SourceFile("x", text)).journey
+>>> journey = pipeline.compile_source(SourceFile("x", text)).journey
 >>> print(describe(journey, "touchpoint", "a"))
 **Cart** · touchpoint `a`
 <BLANKLINE>
@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .. import model, vocabulary
+from .. import model
+from ..language import vocabulary
 
 __all__ = ["describe", "word"]
 

@@ -4,9 +4,9 @@ Built from the model alone, which carries the span of every declaration and
 reference (transition ends, ``@channel``, the names of ``for`` lists). Pure: no
 protocol types here.
 
->>> from cjdsl import document
+>>> from cjdsl import pipeline
 >>> from cjdsl.source import SourceFile
->>> doc = document.compile_source(SourceFile("x", 'journey "J"\\ntouchpoint a\\ngoal b\\na -> b'))
+>>> doc = pipeline.compile_source(SourceFile("x", 'journey "J"\\ntouchpoint a\\ngoal b\\na -> b'))
 >>> [(o.kind, o.name, o.declaration) for o in build(doc).occurrences]
 [('touchpoint', 'a', True), ('goal', 'b', True), ('touchpoint', 'a', False), ('goal', 'b', False)]
 """
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from .. import model
-from ..document import Document
+from ..pipeline import Document
 from ..source import SourceFile, Span
 
 __all__ = ["KINDS", "Index", "Occurrence", "build"]
@@ -45,7 +45,7 @@ class Occurrence:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Index:
-    """The occurrences of one document, in source order (imported declarations last)."""
+    """The occurrences of one pipeline, in source order (imported declarations last)."""
 
     source: SourceFile
     journey: model.Journey | None

@@ -11,8 +11,8 @@ import dataclasses
 import pathlib
 from collections.abc import Mapping
 
-from .. import document, files, model
-from ..document import Document
+from .. import files, model, pipeline
+from ..pipeline import Document
 from ..source import SourceFile, Span
 from . import convert, index
 
@@ -21,7 +21,7 @@ __all__ = ["Analysis", "State", "analyse", "imports"]
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Analysis:
-    """One compile of one version of a document, with its id index and imports."""
+    """One compile of one version of a pipeline, with its id index and imports."""
 
     uri: str
     version: int | None
@@ -64,7 +64,7 @@ def analyse(
         return files.read_bounded(target)
 
     source = SourceFile(path, text.removeprefix("\ufeff"))
-    compiled = document.compile(source, read=read).document
+    compiled = pipeline.compile(source, read=read).document
     journey = compiled.journey
     return Analysis(uri, version, text, compiled, imports(journey, source))
 
@@ -72,7 +72,7 @@ def analyse(
 def imports(journey: model.Journey | None, source: SourceFile) -> tuple[tuple[str, Span], ...]:
     """The imports of a compiled source: resolved path and the span of the imported string.
 
-    >>> doc = document.compile_source(SourceFile("/a/b.journey", 'import "c.journey"'), read=None)
+    >>> doc = pipeline.compile_source(SourceFile("/a/b.journey", 'import "c.journey"'), read=None)
     >>> [(pathlib.Path(p).name, s.text) for p, s in imports(doc.journey, doc.source)]
     [('c.journey', '"c.journey"')]
     """
@@ -83,7 +83,7 @@ def imports(journey: model.Journey | None, source: SourceFile) -> tuple[tuple[st
 
 
 class State:
-    """The latest analysis of each open document, and who imports whom."""
+    """The latest analysis of each open pipeline, and who imports whom."""
 
     def __init__(self) -> None:
         self._analyses: dict[str, Analysis] = {}
@@ -112,7 +112,7 @@ class State:
         self._analyses.pop(uri, None)
 
     def last_journey(self, uri: str) -> model.Journey | None:
-        """The newest model built for the document, even from an older version."""
+        """The newest model built for the pipeline, even from an older version."""
         return self._last_journey.get(uri)
 
     def importers(self, uri: str) -> list[str]:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-from .. import vocabulary
+from ..language import vocabulary
 
 __all__ = ["KEYWORDS", "Token", "scan"]
 

@@ -8,6 +8,10 @@ text is written through ``dotlang`` (quoting, labels, ids, links) and nowhere el
 It draws what it is given: the checks' ``Findings`` (dead ends and unreachable
 touchpoints flagged, the links that are safe) and an analysis ``Overlay``; it runs
 no check and no analysis itself.
+
+Longer than the ~400-line guideline: one writer of one DOT graph (its clusters, anchors,
+nodes, edges, legend and tooltips share the one state of which ids are drawn); the DOT
+primitives already live in ``dotlang``.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 
 import lark
 
+from ..source import SourceFile
 from . import parsing
-from .source import SourceFile
 
 __all__ = ["Block", "Item", "Note", "read"]
 

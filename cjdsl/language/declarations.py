@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from . import model
-from .source import Span
+from .. import model
+from ..source import Span
 
 __all__ = ["Declarations"]
 

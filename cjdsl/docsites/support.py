@@ -1,7 +1,7 @@
 """What the Sphinx and MkDocs front ends share: options, located problems and cached renders.
 
 Both plugins stay thin: they find the journeys on a page, hand the text and the
-options to this module, and put the HTML that ``docs_html`` makes of the
+options to this module, and put the HTML that ``pages`` makes of the
 renders into the page. Nothing here imports Sphinx or MkDocs.
 
 Rendering goes through ``cjdsl.views.render`` and is cached on disk by a
@@ -10,6 +10,10 @@ the cjdsl version and the Graphviz version, so an unchanged site rebuilds
 without starting Graphviz, and a changed import re-renders every diagram that
 uses it. The ``map`` view (``rendering.journey_map``) is cached the same way,
 without Graphviz: it is HTML made from the journey and its analysis.
+
+Longer than the ~400-line guideline: the options (parsed from a fence's info string and a
+directive's fields alike), the located problems and the cache are one contract the two
+plugins rely on; splitting the options into ``docsites/options.py`` is the next step.
 """
 
 from __future__ import annotations
@@ -26,12 +30,13 @@ import shlex
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
-from . import __version__, document, files, model, rendering, views
-from .diagnostics import Severity, did_you_mean
-from .errors import RenderError
-from .rendering import journey_map
-from .rendering import options as choices
-from .source import SourceFile
+from .. import __version__, files, model, pipeline, rendering, views
+from ..diagnostics import Severity, did_you_mean
+from ..errors import RenderError
+from ..language import vocabulary
+from ..rendering import journey_map
+from ..rendering import options as choices
+from ..source import SourceFile
 
 __all__ = [
     "DIAGNOSTICS",
@@ -73,8 +78,6 @@ SCHEMES: Final = ("site", "system")
 reader's ``prefers-color-scheme`` (for site themes without a switch)."""
 _ID: Final = re.compile(r"[A-Za-z][A-Za-z0-9_:.-]*")
 _CLASS: Final = re.compile(r"-?[_A-Za-z][_A-Za-z0-9-]*")
-# Highlight specs: `ad -> shop -> checkout, bought` (ids as the language writes them).
-_HIGHLIGHT_ID: Final = re.compile(r"[^\W\d][\w]*(?:-[\w]+)*")
 
 
 class OptionError(ValueError):
@@ -250,7 +253,7 @@ def parse_info(info: str) -> dict[str, str | None]:
 
 def compile_inline(
     text: str, *, path: str | os.PathLike[str], root: pathlib.Path | None = None
-) -> document.Compiled:
+) -> pipeline.Compiled:
     """Parse and check ``text`` as if it were the file ``path`` (imports resolve beside it).
 
     ``root``: imports leading outside this folder are refused (CJ114), so a page
@@ -258,12 +261,12 @@ def compile_inline(
     Never raises for bad input: every problem is a diagnostic of the document.
     """
     source = SourceFile(os.fspath(path), text.removeprefix("\ufeff"))
-    return document.compile(source, root=root)
+    return pipeline.compile(source, root=root)
 
 
 def compile_referenced(
     path: pathlib.Path, *, shown: str, root: pathlib.Path | None = None
-) -> document.Compiled:
+) -> pipeline.Compiled:
     """``compile_inline`` of the journey file a page refers to (shown as ``shown``).
 
     Bytes that are no journey text (not UTF-8, a NUL, too large) give a document
@@ -276,9 +279,9 @@ def compile_referenced(
         data = files.read_bounded(path)
     except OSError as error:
         raise OSError(f"cannot read {shown}: {error.strerror or error}") from error
-    source, problem = document.decode(data, os.fspath(path))
+    source, problem = pipeline.decode(data, os.fspath(path))
     if problem is not None:
-        return document.Compiled(document.Document(source, None, (problem,)))
+        return pipeline.Compiled(pipeline.Document(source, None, (problem,)))
     return compile_inline(source.text, path=path, root=root)
 
 
@@ -307,7 +310,7 @@ class Problem:
 
 
 def problems(
-    compiled: document.Compiled,
+    compiled: pipeline.Compiled,
     *,
     display: Callable[[str], str] = str,
     inline_at: tuple[str, int, int] | None = None,
@@ -381,7 +384,7 @@ class Highlight:
             if chain == [""]:
                 continue
             for step in chain:
-                if not _HIGHLIGHT_ID.fullmatch(step):
+                if not vocabulary.ID.fullmatch(step):  # ids as the language writes them
                     raise OptionError(
                         f"cannot read the highlight `{spec.strip()}` at `{step}`: write ids "
                         "separated by commas, and `a -> b` for a transition"
@@ -390,7 +393,7 @@ class Highlight:
             edges.update(itertools.pairwise(chain))
         return cls(tuple(sorted(nodes)), tuple(sorted(edges)))
 
-    def check(self, compiled: document.Compiled) -> tuple[str, ...]:
+    def check(self, compiled: pipeline.Compiled) -> tuple[str, ...]:
         """What this highlight names that the journey does not have, as messages."""
         journey = compiled.document.journey
         if journey is None:
@@ -492,7 +495,7 @@ def prefix_for(page: str, index: int) -> str:
 
 
 def render(
-    compiled: document.Compiled, options: Options, *, prefix: str, cache: Cache
+    compiled: pipeline.Compiled, options: Options, *, prefix: str, cache: Cache
 ) -> tuple[Image, ...]:
     """Render a journey without errors, once per theme (light and dark for ``auto``).
 
@@ -533,7 +536,7 @@ class MapHtml:
 
 
 def render_map(
-    compiled: document.Compiled, options: Options, *, prefix: str, cache: Cache
+    compiled: pipeline.Compiled, options: Options, *, prefix: str, cache: Cache
 ) -> MapHtml:
     """The journey map of a journey without errors, as HTML to put into a page.
 
@@ -578,7 +581,7 @@ def _analysis_overlay(journey: model.Journey, options: Options) -> rendering.Ove
 
 
 def _key(
-    compiled: document.Compiled,
+    compiled: pipeline.Compiled,
     options: Options,
     *,
     theme: str,

@@ -22,9 +22,10 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Final
 
-from . import rendering, views, watching
-from .errors import RenderError
-from .preview_html import View, content, page
+from .. import rendering, views
+from ..errors import RenderError
+from . import watching
+from .page import View, content, page
 
 __all__ = [
     "BACKLOG",

@@ -22,7 +22,8 @@ from __future__ import annotations
 import decimal
 from collections.abc import Iterator
 
-from . import formatting, literals, model
+from .. import model
+from . import formatting, literals
 
 __all__ = ["dumps"]
 

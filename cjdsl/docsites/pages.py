@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-from . import docs_support as support
-from .rendering import map_style
+from ..rendering import map_style
+from . import support
 
 __all__ = [
     "CSS",

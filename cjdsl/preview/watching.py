@@ -25,8 +25,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Final
 
-from . import document, files
-from .document import Document
+from .. import files, pipeline
+from ..pipeline import Document
 
 __all__ = [
     "INTERVAL",
@@ -122,16 +122,16 @@ def compile_watched(path: pathlib.Path) -> Watched:
     except OSError as error:
         return Watched(None, error, {path: stamp(path)})
     seen: Snapshot = {path: _stamp(status, data)}
-    source, problem = document.decode(data, str(path))
+    source, problem = pipeline.decode(data, str(path))
     if problem is not None:
         return Watched(Document(source, None, (problem,)), None, seen)
-    compiled = document.compile(source)
+    compiled = pipeline.compile(source)
     for read in compiled.reads:
         seen.setdefault(read.path, stamp(read.path) if read.data is None else _read(read))
     return Watched(compiled.document, None, seen)
 
 
-def _read(read: document.Read) -> Stamp:
+def _read(read: pipeline.Read) -> Stamp:
     """The stamp of an import compiling read, its digest from the bytes compiled."""
     assert read.data is not None
     try:

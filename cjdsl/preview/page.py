@@ -17,8 +17,8 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from . import reporting
-from .diagnostics import Diagnostic, Severity
+from .. import reporting
+from ..diagnostics import Diagnostic, Severity
 
 __all__ = ["View", "code_spans", "content", "diagnostics", "page", "status"]
 

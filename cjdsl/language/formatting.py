@@ -24,8 +24,8 @@ from typing import Final
 
 import lark
 
-from . import commented, literals, parsing, vocabulary
-from .source import SourceFile
+from ..source import SourceFile
+from . import comments, literals, parsing, vocabulary
 
 __all__ = ["ATTRIBUTE_ORDER", "HOP_ORDER", "MAX_WIDTH", "format_parsed", "format_text"]
 
@@ -74,7 +74,7 @@ def format_parsed(parsed: parsing.Parsed) -> str | None:
     source = parsed.source
     first_break = source.text.find("\n")
     newline = "\r\n" if first_break > 0 and source.text[first_break - 1] == "\r" else "\n"
-    root = commented.read(source, parsed.tree, parsed.comments)
+    root = comments.read(source, parsed.tree, parsed.comments)
     return _finish(_Layout(source, newline).root(root), newline)
 
 
@@ -96,7 +96,7 @@ class _Layout:
         self.source = source
         self.newline = newline
 
-    def root(self, root: commented.Block) -> list[_Line]:
+    def root(self, root: comments.Block) -> list[_Line]:
         """The whole file: header, imports, personas, channels, then the rest as written."""
         items = list(root.items)
         lines: list[_Line] = []
@@ -118,7 +118,7 @@ class _Layout:
         lines += self.notes(root.closing, 0, blanks=True, first_blank=bool(lines))
         return lines
 
-    def detached(self, first: commented.Item) -> tuple[commented.Item, list[_Line]]:
+    def detached(self, first: comments.Item) -> tuple[comments.Item, list[_Line]]:
         """The comments that open the file, parted by a blank line from the first
         statement's own: they stay at the top wherever that statement goes."""
         notes = first.leading
@@ -127,7 +127,7 @@ class _Layout:
         lines = self.notes(notes[:cut], 0, blanks=True, first_blank=False)
         return dataclasses.replace(first, leading=notes[cut:]), lines
 
-    def header(self, header: commented.Item, loose: list[commented.Item]) -> list[_Line]:
+    def header(self, header: comments.Item, loose: list[comments.Item]) -> list[_Line]:
         """The first ``journey`` line with its description and owner indented under it;
         in a block only if comments stand on the block's brace lines, or if the block
         holds an attribute a header has not (unwrapped, it would read as a statement of
@@ -152,7 +152,7 @@ class _Layout:
             lines += self.code(attribute, 1)
         return lines
 
-    def sequence(self, items: list[commented.Item], depth: int, *, top: bool) -> list[_Line]:
+    def sequence(self, items: list[comments.Item], depth: int, *, top: bool) -> list[_Line]:
         """Statements one after another: blank lines between groups, tables aligned."""
         codes = [None if i.kind in _TABLES else self.code(i, depth) for i in items]
         gaps = [False]
@@ -183,7 +183,7 @@ class _Layout:
             lines += codes[k] or self.code(item, depth, heads[k])
         return lines
 
-    def leading(self, item: commented.Item, depth: int, *, blanks: bool) -> list[_Line]:
+    def leading(self, item: comments.Item, depth: int, *, blanks: bool) -> list[_Line]:
         """The comments on the lines before an item (the first one's gap is the caller's)."""
         lines = self.notes(item.leading, depth, blanks=blanks, first_blank=False)
         if blanks and item.leading and item.blank_before:
@@ -191,7 +191,7 @@ class _Layout:
         return lines
 
     def notes(
-        self, notes: Sequence[commented.Note], depth: int, *, blanks: bool, first_blank: bool
+        self, notes: Sequence[comments.Note], depth: int, *, blanks: bool, first_blank: bool
     ) -> list[_Line]:
         lines: list[_Line] = []
         for k, note in enumerate(notes):
@@ -200,7 +200,7 @@ class _Layout:
             lines.append(_Line(_INDENT * depth + note.text))
         return lines
 
-    def code(self, item: commented.Item, depth: int, head: str | None = None) -> list[_Line]:
+    def code(self, item: comments.Item, depth: int, head: str | None = None) -> list[_Line]:
         """An item's own lines: its head, and its block one attribute a line or on one line."""
         indent = _INDENT * depth
         if item.kind == "attribute":
@@ -246,7 +246,7 @@ class _Layout:
                 words.append(_personas(child))
         return " ".join(words)
 
-    def cells(self, item: commented.Item) -> list[str]:
+    def cells(self, item: comments.Item) -> list[str]:
         """The columns of a table row: a transition's hops, or a channel's head."""
         tree = item.tree
         if item.kind == "channel":

@@ -31,9 +31,9 @@ from typing import Any, Final
 import lark
 from lark import exceptions as lark_errors
 
-from . import codes
-from .diagnostics import Diagnostic
-from .source import SourceFile, Span
+from .. import codes
+from ..diagnostics import Diagnostic
+from ..source import SourceFile, Span
 
 __all__ = [
     "Comment",
@@ -93,7 +93,7 @@ def grammar_text() -> str:
     packaged = importlib.resources.files("cjdsl").joinpath("journey.lark")
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
-    checkout = pathlib.Path(__file__).resolve().parent.parent / "grammar" / "journey.lark"
+    checkout = pathlib.Path(__file__).resolve().parent.parent.parent / "grammar" / "journey.lark"
     return checkout.read_text(encoding="utf-8")
 
 

@@ -11,7 +11,7 @@ import re
 import textwrap
 from typing import Final
 
-from . import model
+from .. import model
 
 __all__ = [
     "CURRENCY",

@@ -14,16 +14,17 @@ last.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator, Sequence
-from typing import Any, Final, TypeGuard
+from typing import Any, Final
 
 import lark
 
-from . import codes, literals, model, parsing, vocabulary
+from .. import codes, model
+from ..diagnostics import Diagnostic, did_you_mean
+from ..source import Span
+from . import parsing, values, vocabulary
 from .declarations import Declarations
-from .diagnostics import Diagnostic, Related, did_you_mean
-from .source import SourceFile, Span
+from .values import Attribute, is_token, text
 
 __all__ = ["lower"]
 
@@ -42,38 +43,7 @@ def lower(parsed: parsing.Parsed) -> tuple[Declarations | None, tuple[Diagnostic
     return lowering.found, tuple(lowering.diagnostics)
 
 
-class _Lowering:
-    def __init__(self, source: SourceFile) -> None:
-        self.source = source
-        self.diagnostics: list[Diagnostic] = []
-        self.found = Declarations()
-
-    def span(self, item: lark.Tree[lark.Token] | lark.Token) -> Span:
-        """Where a token or a rule stands (a rule: its first token to its last)."""
-        if isinstance(item, lark.Tree):
-            first, last = _edge_token(item, False), _edge_token(item, True)
-            if first is None or last is None:
-                return Span(self.source, 0, 0)
-        else:
-            first = last = item
-        begin = first.start_pos or 0
-        return Span(self.source, begin, last.end_pos or begin + len(last))
-
-    def ref(self, token: lark.Token) -> model.Ref:
-        return model.Ref(str(token), self.span(token))
-
-    def report(
-        self,
-        code: codes.Code,
-        message: str,
-        at: Span,
-        *,
-        label: str = "",
-        hint: str | None = None,
-        related: tuple[Related, ...] = (),
-    ) -> None:
-        self.diagnostics.append(Diagnostic(code, message, at, label, hint, related))
-
+class _Lowering(values.Reader):
     # -- statements --------------------------------------------------------
     def statements(self, items: Sequence[object], *, stage: str | None, top: bool) -> list[str]:
         """Lower statements; returns the ids of the nodes declared among them."""
@@ -114,13 +84,13 @@ class _Lowering:
             )
             if self.found.title is not None:
                 return
-        assert _is_token(title)
-        self.found.title = _text(title)
+        assert is_token(title)
+        self.found.title = text(title)
         self.found.header_span = self.span(tree)
         for attribute in self.attributes(block, "journey", "a journey"):
             self.header_attribute(attribute)
 
-    def header_attribute(self, attribute: _Attribute) -> None:
+    def header_attribute(self, attribute: Attribute) -> None:
         if attribute.name in self.found.header:
             self.report(
                 codes.MISPLACED_HEADER,
@@ -131,7 +101,7 @@ class _Lowering:
         self.found.header[attribute.name] = self.one_string(attribute) or ""
 
     def loose_attribute(self, tree: lark.Tree[lark.Token], *, stage: str | None, top: bool) -> None:
-        attribute = _Attribute.of(tree, self)
+        attribute = Attribute.of(tree, self)
         if top and vocabulary.attribute(attribute.name, "journey"):
             self.header_attribute(attribute)
             return
@@ -152,12 +122,12 @@ class _Lowering:
 
     def import_(self, tree: lark.Tree[lark.Token]) -> None:
         _keyword, path_token = tree.children
-        assert _is_token(path_token)
-        self.found.imports.append((_text(path_token), self.span(path_token)))
+        assert is_token(path_token)
+        self.found.imports.append((text(path_token), self.span(path_token)))
 
     def persona(self, tree: lark.Tree[lark.Token]) -> None:
         _keyword, name, label, block = tree.children
-        assert _is_token(name)
+        assert is_token(name)
         values: dict[str, list[str]] = {}
         for attribute in self.attributes(block, "persona", "a persona"):
             text = self.one_string(attribute)
@@ -178,11 +148,11 @@ class _Lowering:
 
     def channel(self, tree: lark.Tree[lark.Token]) -> None:
         _keyword, name, label, kind, block = tree.children
-        assert _is_token(name)
+        assert is_token(name)
         for attribute in self.attributes(block, "channel", "a channel"):
             self.one_string(attribute)
         if kind is not None and str(kind) not in model.CHANNEL_KINDS:
-            assert _is_token(kind)
+            assert is_token(kind)
             self.report(
                 codes.INVALID_CHANNEL_KIND,
                 f"unknown channel kind `{kind}`",
@@ -203,12 +173,12 @@ class _Lowering:
 
     def stage(self, tree: lark.Tree[lark.Token]) -> None:
         _keyword, name, label, body = tree.children
-        assert _is_token(name)
+        assert is_token(name)
         items = body.children if isinstance(body, lark.Tree) else []
         description = None
         for item in items:
             if isinstance(item, lark.Tree) and item.data == "attribute":
-                attribute = _Attribute.of(item, self)
+                attribute = Attribute.of(item, self)
                 if vocabulary.attribute(attribute.name, "stage"):
                     description = self.one_string(attribute)
         nodes = self.statements(items, stage=str(name), top=False)
@@ -225,10 +195,10 @@ class _Lowering:
 
     def node(self, tree: lark.Tree[lark.Token], stage: str | None) -> str:
         entry, kind_token, name, label, channel_ref, personas, block = tree.children
-        assert _is_token(name) and _is_token(kind_token)
+        assert is_token(name) and is_token(kind_token)
         kind = model.NodeKind(str(kind_token))
         if entry is not None and kind is not model.NodeKind.TOUCHPOINT:
-            assert _is_token(entry)
+            assert is_token(entry)
             self.report(
                 codes.MISPLACED_ENTRY,
                 f"`entry` cannot mark a {kind.value}",
@@ -255,7 +225,7 @@ class _Lowering:
                 label=_label(label, name),
                 kind=kind,
                 stage=stage,
-                channel_ref=self.ref(channel) if _is_token(channel) else None,
+                channel_ref=self.ref(channel) if is_token(channel) else None,
                 persona_refs=self.persona_refs(personas),
                 entry=entry is not None,
                 link_span=link_span,
@@ -270,14 +240,14 @@ class _Lowering:
         # The hottest path of lowering (three transitions a touchpoint in real journeys):
         # spans are made from the tokens directly, each once.
         source, *hops = tree.children
-        assert _is_token(source)
+        assert is_token(source)
         file = self.source
         source_span = Span(file, source.start_pos or 0, source.end_pos or 0)
         start = source_span.start
         for hop in hops:
             assert isinstance(hop, lark.Tree)
             _arrow, target, *details = hop.children
-            assert _is_token(target)
+            assert is_token(target)
             target_span = Span(file, target.start_pos or 0, target.end_pos or 0)
             probability: model.Quantity | None = None
             probability_span: Span | None = None
@@ -288,7 +258,7 @@ class _Lowering:
             for detail in details:
                 assert isinstance(detail, lark.Tree)
                 first, last = detail.children[0], detail.children[-1]
-                assert _is_token(first) and _is_token(last)
+                assert is_token(first) and is_token(last)
                 end = last.end_pos or end
                 kind = str(detail.data)
                 if kind == "probability":
@@ -304,7 +274,7 @@ class _Lowering:
                 elif kind == "after":
                     after = self.duration(last)
                 elif kind == "label":
-                    label = _text(first)
+                    label = text(first)
                 else:
                     personas = self.persona_refs(detail)
             self.found.transitions.append(
@@ -324,14 +294,14 @@ class _Lowering:
             source, source_span = target, target_span
 
     # -- values ------------------------------------------------------------
-    def attributes(self, block: object, owner: vocabulary.Owner, what: str) -> Iterator[_Attribute]:
+    def attributes(self, block: object, owner: vocabulary.Owner, what: str) -> Iterator[Attribute]:
         """The attributes of a block that ``owner`` has; others are reported."""
         for attribute, _known in self.known_attributes(block, owner, what):
             yield attribute
 
     def known_attributes(
         self, block: object, owner: vocabulary.Owner, what: str
-    ) -> Iterator[tuple[_Attribute, vocabulary.Attribute]]:
+    ) -> Iterator[tuple[Attribute, vocabulary.Attribute]]:
         """Each attribute of a block with its entry in the vocabulary; an attribute
         ``owner`` does not have is reported (``what`` names the owner in the message)."""
         if not isinstance(block, lark.Tree):
@@ -339,7 +309,7 @@ class _Lowering:
         for item in block.children:
             if not isinstance(item, lark.Tree):
                 continue
-            attribute = _Attribute.of(item, self)
+            attribute = Attribute.of(item, self)
             known = vocabulary.attribute(attribute.name, owner)
             if known is not None:
                 yield attribute, known
@@ -355,7 +325,7 @@ class _Lowering:
             )
 
     def value(
-        self, attribute: _Attribute, known: vocabulary.Attribute, *, is_entry: bool
+        self, attribute: Attribute, known: vocabulary.Attribute, *, is_entry: bool
     ) -> object | None:
         """An attribute's value read by its shape (a list for repeatable ones); ``None``
         when it is wrong, which is reported."""
@@ -374,178 +344,15 @@ class _Lowering:
             return self.names(attribute)
         return self.reach(attribute, is_entry)
 
-    def invalid(self, attribute: _Attribute, form: str) -> None:
-        self.report(
-            codes.INVALID_VALUE,
-            f"`{attribute.name}` expects `{form}`",
-            attribute.span,
-            label="wrong value here",
-            hint=f"write it as `{form}`",
-        )
-
-    def one_string(self, attribute: _Attribute) -> str | None:
-        if len(attribute.values) == 1 and attribute.values[0].kind == "STRING":
-            return _text(attribute.values[0].token)
-        self.invalid(attribute, f'{attribute.name} "text"')
-        return None
-
-    def names(self, attribute: _Attribute) -> list[str]:
-        values = attribute.values
-        names = [v.token for v in values[::2]]
-        commas_ok = all(v.kind == "COMMA" for v in values[1::2])
-        if not values or not commas_ok or any(v.kind != "NAME" for v in values[::2]):
-            self.invalid(attribute, f"{attribute.name} a, b-c")
-            return []
-        return [str(n) for n in names]
-
-    def quantity(self, token: lark.Token, place: str, *, example: str) -> model.Quantity | None:
-        """The number read as a quantity for its ``place`` (a key of ``literals.NUMBER_UNITS``)."""
-        units = literals.NUMBER_UNITS[place]
-        quantity = literals.quantity(str(token), units)
-        if quantity is None:
-            allowed = ", ".join(f"`{u}`" if u else "no unit" for u in units)
-            self.report(
-                codes.INVALID_NUMBER,
-                f"`{token}` has a unit that does not fit here",
-                self.span(token),
-                label=f"allowed: {allowed}",
-                hint=f"for example `{example}`",
-            )
-        elif literals.too_large(quantity.text):
-            shown = quantity.text if len(quantity.text) <= 24 else quantity.text[:20] + "…"
-            self.report(
-                codes.INVALID_NUMBER,
-                f"`{shown}` is too large",
-                self.span(token),
-                label="too many digits to compute with",
-                hint=f"numbers have at most {literals.MAX_DIGITS} digits before the point "
-                f"(less than 10^{literals.MAX_DIGITS}), for example `{example}`",
-            )
-            return None
-        return quantity
-
-    def probability(self, token: lark.Token) -> model.Quantity | None:
-        return self.quantity(token, "probability", example="40%")
-
-    def duration(self, token: lark.Token) -> model.Quantity | None:
-        return self.quantity(token, "duration", example="after 2d")
-
-    def emotion(self, attribute: _Attribute) -> model.Emotion | None:
-        values = attribute.values
-        kinds = [v.kind for v in values]
-        if kinds not in (["NUMBER"], ["NUMBER", "STRING"]):
-            self.invalid(attribute, 'emotion +1 "curious"')
-            return None
-        score = self.quantity(values[0].token, "plain", example="emotion -1")
-        if score is None:
-            return None
-        word = _text(values[1].token) if len(values) == 2 else None
-        return model.Emotion(score.value, word, attribute.span)
-
-    def money(
-        self, attribute: _Attribute, values: Sequence[_Value], form: str
-    ) -> model.Money | None:
-        if [v.kind for v in values] != ["NUMBER", "NAME"]:
-            self.invalid(attribute, form)
-            return None
-        amount = self.quantity(values[0].token, "plain", example=form)
-        currency = str(values[1].token)
-        if not literals.CURRENCY.fullmatch(currency):
-            self.report(
-                codes.INVALID_NUMBER,
-                f"`{currency}` is not a currency code",
-                values[1].span,
-                label="expected an ISO 4217 code",
-                hint="write three capitals, e.g. `EUR`, `USD`",
-            )
-            return None
-        if amount is None:
-            return None
-        text = f"{values[0].token} {currency}"
-        return model.Money(amount.value, currency, text)
-
-    def kpi(self, attribute: _Attribute) -> model.Kpi | None:
-        values = attribute.values
-        form = "kpi name 2.1%"
-        if len(values) < 2 or values[0].kind != "NAME":
-            self.invalid(attribute, form)
-            return None
-        name, rest = str(values[0].token), values[1:]
-        value: model.Quantity | model.Money | None
-        if [v.kind for v in rest] == ["NUMBER"]:
-            value = self.quantity(rest[0].token, "kpi", example=form)
-        else:
-            value = self.money(attribute, rest, "kpi revenue 1200 EUR")
-        return model.Kpi(name, value, attribute.span) if value is not None else None
-
-    def reach(self, attribute: _Attribute, is_entry: bool) -> float | None:
-        if not is_entry:
-            self.report(
-                codes.MISPLACED_ENTRY,
-                "`reach` on a touchpoint that is no entry",
-                attribute.name_span,
-                label="only entries have a reach",
-                hint="mark the touchpoint `entry`, or remove `reach`",
-            )
-        if [v.kind for v in attribute.values] != ["NUMBER"]:
-            self.invalid(attribute, "reach 10000")
-            return None
-        quantity = self.quantity(attribute.values[0].token, "plain", example="reach 10000")
-        return quantity.value if quantity else None
-
     def persona_refs(self, tree: object) -> tuple[model.Ref, ...]:
         """The names of a ``for`` list (its keyword and commas are not names)."""
         if not isinstance(tree, lark.Tree):
             return ()
-        return tuple(self.ref(t) for t in tree.children if _is_token(t) and t.type == "NAME")
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Value:
-    kind: str
-    token: lark.Token
-    span: Span
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Attribute:
-    name: str
-    values: tuple[_Value, ...]
-    span: Span
-    name_span: Span
-
-    @classmethod
-    def of(cls, tree: lark.Tree[lark.Token], lowering: _Lowering) -> _Attribute:
-        name, *values = (t for t in tree.children if _is_token(t))
-        return cls(
-            str(name),
-            tuple(_Value(v.type, v, lowering.span(v)) for v in values),
-            lowering.span(tree),
-            lowering.span(name),
-        )
-
-
-def _edge_token(tree: lark.Tree[lark.Token], last: bool) -> lark.Token | None:
-    """The first (or ``last``) token of a rule; ``None`` if it has none."""
-    item: object = tree
-    while isinstance(item, lark.Tree):
-        children: Sequence[object] = item.children
-        item = next((c for c in (reversed(children) if last else children) if c is not None), None)
-    return item if _is_token(item) else None
-
-
-def _is_token(item: object) -> TypeGuard[lark.Token]:
-    """True for a token of either parser (Lark's or lark-cython's, which is no ``lark.Token``)."""
-    return item is not None and not isinstance(item, lark.Tree)
-
-
-def _text(token: lark.Token) -> str:
-    """The text of a STRING token (of either parser)."""
-    return literals.text(str(token))
+        return tuple(self.ref(t) for t in tree.children if is_token(t) and t.type == "NAME")
 
 
 def _label(label: object, name: lark.Token) -> str:
-    return _text(label) if _is_token(label) else str(name)
+    return text(label) if is_token(label) else str(name)
 
 
 def _last(values: Sequence[str] | None) -> str | None:

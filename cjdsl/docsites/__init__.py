@@ -1,0 +1,2 @@
+"""What the documentation-site plugins (Sphinx, MkDocs) share: options,
+caching and the HTML around a journey."""

@@ -1,0 +1,224 @@
+"""Reading one file's tokens: spans, references, diagnostics and every kind of value.
+
+What lowering needs from a token whatever statement it stands in: where it is (``span``: a
+rule runs from its first token to its last), a reference with its span (``ref``), and the
+readers of each value shape the vocabulary names (a string, ids, a number with its unit, an
+emotion, an amount, a key figure, a reach), each reporting CJ107/CJ108 where the value is
+wrong. ``lowering`` adds the statements on top.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TypeGuard
+
+import lark
+
+from .. import codes, model
+from ..diagnostics import Diagnostic, Related
+from ..source import SourceFile, Span
+from . import literals
+from .declarations import Declarations
+
+__all__ = ["Attribute", "Reader", "Value", "is_token", "text"]
+
+
+class Reader:
+    """The token-level half of lowering one file; ``lowering._Lowering`` is the rest."""
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+        self.found = Declarations()
+
+    def span(self, item: lark.Tree[lark.Token] | lark.Token) -> Span:
+        """Where a token or a rule stands (a rule: its first token to its last)."""
+        if isinstance(item, lark.Tree):
+            first, last = _edge_token(item, False), _edge_token(item, True)
+            if first is None or last is None:
+                return Span(self.source, 0, 0)
+        else:
+            first = last = item
+        begin = first.start_pos or 0
+        return Span(self.source, begin, last.end_pos or begin + len(last))
+
+    def ref(self, token: lark.Token) -> model.Ref:
+        return model.Ref(str(token), self.span(token))
+
+    def report(
+        self,
+        code: codes.Code,
+        message: str,
+        at: Span,
+        *,
+        label: str = "",
+        hint: str | None = None,
+        related: tuple[Related, ...] = (),
+    ) -> None:
+        self.diagnostics.append(Diagnostic(code, message, at, label, hint, related))
+
+    def invalid(self, attribute: Attribute, form: str) -> None:
+        self.report(
+            codes.INVALID_VALUE,
+            f"`{attribute.name}` expects `{form}`",
+            attribute.span,
+            label="wrong value here",
+            hint=f"write it as `{form}`",
+        )
+
+    def one_string(self, attribute: Attribute) -> str | None:
+        if len(attribute.values) == 1 and attribute.values[0].kind == "STRING":
+            return text(attribute.values[0].token)
+        self.invalid(attribute, f'{attribute.name} "text"')
+        return None
+
+    def names(self, attribute: Attribute) -> list[str]:
+        values = attribute.values
+        names = [v.token for v in values[::2]]
+        commas_ok = all(v.kind == "COMMA" for v in values[1::2])
+        if not values or not commas_ok or any(v.kind != "NAME" for v in values[::2]):
+            self.invalid(attribute, f"{attribute.name} a, b-c")
+            return []
+        return [str(n) for n in names]
+
+    def quantity(self, token: lark.Token, place: str, *, example: str) -> model.Quantity | None:
+        """The number read as a quantity for its ``place`` (a key of ``literals.NUMBER_UNITS``)."""
+        units = literals.NUMBER_UNITS[place]
+        quantity = literals.quantity(str(token), units)
+        if quantity is None:
+            allowed = ", ".join(f"`{u}`" if u else "no unit" for u in units)
+            self.report(
+                codes.INVALID_NUMBER,
+                f"`{token}` has a unit that does not fit here",
+                self.span(token),
+                label=f"allowed: {allowed}",
+                hint=f"for example `{example}`",
+            )
+        elif literals.too_large(quantity.text):
+            shown = quantity.text if len(quantity.text) <= 24 else quantity.text[:20] + "…"
+            self.report(
+                codes.INVALID_NUMBER,
+                f"`{shown}` is too large",
+                self.span(token),
+                label="too many digits to compute with",
+                hint=f"numbers have at most {literals.MAX_DIGITS} digits before the point "
+                f"(less than 10^{literals.MAX_DIGITS}), for example `{example}`",
+            )
+            return None
+        return quantity
+
+    def probability(self, token: lark.Token) -> model.Quantity | None:
+        return self.quantity(token, "probability", example="40%")
+
+    def duration(self, token: lark.Token) -> model.Quantity | None:
+        return self.quantity(token, "duration", example="after 2d")
+
+    def emotion(self, attribute: Attribute) -> model.Emotion | None:
+        values = attribute.values
+        kinds = [v.kind for v in values]
+        if kinds not in (["NUMBER"], ["NUMBER", "STRING"]):
+            self.invalid(attribute, 'emotion +1 "curious"')
+            return None
+        score = self.quantity(values[0].token, "plain", example="emotion -1")
+        if score is None:
+            return None
+        word = text(values[1].token) if len(values) == 2 else None
+        return model.Emotion(score.value, word, attribute.span)
+
+    def money(self, attribute: Attribute, values: Sequence[Value], form: str) -> model.Money | None:
+        if [v.kind for v in values] != ["NUMBER", "NAME"]:
+            self.invalid(attribute, form)
+            return None
+        amount = self.quantity(values[0].token, "plain", example=form)
+        currency = str(values[1].token)
+        if not literals.CURRENCY.fullmatch(currency):
+            self.report(
+                codes.INVALID_NUMBER,
+                f"`{currency}` is not a currency code",
+                values[1].span,
+                label="expected an ISO 4217 code",
+                hint="write three capitals, e.g. `EUR`, `USD`",
+            )
+            return None
+        if amount is None:
+            return None
+        text = f"{values[0].token} {currency}"
+        return model.Money(amount.value, currency, text)
+
+    def kpi(self, attribute: Attribute) -> model.Kpi | None:
+        values = attribute.values
+        form = "kpi name 2.1%"
+        if len(values) < 2 or values[0].kind != "NAME":
+            self.invalid(attribute, form)
+            return None
+        name, rest = str(values[0].token), values[1:]
+        value: model.Quantity | model.Money | None
+        if [v.kind for v in rest] == ["NUMBER"]:
+            value = self.quantity(rest[0].token, "kpi", example=form)
+        else:
+            value = self.money(attribute, rest, "kpi revenue 1200 EUR")
+        return model.Kpi(name, value, attribute.span) if value is not None else None
+
+    def reach(self, attribute: Attribute, is_entry: bool) -> float | None:
+        if not is_entry:
+            self.report(
+                codes.MISPLACED_ENTRY,
+                "`reach` on a touchpoint that is no entry",
+                attribute.name_span,
+                label="only entries have a reach",
+                hint="mark the touchpoint `entry`, or remove `reach`",
+            )
+        if [v.kind for v in attribute.values] != ["NUMBER"]:
+            self.invalid(attribute, "reach 10000")
+            return None
+        quantity = self.quantity(attribute.values[0].token, "plain", example="reach 10000")
+        return quantity.value if quantity else None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Value:
+    """One token of an attribute's value: its terminal type, the token and where it is."""
+
+    kind: str
+    token: lark.Token
+    span: Span
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Attribute:
+    """An attribute as written: its name, its value's tokens, its span and its name's."""
+
+    name: str
+    values: tuple[Value, ...]
+    span: Span
+    name_span: Span
+
+    @classmethod
+    def of(cls, tree: lark.Tree[lark.Token], reader: Reader) -> Attribute:
+        name, *values = (t for t in tree.children if is_token(t))
+        return cls(
+            str(name),
+            tuple(Value(v.type, v, reader.span(v)) for v in values),
+            reader.span(tree),
+            reader.span(name),
+        )
+
+
+def _edge_token(tree: lark.Tree[lark.Token], last: bool) -> lark.Token | None:
+    """The first (or ``last``) token of a rule; ``None`` if it has none."""
+    item: object = tree
+    while isinstance(item, lark.Tree):
+        children: Sequence[object] = item.children
+        item = next((c for c in (reversed(children) if last else children) if c is not None), None)
+    return item if is_token(item) else None
+
+
+def is_token(item: object) -> TypeGuard[lark.Token]:
+    """True for a token of either parser (Lark's or lark-cython's, which is no ``lark.Token``)."""
+    return item is not None and not isinstance(item, lark.Tree)
+
+
+def text(token: lark.Token) -> str:
+    """The text of a STRING token (of either parser)."""
+    return literals.text(str(token))
