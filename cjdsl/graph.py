@@ -27,6 +27,7 @@ import networkx as nx
 from . import model
 
 __all__ = [
+    "NO_NUMBERS",
     "Numbers",
     "StageMove",
     "build",

@@ -144,3 +144,21 @@ def test_numbers_from_outside_the_text_take_the_place_of_the_written_ones() -> N
     assert written.edges["a", "x"]["p"] == pytest.approx(0.3)
     assert written.edges["a", "b"]["after"] == 86400.0
     assert doc.journey.touchpoints[0].reach == 100  # the model is untouched
+
+
+def test_the_analysis_runs_on_numbers_from_outside_the_text() -> None:
+    """Fitted figures reach every analysis through the graph, the model untouched."""
+    from cjdsl import analysis
+
+    doc = cjdsl.loads(
+        'journey "J"\nentry touchpoint ad { reach 100 }\nentry touchpoint mail { reach 100 }\n'
+        "goal buy\nad -> buy 10%\nmail -> buy 30%\n"
+    )
+    assert doc.journey is not None
+    written = analysis.analyze(doc.journey)
+    assert written.conversion.probability == pytest.approx(0.2)  # equal reach: (10% + 30%) / 2
+    numbers = graph.Numbers(probabilities={("ad", "buy"): 0.5}, reach={"ad": 300.0})
+    fitted = analysis.analyze(doc.journey, numbers=numbers)
+    assert fitted.conversion.probability == pytest.approx((300 * 0.5 + 100 * 0.3) / 400)
+    assert fitted.conversion.entering == pytest.approx(400)
+    assert analysis.analyze(doc.journey).conversion.probability == pytest.approx(0.2)

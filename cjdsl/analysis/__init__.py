@@ -106,8 +106,12 @@ def analyze(
     without: Collection[str] = (),
     top: int = 3,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
+    numbers: graphs.Numbers = graphs.NO_NUMBERS,
 ) -> Report:
     """Every figure of ``journey`` for ``persona`` (everyone when ``None``).
+
+    ``numbers``: probabilities, durations and reach from outside the text (fitted from
+    data, a scenario's), which take the place of the file's (``graph.Numbers``).
 
     ``without`` names touchpoints or channels to remove (their traffic is
     lost): the report then holds the changed figures, the original ones as
@@ -131,7 +135,8 @@ def analyze(
         raise ValueError(f"`time_limit` must be a positive number of seconds, not {time_limit}")
     removed = removal_targets(journey, without)
     with budget.limit(time_limit):
-        graph = graphs.build(journey, persona=persona)  # one graph for the journey and its what-if
+        # one graph for the journey and its what-if
+        graph = graphs.build(journey, persona=persona, numbers=numbers)
         base = _analyze(journey, persona, (), top, graph)
         if not without:
             return base

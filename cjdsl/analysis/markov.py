@@ -141,7 +141,7 @@ def build(
     to_exit = np.asarray(q @ exits.astype(np.float64)).ravel()
     leak = np.where(exits | removed, 0.0, np.clip(1.0 - total, 0.0, 1.0))
     starts = tuple(s for s in graphs.starts(journey, g))
-    weights, reach = _weights(starts, info, index, n, notes)
+    weights, reach = _weights(starts, g, index, n, notes)
     if not starts:
         notes.append("the journey has no start: no `entry` and no touchpoint without a way in")
     return Chain(
@@ -164,16 +164,17 @@ def build(
 
 def _weights(
     starts: tuple[str, ...],
-    info: dict[str, model.Touchpoint],
+    g: nx.DiGraph,
     index: dict[str, int],
     n: int,
     notes: list[str],
 ) -> tuple[Array, dict[str, float] | None]:
-    """Entries weighted by ``reach`` when every one has it (not all 0), else equally."""
+    """Entries weighted by ``reach`` when every one has it (not all 0), else equally; the
+    reach is the graph's (the file's, or one from outside it: ``graph.Numbers``)."""
     weights = np.zeros(n)
     if not starts:
         return weights, None
-    reach = {s: info[s].reach for s in starts}
+    reach: dict[str, float | None] = {s: g.nodes[s]["reach"] for s in starts}
     known = {s: r for s, r in reach.items() if r is not None}
     if len(known) == len(starts) and sum(known.values()) > 0:
         total = sum(known.values())
