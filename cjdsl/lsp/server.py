@@ -25,8 +25,9 @@ from . import completion, convert, edits, hover, navigation, state, tokens
 
 __all__ = ["DEBOUNCE", "JourneyServer", "create", "serve"]
 
-DEBOUNCE: Final = 0.05
-"""Seconds of quiet after a change before it is checked: one keystroke is ~0.1 s."""
+DEBOUNCE: Final = 0.03
+"""Seconds of quiet after a change before it is checked: one keystroke is ~0.1 s, so a
+burst of them (a paste, key repeat) is still checked once."""
 
 _LOG: Final = logging.getLogger(__name__)
 _CHECKOUT_DOCS: Final = pathlib.Path(__file__).resolve().parents[2] / "docs" / "diagnostics.md"
