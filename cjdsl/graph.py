@@ -83,13 +83,15 @@ def build(
             },
         )
         for node in journey.touchpoints
-        if node.applies_to(persona)
+        if persona is None or node.applies_to(persona)
     )
-    present = graph.nodes
+    present = set(graph)  # a set: NodeView's `in` is a Python call per transition
     transitions = [
         t
         for t in journey.transitions
-        if t.source in present and t.target in present and t.applies_to(persona)
+        if t.source in present
+        and t.target in present
+        and (persona is None or t.applies_to(persona))
     ]
     shares = effective_probabilities(transitions, numbers.probabilities)
     durations = numbers.durations
