@@ -84,10 +84,10 @@ FILE_TOO_LARGE: Final = Code(
     "CJ007",
     "file-too-large",
     E,
-    "A journey file (or a file it imports) is larger than cjdsl reads.",
+    "A journey file (or one it imports) is larger, or has more lines or commas, than cjdsl reads.",
     "(a 200 MB file, or an import of a log file by mistake)",
     "Split the journey into several files, or check that the path names a journey; "
-    "the limit is 16 MiB a file.",
+    "the limits are 16 MiB, 3,000,000 lines and 3,000,000 commas a file.",
 )
 
 # CJ1xx: names, imports, literals -----------------------------------------

@@ -22,7 +22,7 @@ import networkx as nx
 
 from . import checks, codes, files, graph, model, resolving
 from .diagnostics import Diagnostic, has_errors, sort
-from .source import MAX_SOURCE_BYTES, SourceFile, Span
+from .source import MAX_COMMAS, MAX_LINES, MAX_SOURCE_BYTES, SourceFile, Span
 
 __all__ = [
     "Compiled",
@@ -67,6 +67,24 @@ def too_large(source: SourceFile, size: int) -> Diagnostic:
         label="not read",
         hint="is this a journey? split a journey this large into several files",
     )
+
+
+def _too_dense(source: SourceFile) -> Diagnostic | None:
+    """CJ007 for a text with more lines or commas than cjdsl compiles within its memory
+    bound (``MAX_LINES``, ``MAX_COMMAS``); counted in C, before anything is parsed."""
+    for what, found, limit in (
+        ("lines", source.text.count("\n"), MAX_LINES),
+        ("commas", source.text.count(","), MAX_COMMAS),
+    ):
+        if found > limit:
+            return Diagnostic(
+                codes.FILE_TOO_LARGE,
+                f"the file has {found:,} {what}, more than the {limit:,} cjdsl compiles",
+                Span(source, 0, 0),
+                label="not read",
+                hint="is this a journey? split a journey this large into several files",
+            )
+    return None
 
 
 def _size(count: int) -> str:
@@ -215,6 +233,9 @@ def compile_source(
         size = len(source.text.encode("utf-8", "surrogatepass"))
         if size > MAX_SOURCE_BYTES:
             return Document(source, None, (too_large(source, size),))
+    dense = _too_dense(source)
+    if dense is not None:
+        return Document(source, None, (dense,))
     surrogate = _SURROGATE.search(source.text)
     if surrogate is not None:
         return Document(source, None, (_lone_surrogate(source, surrogate.start()),))

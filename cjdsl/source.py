@@ -6,13 +6,21 @@ import bisect
 import dataclasses
 from typing import Final
 
-__all__ = ["MAX_SOURCE_BYTES", "SourceFile", "Span"]
+__all__ = ["MAX_COMMAS", "MAX_LINES", "MAX_SOURCE_BYTES", "SourceFile", "Span"]
 
 MAX_SOURCE_BYTES: Final = 16 * 1024 * 1024
 """The largest file cjdsl reads (CJ007): a 100,000-touchpoint journey is about 14 MB. Compiling
 takes up to 50 bytes of memory per byte of blank lines, comments or strings, some 90 per byte
 of a journey and 180 per byte of the densest run the fuzzer makes (``bench/bench_memory.py``):
 a file this size compiles within 4 GB, and a bigger one is almost surely no journey."""
+
+MAX_LINES: Final = 3_000_000
+"""The most lines cjdsl compiles (CJ007): a statement every line costs up to about 1 kB (a
+token, a tree and a finding each); a 100,000-touchpoint journey has 450,000 lines. With this
+and ``MAX_COMMAS`` even the densest runs the fuzzer makes (a line of ``x`` each, a run of
+commas) compile within 4 GB at any size the byte limit allows."""
+MAX_COMMAS: Final = 3_000_000
+"""The most commas cjdsl compiles (CJ007): each is a token and a lowered value."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True, eq=False)

@@ -32,7 +32,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cjdsl
-from cjdsl import codes, diagnostics, files, reporting, views
+from cjdsl import codes, diagnostics, files, pipeline, reporting, views
 from cjdsl.cli import cli, fmt
 from cjdsl.diagnostics import Diagnostic
 from cjdsl.docsites import support
@@ -40,7 +40,7 @@ from cjdsl.language import formatting, parsing
 from cjdsl.preview import page as preview_html
 from cjdsl.preview import server as preview
 from cjdsl.rendering import journey_map
-from cjdsl.source import MAX_SOURCE_BYTES, SourceFile, Span
+from cjdsl.source import MAX_COMMAS, MAX_LINES, MAX_SOURCE_BYTES, SourceFile, Span
 
 from . import strategies
 
@@ -885,28 +885,37 @@ def test_every_long_run_compiles_in_at_most_50_bytes_per_byte() -> None:
     assert not over, f"bytes of memory per input byte: {over}"
 
 
-@pytest.mark.parametrize(
-    "shape",
-    [
-        "words",
-        "hyphens",
-        *(
-            pytest.param(shape, marks=pytest.mark.xfail(strict=True, reason=reason))
-            for shape, reason in (
-                ("commas", "lowering keeps a value and a span per comma: ~350 bytes per byte"),
-                ("statements", "a CJ105 per 2-byte line, none capped: ~480 bytes per byte"),
-            )
-        ),
-    ],
-)
-def test_the_densest_runs_fit_in_4_gb_at_the_size_limit(shape: str) -> None:
-    """What cannot reach 50 bytes per byte decides the size limit (CJ007): a file of
-    `MAX_SOURCE_BYTES` of it must still compile in a 4 GB CI machine."""
+def largest_accepted(shape: str) -> int:
+    """The biggest file of ``shape`` cjdsl compiles: the byte limit, or fewer bytes where the
+    run reaches the line or comma limit first (CJ007 beyond)."""
+    _head, unit, _tail = strategies.LONG_RUNS[shape]
+    units = MAX_SOURCE_BYTES // len(unit.encode())
+    for char, limit in (("\n", MAX_LINES), (",", MAX_COMMAS)):
+        if unit.count(char):
+            units = min(units, limit // unit.count(char))
+    return units * len(unit.encode())
+
+
+@pytest.mark.parametrize("shape", DENSE)
+def test_the_densest_runs_fit_in_4_gb_at_the_largest_file_cjdsl_compiles(shape: str) -> None:
+    """What cannot reach 50 bytes per byte decides the limits (CJ007): the largest file of
+    it cjdsl accepts (by bytes, lines and commas) must still compile in a 4 GB CI machine."""
     found = memory_growth([shape], 500_000)[shape]
     assert found is not None, "killed"
     size, grown = found
     assert grown is not None, "ran out of memory"
-    assert grown / size * MAX_SOURCE_BYTES < CI_MEMORY, f"{grown / size:.0f} bytes per byte"
+    accepted = largest_accepted(shape)
+    assert grown / size * accepted < CI_MEMORY, f"{grown / size:.0f} bytes per byte"
+
+
+def test_more_lines_or_commas_than_cjdsl_compiles_is_cj007_before_parsing() -> None:
+    many_lines = 'journey "J"\n' + "x\n" * (MAX_LINES + 1)
+    many_commas = 'journey "J"\ntags a' + ",a" * (MAX_COMMAS + 1) + "\n"
+    for text, what in ((many_lines, "lines"), (many_commas, "commas")):
+        doc = pipeline.compile_source(SourceFile("dense.journey", text))
+        (problem,) = doc.diagnostics
+        assert problem.code.id == "CJ007" and what in problem.message
+        assert doc.journey is None
 
 
 PLAIN_TERMINALS = {
