@@ -261,22 +261,18 @@ class _Layout:
             _arrow, target, *details = hop.children
             slots = [""] * len(HOP_ORDER)
             for detail in details:
-                assert isinstance(detail, lark.Tree)
-                slot = HOP_ORDER.index(str(detail.data))
+                slot = HOP_ORDER.index(_hop_kind(detail))
                 slots[slot] = f"{slots[slot]} {self.detail(detail)}".strip()
             cells += [f"-> {target}", *slots]
         return cells
 
-    def detail(self, detail: lark.Tree[lark.Token]) -> str:
-        token = detail.children[-1]
-        assert isinstance(token, lark.Token)
+    def detail(self, detail: object) -> str:
+        if isinstance(detail, lark.Token):  # a probability or a label
+            return self.string(detail) if detail.type == "STRING" else str(detail)
+        assert isinstance(detail, lark.Tree)
         if detail.data == "after":
-            return f"after {token}"
-        if detail.data == "label":
-            return self.string(token)
-        if detail.data == "personas":
-            return _personas(detail)
-        return str(token)
+            return f"after {detail.children[-1]}"
+        return _personas(detail)
 
     def attribute(self, tree: lark.Tree[lark.Token], indent: str) -> str:
         name, *values = (t for t in tree.children if isinstance(t, lark.Token))
@@ -301,6 +297,14 @@ class _Layout:
             if literals.text(block.replace("\n", self.newline)) == value:
                 return block
         return literals.quote(value)
+
+
+def _hop_kind(detail: object) -> str:
+    """What a hop detail is, by the names of ``HOP_ORDER``."""
+    if isinstance(detail, lark.Token):
+        return "label" if detail.type == "STRING" else "probability"
+    assert isinstance(detail, lark.Tree)
+    return str(detail.data)
 
 
 def _personas(tree: lark.Tree[lark.Token]) -> str:

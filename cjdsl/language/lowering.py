@@ -256,27 +256,28 @@ class _Lowering(values.Reader):
             personas: tuple[model.Ref, ...] = ()
             end = target_span.end
             for detail in details:
-                assert isinstance(detail, lark.Tree)
-                first, last = detail.children[0], detail.children[-1]
-                assert is_token(first) and is_token(last)
-                end = last.end_pos or end
-                kind = str(detail.data)
-                if kind == "probability":
-                    at = Span(file, first.start_pos or 0, end)
-                    if probability is not None:
-                        self.report(
-                            codes.INVALID_VALUE,
-                            "two probabilities on one transition",
-                            at,
-                            hint="keep one probability",
-                        )
-                    probability, probability_span = self.probability(first), at
-                elif kind == "after":
-                    after = self.duration(last)
-                elif kind == "label":
-                    label = text(first)
-                else:
-                    personas = self.persona_refs(detail)
+                if isinstance(detail, lark.Tree):  # `after 2d` or `for anna, ben`
+                    last = detail.children[-1]
+                    assert is_token(last)
+                    end = last.end_pos or end
+                    if detail.data == "after":
+                        after = self.duration(last)
+                    else:
+                        personas = self.persona_refs(detail)
+                    continue
+                end = detail.end_pos or end
+                if detail.type == "STRING":
+                    label = text(detail)
+                    continue
+                at = Span(file, detail.start_pos or 0, end)
+                if probability is not None:
+                    self.report(
+                        codes.INVALID_VALUE,
+                        "two probabilities on one transition",
+                        at,
+                        hint="keep one probability",
+                    )
+                probability, probability_span = self.probability(detail), at
             self.found.transitions.append(
                 model.Transition(
                     source=str(source),
