@@ -19,6 +19,7 @@ __all__ = [
     "SCAN_BUDGET",
     "Diagnostic",
     "Related",
+    "Reporter",
     "Severity",
     "Suggestions",
     "did_you_mean",
@@ -68,6 +69,25 @@ class Diagnostic:
     def severity(self) -> Severity:
         """The code's default severity unless this diagnostic overrides it."""
         return self.severity_override or self.code.severity
+
+
+class Reporter:
+    """What a stage that collects diagnostics shares: the list and ``report``."""
+
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+
+    def report(
+        self,
+        code: Code,
+        message: str,
+        at: Span,
+        *,
+        label: str = "",
+        hint: str | None = None,
+        related: tuple[Related, ...] = (),
+    ) -> None:
+        self.diagnostics.append(Diagnostic(code, message, at, label, hint, related))
 
 
 def sort(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Final, TypeVar
 
 from . import codes, model
-from .diagnostics import Diagnostic, Related, Suggestions
+from .diagnostics import Diagnostic, Related, Reporter, Suggestions
 from .language import lowering, parsing
 from .language.declarations import Declarations
 from .source import MAX_SOURCE_BYTES, SourceFile, Span
@@ -108,7 +108,7 @@ def resolve(
     return resolver.finish(), tuple(resolver.diagnostics)
 
 
-class _Resolver:
+class _Resolver(Reporter):
     def __init__(
         self,
         source: SourceFile,
@@ -122,22 +122,10 @@ class _Resolver:
         self.importing = importing
         self.root = root
         self.compiled = compiled
-        self.diagnostics: list[Diagnostic] = []
+        super().__init__()
         self.found = Declarations()
         self.imported_personas: list[model.Persona] = []
         self.imported_channels: list[model.Channel] = []
-
-    def report(
-        self,
-        code: codes.Code,
-        message: str,
-        at: Span,
-        *,
-        label: str = "",
-        hint: str | None = None,
-        related: tuple[Related, ...] = (),
-    ) -> None:
-        self.diagnostics.append(Diagnostic(code, message, at, label, hint, related))
 
     def import_file(self, relative: str, at: Span) -> None:
         """Read an imported file's personas and channels (its touchpoints are reported)."""

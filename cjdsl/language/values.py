@@ -16,7 +16,7 @@ from typing import TypeGuard
 import lark
 
 from .. import codes, model
-from ..diagnostics import Diagnostic, Related
+from ..diagnostics import Reporter
 from ..source import SourceFile, Span
 from . import literals
 from .declarations import Declarations
@@ -24,12 +24,12 @@ from .declarations import Declarations
 __all__ = ["Attribute", "Reader", "Value", "is_token", "text"]
 
 
-class Reader:
+class Reader(Reporter):
     """The token-level half of lowering one file; ``lowering._Lowering`` is the rest."""
 
     def __init__(self, source: SourceFile) -> None:
+        super().__init__()
         self.source = source
-        self.diagnostics: list[Diagnostic] = []
         self.found = Declarations()
 
     def span(self, item: lark.Tree[lark.Token] | lark.Token) -> Span:
@@ -45,18 +45,6 @@ class Reader:
 
     def ref(self, token: lark.Token) -> model.Ref:
         return model.Ref(str(token), self.span(token))
-
-    def report(
-        self,
-        code: codes.Code,
-        message: str,
-        at: Span,
-        *,
-        label: str = "",
-        hint: str | None = None,
-        related: tuple[Related, ...] = (),
-    ) -> None:
-        self.diagnostics.append(Diagnostic(code, message, at, label, hint, related))
 
     def invalid(self, attribute: Attribute, form: str) -> None:
         self.report(
