@@ -133,15 +133,16 @@ def effective_probabilities(
     """
     items = list(transitions)
     given = given or {}
-    parallel = Counter(key for t in items if (key := (t.source, t.target)) in given)
-    fixed: list[float | None] = [
-        given[key] / parallel[key]
-        if (key := (t.source, t.target)) in given
-        else t.probability.value
-        if t.probability is not None
-        else None
-        for t in items
-    ]
+    parallel = Counter(edge for t in items if (edge := (t.source, t.target)) in given)
+
+    def fixed_share(t: model.Transition) -> float | None:
+        """What the numbers from outside or the file fix; ``None``: a share of the rest."""
+        edge = (t.source, t.target)
+        if edge in given:
+            return given[edge] / parallel[edge]
+        return t.probability.value if t.probability is not None else None
+
+    fixed = [fixed_share(t) for t in items]
     written: defaultdict[str, float] = defaultdict(float)
     unwritten: defaultdict[str, int] = defaultdict(int)
     for t, p in zip(items, fixed, strict=True):

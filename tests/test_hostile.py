@@ -70,6 +70,20 @@ def bounded(
     )
 
 
+def mkdocs_build(folder: pathlib.Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build`` of ``folder`` in a child capped in time and memory."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_cap_memory,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+
+
 def check_bounded(text: str, *, timeout: float = 20.0) -> list[str]:
     """The diagnostic codes of compiling ``text`` in a bounded child."""
     result = bounded(
@@ -593,16 +607,7 @@ def test_mkdocs_refuses_a_page_that_names_a_fifo_or_a_device(blocking: pathlib.P
     docs.mkdir()
     (docs / "index.md").write_text(DOCS_PAGE, "utf-8")
     (blocking / "mkdocs.yml").write_text("site_name: hostile\nplugins:\n  - cjdsl\n", "utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-d", "site"],
-        cwd=blocking,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_cap_memory,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
+    result = mkdocs_build(blocking, "-d", "site")
     assert "Traceback" not in result.stderr, result.stderr
     assert "fifo.journey`: is not a regular file (a named pipe)" in result.stderr
     assert "ptmx.journey`: is not a regular file (a character device)" in result.stderr
@@ -793,16 +798,7 @@ def test_a_journey_holding_a_page_stand_in_keeps_its_text(tmp_path: pathlib.Path
     shutil.copytree(REPRO / "mkdocs-placeholder", site)
     old = "cjdsl" + hashlib.sha256(b"index.md").hexdigest()[:12] + "x2x"
     assert old in (site / "docs" / "index.md").read_text("utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", "out"],
-        cwd=site,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_cap_memory,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
+    result = mkdocs_build(site, "-q", "-d", "out")
     assert result.returncode == 0, result.stderr
     page = (site / "out" / "index.html").read_text("utf-8")
     first, second = page.split('<div class="cjdsl-journey')[1:]  # each light and dark

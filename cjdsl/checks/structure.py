@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 import networkx as nx
@@ -179,10 +180,10 @@ def no_entry(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
 @check(codes.DUPLICATE_TRANSITION)
 def duplicate_transitions(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
     """The same source and target declared twice for overlapping personas."""
-    seen: dict[tuple[str, str], _Declared] = {}
+    seen: defaultdict[tuple[str, str], _Declared] = defaultdict(_Declared)
     for transition in journey.transitions:
         key = (transition.source, transition.target)
-        declared = seen.setdefault(key, _Declared())
+        declared = seen[key]  # made only for an edge's first transition
         earlier = declared.first_overlap(transition)
         if earlier is not None:
             yield Diagnostic(

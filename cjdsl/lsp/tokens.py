@@ -18,9 +18,7 @@ from typing import Final
 
 from ..language import vocabulary
 
-__all__ = ["KEYWORDS", "Token", "scan"]
-
-KEYWORDS: Final = vocabulary.KEYWORDS
+__all__ = ["Token", "scan"]
 
 # Order matters: strings and comments first, so nothing inside them is a token;
 # a string left open runs to the end of its line, as the parser reports it.

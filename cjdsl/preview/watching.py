@@ -127,15 +127,17 @@ def compile_watched(path: pathlib.Path) -> Watched:
         return Watched(Document(source, None, (problem,)), None, seen)
     compiled = pipeline.compile(source)
     for read in compiled.reads:
-        seen.setdefault(read.path, stamp(read.path) if read.data is None else _read(read))
+        seen.setdefault(read.path, _stamp_read(read.path, read.data))
     return Watched(compiled.document, None, seen)
 
 
-def _read(read: pipeline.Read) -> Stamp:
-    """The stamp of an import compiling read, its digest from the bytes compiled."""
-    assert read.data is not None
+def _stamp_read(path: pathlib.Path, data: bytes | None) -> Stamp:
+    """The stamp of an import compiling asked for, its digest from the very bytes compiled
+    (``None``: it could not be read, so it is stamped as the watcher will see it)."""
+    if data is None:
+        return stamp(path)
     try:
-        return _stamp(os.stat(read.path), read.data)
+        return _stamp(os.stat(path), data)
     except OSError:
         return None
 
