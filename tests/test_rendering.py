@@ -7,6 +7,7 @@ in a module-scoped fixture. The engines themselves are tested in ``test_engines.
 
 from __future__ import annotations
 
+import itertools
 import pathlib
 import re
 import subprocess
@@ -725,3 +726,71 @@ def test_long_labels_wrap_into_lines(structure: cjdsl.Document, structure_svg: E
     assert " ".join(lines) == label
     shown = texts(by_id(structure_svg, f"{dot.id_prefix(journey_of(structure))}-n-long"))
     assert [line for line in shown if line in lines] == lines
+
+
+PRINT = """journey "Print"
+persona gisela "Gisela"
+channel web "Web" online
+channel shop "Laden" offline
+channel phone "Hotline" offline
+stage s "S" {
+  entry touchpoint m2 "Minus zwei" @web { emotion -2 }
+  touchpoint m1 "Minus eins" @shop { emotion -1 }
+  touchpoint z "Null" @phone { emotion 0 }
+  touchpoint p1 "Plus eins" @web for gisela { emotion +1 }
+  touchpoint p2 "Plus zwei" @web { emotion +2 }
+  goal g "Gekauft"
+}
+m2 -> m1 -> z -> p1 -> p2 -> g
+"""
+
+
+def _lightness(colour: str) -> float:
+    """CIE L* of an sRGB colour ``#rrggbb`` (D65), as a reader of a grey print sees it."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    y = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 116 * y ** (1 / 3) - 16 if y > 216 / 24389 else 24389 / 27 * y
+
+
+def _print_nodes(theme: str = "print") -> tuple[ET.Element, dict[str, ET.Element]]:
+    """The print theme's SVG of ``PRINT`` and its touchpoint groups by id."""
+    doc = load(PRINT)
+    root = render_svg(doc, "dot", theme=theme)
+    prefix = dot.id_prefix(journey_of(doc), theme=theme)
+    names = ("m2", "m1", "z", "p1", "p2", "legend")
+    found = {
+        n: by_id(root, f"{prefix}-legend" if n == "legend" else f"{prefix}-n-{n}") for n in names
+    }
+    return root, found
+
+
+def test_print_theme_emotion_fills_differ_in_lightness_by_at_least_8() -> None:
+    _, nodes = _print_nodes()
+    lightness = []
+    for name in ("m2", "m1", "z", "p1", "p2"):
+        shape = next(el for el in nodes[name].iter() if el.tag in (f"{SVG}path", f"{SVG}polygon"))
+        lightness.append(_lightness(shape.attrib["fill"]))
+    assert lightness == sorted(lightness), lightness  # darker is worse
+    assert min(b - a for a, b in itertools.pairwise(lightness)) >= 8, lightness
+
+
+def _marker(node: ET.Element, channel: str) -> str:
+    """The glyph written before the channel's name in a node."""
+    return " ".join(texts(node)).split(channel)[0].split()[-1]
+
+
+def test_print_theme_names_channels_by_marker_and_restricted_nodes_by_persona() -> None:
+    _, nodes = _print_nodes()
+    web, shop, phone = (
+        _marker(nodes[n], c) for n, c in (("m2", "Web"), ("m1", "Laden"), ("z", "Hotline"))
+    )
+    assert _marker(nodes["p2"], "Web") == web  # one channel, one marker
+    assert len({web, shop, phone}) == 3 and all(len(m) == 1 for m in (web, shop, phone))
+    assert "only Gisela" in " ".join(texts(nodes["p1"]))
+    assert "only" not in " ".join(texts(nodes["p2"]))
+    legend = " ".join(texts(nodes["legend"]))
+    assert "marker: channel" in legend and "edge width: probability" in legend
+    assert f"{web}" in legend and "Laden (offline)" in legend
+    _, light = _print_nodes("light")
+    assert "border colour: channel" in " ".join(texts(light["legend"]))

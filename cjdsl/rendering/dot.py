@@ -94,9 +94,23 @@ class _Emitter:
         self.channel_colour = {
             c.id: theme.channels[i % len(theme.channels)] for i, c in enumerate(journey.channels)
         }
+        self.channel_marker = {
+            c.id: theme.markers[i % len(theme.markers)]
+            for i, c in enumerate(journey.channels)
+            if theme.markers
+        }
 
     def label(self, lines: list[dotlang.Line], br: str = "<br/>") -> str:
         return dotlang.label(lines, html_labels=self.html, br=br)
+
+    def persona_name(self, persona_id: str) -> str:
+        persona = self.journey.persona(persona_id)
+        return persona.label if persona else persona_id
+
+    def channel_key(self, channel: model.Channel) -> str:
+        """A channel as the legend lists it: its marker (print) and its label and kind."""
+        marker = self.channel_marker.get(channel.id)
+        return f"{marker} {_channel_text(channel)}" if marker else _channel_text(channel)
 
     def node_id(self, name: str) -> str:
         return f"{self.prefix}-n-{dotlang.slug(name)}"
@@ -115,10 +129,14 @@ class _Emitter:
         lines.append(dotlang.Line(node.label, 11, bold=True))
         if channel is not None:
             kind = f" · {channel.kind}" if channel.kind else ""
-            swatch = self.channel_colour[channel.id]
-            lines.append(
-                dotlang.Line(channel.label + kind, 8, theme.muted, width=30, swatch=swatch)
-            )
+            marker = self.channel_marker.get(channel.id)
+            text = f"{marker} {channel.label}{kind}" if marker else channel.label + kind
+            swatch = None if marker else self.channel_colour[channel.id]
+            lines.append(dotlang.Line(text, 8, theme.muted, width=30, swatch=swatch))
+        if node.personas and self.persona is None:
+            # PNG and PDF readers cannot hover: say on the node who meets it.
+            names = ", ".join(self.persona_name(p) for p in node.personas)
+            lines.append(dotlang.Line(f"◐ only {names}", 8, theme.muted, italic=True, width=30))
         if node.emotion is not None:
             word = f" {node.emotion.word}" if node.emotion.word else ""
             lines.append(
@@ -269,11 +287,26 @@ class _Emitter:
         for name in last[:1]:
             yield f"  {_node(name)} -> {dotlang.quote('__legend')} [style=invis]"
 
+    def channel_cell(self, channel: model.Channel) -> str:
+        """The legend's key for a channel: its marker where the theme has them, else its colour."""
+        marker = self.channel_marker.get(channel.id)
+        if marker:
+            return f'<td width="14" height="14" fixedsize="true">{marker}</td>'
+        colour = self.channel_colour[channel.id]
+        return f'<td width="14" height="14" fixedsize="true" bgcolor="{colour}"></td>'
+
+    def key_text(self) -> str:
+        """What the picture encodes that a reader cannot hover for."""
+        border = "marker: channel" if self.channel_marker else "border colour: channel"
+        parts = [border, "square corners: offline", "edge width: probability"]
+        if any(t.personas for t in self.journey.touchpoints if t.id in self.graph):
+            parts.append("◐ only: personas who meet it")
+        return " · ".join(parts)
+
     def legend_table(self) -> Iterator[str]:
         theme = self.theme
         rows = [
-            f'<tr><td width="14" height="14" fixedsize="true" '
-            f'bgcolor="{self.channel_colour[c.id]}"></td>'
+            f"<tr>{self.channel_cell(c)}"
             f'<td align="left">{dotlang.html_text(_channel_text(c), 40)}</td></tr>'
             for c in self.used_channels()
         ]
@@ -290,6 +323,8 @@ class _Emitter:
             "</tr></table></td></tr>"
             f'<tr><td colspan="2" align="left"><font color="{theme.goal}">✓ goal</font>'
             f' · <font color="{theme.exit}">✕ exit</font> · dashed edge: share of the rest'
+            "</td></tr>"
+            f'<tr><td colspan="2" align="left">{dotlang.html_text(self.key_text(), 60)}'
             "</td></tr></table>"
         )
         yield f"  {dotlang.quote('__legend')} " + dotlang.attrs(
@@ -316,13 +351,13 @@ class _Emitter:
             fontsize=9.0,
         )
         yield f"    {dotlang.quote('__legend')} " + dotlang.attrs(
-            label="✓ goal · ✕ exit\ndashed edge: share of the rest",
+            label="✓ goal · ✕ exit\ndashed edge: share of the rest\n" + self.key_text(),
             shape="plaintext",
             fontsize=8.0,
         )
         for i, channel in enumerate(self.used_channels()):
             yield f"    {dotlang.quote(f'__legend_c{i}')} " + dotlang.attrs(
-                label=_channel_text(channel),
+                label=self.channel_key(channel),
                 shape="box",
                 style="rounded",
                 fontsize=8.0,

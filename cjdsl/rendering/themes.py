@@ -14,7 +14,9 @@ class Theme:
 
     ``emotion`` runs from −2 to +2 on a diverging red–blue scale (readable
     with the common colour-vision deficiencies); ``channels`` is the
-    Okabe–Ito palette, assigned in declaration order.
+    Okabe–Ito palette, assigned in declaration order. ``markers``, when
+    given, name each channel by a glyph as well, for pages where colours
+    cannot be told apart (print).
     """
 
     name: str
@@ -31,6 +33,7 @@ class Theme:
     emotion: tuple[str, str, str, str, str]
     no_emotion: str
     channels: tuple[str, ...]
+    markers: tuple[str, ...] = ()
     font: str = "Helvetica"
 
 
@@ -97,7 +100,9 @@ THEMES: Final[dict[str, Theme]] = {
         exit="#000000",
         flag="#000000",
         accent="#000000",
-        emotion=("#bdbdbd", "#dcdcdc", "#ffffff", "#f0f0f0", "#e0e0e0"),
+        # Greys at CIE L* 55, 66, 77, 88, 99: darker is worse, 11 apart, so any two
+        # scores differ in black and white; black text keeps at least 5.6:1 contrast.
+        emotion=("#848484", "#a0a0a0", "#bebebe", "#dddddd", "#fcfcfc"),
         no_emotion="#ffffff",
         channels=(
             "#000000",
@@ -109,6 +114,7 @@ THEMES: Final[dict[str, Theme]] = {
             "#111111",
             "#777777",
         ),
+        markers=("●", "■", "▲", "◆", "★", "✚", "▼", "◉"),
     ),
 }
 
