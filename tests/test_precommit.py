@@ -51,7 +51,6 @@ exit weg
 BROKEN = 'journey "Kaputt"\nstage s "S" {\n  touchpoint a "A"\n}\na -> nirgends\n'
 
 
-
 @dataclasses.dataclass(frozen=True)
 class Repo:
     """A temporary git repository and `pre-commit try-repo` run in it."""
