@@ -9,7 +9,7 @@ import click
 
 from .. import analysis, files
 from ..analysis import tables
-from . import common
+from . import common, progress
 
 __all__ = ["analyze_command"]
 
@@ -54,6 +54,7 @@ def _ids(value: str | None) -> tuple[str, ...]:
     "(0: no limit).",
 )
 @click.option("-o", "--output", default="-", show_default=True, help="Write to this file.")
+@progress.interruptible
 def analyze_command(
     path: str,
     format_: str | None,
@@ -65,16 +66,22 @@ def analyze_command(
 ) -> None:
     """Analyse a journey: conversion, funnel, paths, moments of truth, attribution, emotion."""
     files.refuse_input(path, output)
-    doc = common.load(path)
+    with progress.status(f"reading and checking {path}"):
+        doc = common.load(path)
     if shown := common.problems(doc.diagnostics):
         common.report(shown, "text", 1)
     if not doc.ok or doc.journey is None:
         sys.exit(common.EXIT_PROBLEMS)
     removed = tuple(i for value in without for i in _ids(value))
     try:
-        result = analysis.analyze(
-            doc.journey, persona=persona, without=removed, top=top, time_limit=time_limit or None
-        )
+        with progress.status(f"analysing {path}"):
+            result = analysis.analyze(
+                doc.journey,
+                persona=persona,
+                without=removed,
+                top=top,
+                time_limit=time_limit or None,
+            )
     except ValueError as error:  # an unknown id, or not even the conversion in time
         raise common.Fail(str(error)) from error
     reports = (result,) if result.baseline is None else (result.baseline, result)

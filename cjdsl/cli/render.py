@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Final
 import click
 
 from .. import files, rendering, reporting, views
-from . import common, render_options
+from . import common, progress, render_options
 
 if TYPE_CHECKING:
     from .. import model
@@ -44,6 +44,7 @@ FORMATS: Final = (*rendering.FORMATS, "html")
     show_default=True,
     help="How to print diagnostics.",
 )
+@progress.interruptible
 def render_command(
     paths: tuple[str, ...],
     output: str | None,
@@ -67,8 +68,10 @@ def render_command(
             "--collapse draws diagrams; the journey map (html) has a column per stage"
         )
     failed = False
-    for path in paths:
-        doc = common.load(path)
+    for number, path in enumerate(paths, 1):
+        of = f" ({number}/{len(paths)})" if len(paths) > 1 else ""
+        with progress.status(f"reading and checking {path}{of}"):
+            doc = common.load(path)
         if shown := common.problems(doc.diagnostics):
             common.report(shown, diagnostics_format, 1)
         if not doc.ok or doc.journey is None:
@@ -77,9 +80,11 @@ def render_command(
         target = _target(path, output, out_dir, fmt)
         files.refuse_input(path, target)
         if fmt == "html":
-            data = _journey_map(doc.journey, options)
+            with progress.status(f"analysing {path} for its journey map{of}"):
+                data = _journey_map(doc.journey, options)
         else:
-            data = views.render(doc.journey, format_=fmt, options=options)
+            with progress.status(f"laying out {path} with Graphviz{of}"):
+                data = views.render(doc.journey, format_=fmt, options=options)
         try:
             if target != "-" and out_dir:
                 pathlib.Path(out_dir).mkdir(parents=True, exist_ok=True)

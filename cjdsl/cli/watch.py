@@ -15,7 +15,7 @@ import click
 from .. import files, model, rendering, views
 from ..errors import CjdslError
 from ..preview import watching
-from . import common, render_options
+from . import common, progress, render_options
 
 __all__ = ["stop_on_signals", "watch_command"]
 
@@ -91,7 +91,8 @@ def _run(path: str, output: str, render: Callable[[model.Journey], bytes]) -> wa
         return found.seen
     started = time.perf_counter()
     try:
-        data = render(doc.journey)
+        with progress.status(f"laying out {path} with Graphviz"):
+            data = render(doc.journey)
         pathlib.Path(output).parent.mkdir(parents=True, exist_ok=True)
         files.write_output(output, data, source=path)
     except CjdslError as error:  # Graphviz failing, or OUTPUT now being the journey itself

@@ -2,7 +2,8 @@
 
 The one module that starts external programs. Every run is a child process
 with a time limit and a memory cap, so a layout that explodes is stopped
-with a clear error instead of taking the machine with it. The cap never
+with a clear error instead of taking the machine with it; a child is killed
+and waited for whenever its run ends early (a time-out, Ctrl-C). The cap never
 exceeds the limit cjdsl itself runs under (``ulimit -v``, a CI sandbox); on
 Windows, which has no such limits, the time limit alone holds.
 """
@@ -14,6 +15,7 @@ import functools
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -262,11 +264,14 @@ def _run(argv: list[str], dot_source: str, limits: Limits, name: str) -> bytes:
                 stdout, stderr_bytes = child.communicate(
                     dot_source.encode("utf-8"), timeout=limits.timeout
                 )
-            except BaseException:
-                child.kill()
-                child.wait()
+            except BaseException:  # a time-out, or Ctrl-C (KeyboardInterrupt) in cjdsl
+                _stop(child)
                 raise
         done = subprocess.CompletedProcess(argv, child.returncode, stdout, stderr_bytes)
+        if done.returncode == -signal.SIGINT:
+            # Ctrl-C on a terminal reaches the whole process group: a child that died of it
+            # first is the user stopping cjdsl, not a failed layout to retry with wasm
+            raise KeyboardInterrupt
     except FileNotFoundError as error:
         raise RenderError(f"cannot run `{argv[0]}`: {INSTALL_HINT}") from error
     except subprocess.TimeoutExpired as error:
@@ -282,6 +287,17 @@ def _run(argv: list[str], dot_source: str, limits: Limits, name: str) -> bytes:
             stderr += f" ({cap})" if cap is not None else ""
         raise RenderError(f"Graphviz ({name}) failed: {stderr or 'exit ' + str(done.returncode)}")
     return done.stdout
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    """Kill the child and wait for it, even through a second Ctrl-C: none is left running."""
+    while True:
+        try:
+            child.kill()
+            child.wait()
+        except KeyboardInterrupt:
+            continue
+        return
 
 
 def _cap_child(cap: _Cap, pid: int, name: str) -> None:
