@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .diagnostics import Diagnostic, Severity
     from .errors import CjdslError, JourneyError, RenderError
     from .model import Journey
+    from .notebook import JourneyMap
     from .pipeline import Document
     from .rendering import Options, Overlay
 
@@ -34,6 +35,7 @@ __all__ = [
     "Severity",
     "__version__",
     "dumps",
+    "journey_map",
     "load",
     "loads",
     "meaning",
@@ -192,3 +194,32 @@ def render(
         )
     chosen = Options(**keywords) if options is None else dataclasses.replace(options, **keywords)
     return views.render(model, format_=format, options=chosen, prefix=prefix, overlay=overlay)
+
+
+def journey_map(
+    journey: Journey | Document, *, persona: str | None = None, theme: str = "light"
+) -> JourneyMap:
+    """The journey map of ``persona`` (everyone's when ``None``), with the analysis it shows.
+
+    A notebook shows it inline; ``.html`` is the map as an HTML fragment to embed (styled
+    by ``cjdsl.rendering.map_style.CSS``), ``.page`` a self-contained HTML page, what
+    ``cjdsl render -f html`` writes. ``theme``: ``light``, ``dark``, ``print`` or
+    ``auto`` (the page's colour scheme).
+
+    Raises:
+        JourneyError: a document with errors.
+        ValueError: an unknown persona or theme.
+    """
+    from .notebook import display
+
+    return display.journey_map_of(journey, persona=persona, theme=theme)
+
+
+def load_ipython_extension(shell: object) -> None:
+    """``%load_ext cjdsl``: register the ``%%journey`` cell magic (``cjdsl.notebook.magic``).
+
+    IPython is imported only here, when a notebook asks for the extension.
+    """
+    from . import notebook
+
+    notebook.load_ipython_extension(shell)

@@ -55,6 +55,22 @@ class Document:
             return nx.DiGraph()
         return graph.build(self.journey, persona=persona)
 
+    # What Jupyter shows of a document: its diagram, or its errors (``cjdsl.notebook``).
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        from .notebook import display
+
+        return display.Diagram(self)._repr_mimebundle_(include, exclude)
+
+    def _repr_html_(self) -> str:
+        from .notebook import display
+
+        return display.Diagram(self)._repr_html_()
+
+    def _repr_svg_(self) -> str | None:
+        from .notebook import display
+
+        return display.Diagram(self)._repr_svg_()
+
 
 def too_large(source: SourceFile, size: int) -> Diagnostic:
     """CJ007 for a file of ``size`` bytes, at its start (one byte over the limit is what

@@ -11,7 +11,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = [
     "NOT_COMPUTED",
@@ -385,6 +388,30 @@ class Report:
     def lost_conversion(self) -> dict[str, float]:
         """Per node, the probability that an unconverted customer's journey ends there."""
         return {n.id: n.lost_conversion for n in self.nodes}
+
+    def to_frame(self, table: str) -> pandas.DataFrame:
+        """One table of the JSON form as a pandas DataFrame: ``touchpoints``, ``goals``,
+        ``funnel`` … (``cjdsl.notebook.reports``, which needs pandas installed).
+
+        Raises:
+            ImportError: pandas is not installed; the message says how to install it.
+            ValueError: an unknown table; the message lists the tables.
+        """
+        from ..notebook import reports
+
+        return reports.frame(self, table)
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """The tables of ``cjdsl analyze`` for Jupyter, as HTML and as text
+        (``cjdsl.notebook.reports``), in place of the dataclass's long repr."""
+        from ..notebook import reports
+
+        return reports.bundle(self)
+
+    def _repr_html_(self) -> str:
+        from ..notebook import reports
+
+        return reports.html(self)
 
 
 def _plain(value: Any) -> Any:
