@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["generate", "reference", "write"]
+__all__ = ["assert_same", "generate", "reference", "write"]
 
 START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
 
@@ -118,3 +118,13 @@ def reference(
         mean = float(np.mean(gaps)) if gaps else None
         out.append((seg, a, b, len(dts), median, mean))
     return sorted(out, key=lambda r: (r[0] or "", r[1], r[2]))
+
+
+def assert_same(got: list[tuple[Any, ...]], want: list[tuple[Any, ...]]) -> None:
+    """Keys and counts identical, gaps equal to 1e-9 (summation order), nulls where nulls."""
+    assert [r[:4] for r in got] == [r[:4] for r in want]
+    for g, w in zip(got, want, strict=True):
+        for a, b in zip(g[4:], w[4:], strict=True):
+            assert (a is None) == (b is None), (g, w)
+            if a is not None and b is not None:
+                assert abs(a - b) <= 1e-9 * max(1.0, abs(b)), (g, w)

@@ -13,7 +13,7 @@ from cjdsl import observed
 from cjdsl.observed.columns import Columns, LogError, parse_mapping
 from cjdsl.observed.sources import expand
 
-from .observed_reference import generate, reference, write
+from .observed_reference import assert_same, generate, reference, write
 
 ROLES = {"value": "revenue"}
 
@@ -23,15 +23,6 @@ def rows(log: observed.Log, **cut: Any) -> list[tuple[Any, ...]]:
         (c.segment, c.source, c.target, c.n, c.median_s, c.mean_s)
         for c in observed.counts(log, **cut)
     ]
-
-
-def same(got: list[tuple[Any, ...]], want: list[tuple[Any, ...]]) -> None:
-    assert [r[:4] for r in got] == [r[:4] for r in want]
-    for g, w in zip(got, want, strict=True):
-        for a, b in zip(g[4:], w[4:], strict=True):
-            assert (a is None) == (b is None), (g, w)
-            if a is not None and b is not None:
-                assert a == pytest.approx(b, rel=1e-9, abs=1e-9), (g, w)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +36,7 @@ def test_every_format_and_several_files_equal_the_reference(
 ) -> None:
     write(frame, tmp_path / "log", fmt, parts=3)
     log = observed.open_log(str(tmp_path / "log"), roles=ROLES)
-    same(rows(log), reference(frame))
+    assert_same(rows(log), reference(frame))
 
 
 @pytest.mark.parametrize(
@@ -56,8 +47,8 @@ def test_cut_settings_and_segments_equal_the_reference(
 ) -> None:
     [path] = write(frame, tmp_path, "parquet")
     log = observed.open_log(path, roles=ROLES)
-    same(rows(log, **cut), reference(frame, **cut))
-    same(rows(log, by_segment=True, **cut), reference(frame, by_segment=True, **cut))
+    assert_same(rows(log, **cut), reference(frame, **cut))
+    assert_same(rows(log, by_segment=True, **cut), reference(frame, by_segment=True, **cut))
 
 
 def test_the_generated_log_has_what_the_pitfalls_need(frame: pd.DataFrame) -> None:
