@@ -54,20 +54,46 @@ _BOX: Final = (
 )
 
 
-def diagnostics_html(diagnostics: Sequence[Diagnostic]) -> str:
+def diagnostics_html(diagnostics: Sequence[Diagnostic], *, folded: bool = False) -> str:
     """The diagnostics as ``cjdsl check`` prints them (source lines, carets, hints), in
-    colour, as one ``<div>``; a summary line names how many of each severity there are."""
+    colour, under a line that counts them; ``folded``: closed until clicked (the warnings
+    and infos under a diagram), else open."""
     text = html.escape(reporting.render_text(diagnostics, color=True), quote=False)
     for sequence, tag in _ANSI.items():
         text = text.replace(sequence, tag)
     errors = any(d.severity is Severity.ERROR for d in diagnostics)
     colour = "#d1242f" if errors else "#b35900"
-    summary = html.escape(reporting.summary(diagnostics, 1).removesuffix(" in 1 file"))
+    counts = ((s, sum(d.severity is s for d in diagnostics)) for s in Severity)
+    summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts if n)
     return (
-        f'<div class="cjdsl-diagnostics" style="{_BOX.format(colour=colour)}">'
-        f'<div style="font-weight:bold">{summary}</div>'
-        f'<pre style="margin:4px 0 0;white-space:pre;line-height:1.35">{text}</pre></div>'
+        f'<details class="cjdsl-diagnostics" style="{_BOX.format(colour=colour)}"'
+        f'{"" if folded else " open"}><summary style="font-weight:bold;cursor:pointer">'
+        f"{summary}</summary>"
+        f'<pre style="margin:4px 0 0;white-space:pre;line-height:1.35">{text}</pre></details>'
     )
+
+
+def _sized(svg: str) -> str:
+    """The SVG's root with a style that fits a wide diagram to the output's width down to
+    half its size, and scrolls beyond that (a 4900 pt diagram fitted into a notebook's
+    900 px is unreadable); a small one keeps its size."""
+    start = svg.index("<svg")
+    end = svg.find(">", start)
+    root = svg[start:end]
+    at = root.find(' width="')
+    if at < 0 or end < 0:
+        return svg[start:]
+    value = root[at + 8 : root.find('"', at + 8)]
+    number = value.removesuffix("pt").removesuffix("px")
+    unit = value[len(number) :] or "px"
+    try:
+        width = float(number)
+    except ValueError:
+        return svg[start:]
+    style = (
+        f' style="width:100%;min-width:{width / 2:g}{unit};max-width:{width:g}{unit};height:auto"'
+    )
+    return svg[start:end] + style + svg[end:]
 
 
 def error_html(message: str) -> str:
@@ -116,10 +142,10 @@ class Diagram:
             svg = self.svg()
         except CjdslError as error:
             return None, error_html(str(error))
-        inline = svg[svg.index("<svg") :]  # the XML prolog and DOCTYPE have no place in HTML
-        shown = f'<div class="cjdsl-diagram" style="overflow-x:auto">{inline}</div>'
+        # The XML prolog and DOCTYPE have no place in HTML.
+        shown = f'<div class="cjdsl-diagram" style="overflow-x:auto">{_sized(svg)}</div>'
         if doc.diagnostics:
-            shown += diagnostics_html(doc.diagnostics)
+            shown += diagnostics_html(doc.diagnostics, folded=True)
         return svg, shown
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
