@@ -3,6 +3,9 @@
 A code never changes meaning once released. ``docs/diagnostics.md`` is
 generated from this table (``cjdsl explain --all > docs/diagnostics.md``)
 and a test keeps the two equal.
+
+Longer than the ~400-line guideline: one table, a record per code with its example
+and fix; splitting it by category would scatter the one list every front end reads.
 """
 
 from __future__ import annotations
@@ -206,6 +209,14 @@ IMPORT_OUTSIDE_ROOT: Final = Code(
     'import "../../../etc/common.journey"',
     "Move the imported file into the project, or allow imports from outside it in the "
     "Sphinx or MkDocs settings.",
+)
+UNKNOWN_LANGUAGE: Final = Code(
+    "CJ115",
+    "unknown-language",
+    E,
+    "The journey's `lang` names a language cjdsl does not write its outputs in.",
+    'journey "Shop"\n  lang "deutsch"',
+    'Write `lang "de"` or `lang "en"`; diagnostics stay English whatever the language.',
 )
 
 # CJ2xx: graph structure --------------------------------------------------

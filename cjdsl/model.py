@@ -235,6 +235,8 @@ class Journey:
     transitions: tuple[Transition, ...]
     import_refs: tuple[Ref, ...]
     span: Span
+    lang: str | None = None
+    """The language cjdsl writes this journey's outputs in (``lang "de"``); ``None``: English."""
     _nodes: dict[str, Touchpoint] = dataclasses.field(
         init=False, repr=False, compare=False, hash=False
     )

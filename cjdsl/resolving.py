@@ -242,6 +242,7 @@ class _Resolver(Reporter):
             title=found.title or "",
             description=found.header.get("description"),
             owner=found.header.get("owner"),
+            lang=found.header.get("lang"),
             personas=tuple(personas),
             channels=tuple(channels),
             stages=tuple(stages),

@@ -26,7 +26,9 @@ def test_wheel_installs_and_parses_an_example_outside_the_tree(tmp_path: pathlib
         timeout=600,
     )
     (wheel,) = dist.glob("cjdsl-*.whl")
-    assert "cjdsl/journey.lark" in zipfile.ZipFile(wheel).namelist()
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "cjdsl/journey.lark" in names
+    assert "cjdsl/i18n/locales/de/LC_MESSAGES/cjdsl.mo" in names  # compiled at build time
     venv = tmp_path / "venv"
     # A truly fresh venv: the wheel's declared dependencies come from the package index,
     # so a missing runtime dependency fails here rather than on a user's machine.
@@ -44,7 +46,8 @@ def test_wheel_installs_and_parses_an_example_outside_the_tree(tmp_path: pathlib
     probe = (
         "import cjdsl, pathlib, sys; "
         "assert 'site-packages' in cjdsl.__file__, cjdsl.__file__; "
-        f"doc = cjdsl.load({str(example)!r}); print(doc.journey.title)"
+        f"doc = cjdsl.load({str(example)!r}); print(doc.journey.title); "
+        "from cjdsl import i18n; assert i18n.locale('de')._('Legend') == 'Legende'"
     )
     done = subprocess.run(
         [str(python), "-c", probe],

@@ -109,6 +109,7 @@ def test_the_package_imports_and_renders_without_resource(tmp_path: pathlib.Path
     journey = CASES / "render" / "small.journey"
     probe = (
         "import subprocess, shutil, sys, click, graphviz, lark, networkx  # as they are here\n"
+        "import cjdsl.i18n as i18n; i18n.locale('en').count(1)  # Babel reads data per platform\n"
         "sys.modules['resource'] = None  # `import resource` raises ImportError\n"
         "sys.platform = 'win32'\n"
         "import cjdsl, cjdsl.cli, cjdsl.rendering.engines as engines\n"

@@ -20,7 +20,16 @@ __all__ = ["interval_option", "output_format", "render_options"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 _SUFFIXES = {"gv": "dot", "htm": "html"}
-_FIELDS: Final = ("persona", "theme", "direction", "engine", "timeout", "collapse_by", "max_nodes")
+_FIELDS: Final = (
+    "persona",
+    "theme",
+    "direction",
+    "lang",
+    "engine",
+    "timeout",
+    "collapse_by",
+    "max_nodes",
+)
 
 
 interval_option: Final = click.option(
@@ -39,7 +48,7 @@ def render_options(
     theme_help: str = "Diagram colours.",
     highlight: bool = False,
 ) -> Callable[[F], F]:
-    """Add ``--persona --theme --direction --engine --timeout [--highlight] --collapse
+    """Add ``--persona --theme --direction --lang --engine --timeout [--highlight] --collapse
     --max-nodes`` to a command, which receives them as one ``options: rendering.Options``.
 
     ``--collapse`` and ``--max-nodes`` are on every command that lays a journey out,
@@ -78,6 +87,12 @@ def render_options(
                 default=choices.DEFAULTS.direction,
                 show_default=True,
                 help="Stages left to right, or top to bottom.",
+            ),
+            click.option(
+                "--lang",
+                type=click.Choice(choices.LANGS),
+                help="Language of every word and figure drawn (default: the journey's "
+                "`lang`, else English).",
             ),
             click.option(
                 "--engine",

@@ -24,7 +24,15 @@ __all__ = [
     "too_large",
 ]
 
-DURATION_UNITS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+DURATION_UNITS: Final = {
+    "s": 1,
+    "m": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 604800,
+    "mo": 2_629_800,  # a twelfth of a year: 30.44 days
+    "y": 31_557_600,  # 365.25 days
+}
 NUMBER_UNITS: Final = {
     "probability": ("%", ""),
     "duration": tuple(DURATION_UNITS),

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import lark
 
-from .. import codes, model
+from .. import codes, i18n, model
 from ..diagnostics import Diagnostic, did_you_mean
 from ..source import Span
 from . import parsing, values, vocabulary
@@ -98,7 +98,18 @@ class _Lowering(values.Reader):
                 attribute.span,
                 hint=f"keep one `{attribute.name}` line",
             )
-        self.found.header[attribute.name] = self.one_string(attribute) or ""
+        value = self.one_string(attribute) or ""
+        if attribute.name == "lang" and value not in i18n.LANGS:
+            self.report(
+                codes.UNKNOWN_LANGUAGE,
+                f"unknown language `{value}`",
+                attribute.span,
+                label="not a language cjdsl writes",
+                hint=did_you_mean(value, i18n.LANGS)
+                or "cjdsl writes " + " and ".join(f'`lang "{lang}"`' for lang in i18n.LANGS),
+            )
+            return
+        self.found.header[attribute.name] = value
 
     def loose_attribute(self, tree: lark.Tree[lark.Token], *, stage: str | None, top: bool) -> None:
         attribute = Attribute.of(tree, self)

@@ -82,6 +82,14 @@ class Statement:
 
 ATTRIBUTES: Final[tuple[Attribute, ...]] = (
     Attribute("description", OWNERS, "text", "description", 'description "…"', "free text"),
+    Attribute(
+        "lang",
+        ("journey",),
+        "text",
+        "lang",
+        'lang "de"',
+        "the language of the diagram, map and report: `en` or `de` (`--lang` overrides; CJ115)",
+    ),
     Attribute("goal", ("persona",), "texts", "goals", 'goal "What they want"', "what they want"),
     Attribute(
         "reach",

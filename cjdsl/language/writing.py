@@ -50,6 +50,8 @@ def _statements(journey: model.Journey, *, keep_imports: bool) -> Iterator[str]:
     yield f"journey {_q(journey.title)}"
     if journey.description is not None:
         yield f"description {_q(journey.description)}"
+    if journey.lang is not None:
+        yield f"lang {_q(journey.lang)}"
     if journey.owner is not None:
         yield f"owner {_q(journey.owner)}"
     if keep_imports:

@@ -20,7 +20,7 @@ import hashlib
 from collections.abc import Iterator
 
 from .. import graph as graphs
-from .. import model
+from .. import i18n, model
 from . import dotlang, map_curve, themes
 from .findings import Findings
 from .options import DEFAULTS, Options
@@ -35,16 +35,18 @@ def id_prefix(
     persona: str | None = None,
     theme: str = "light",
     direction: str = "LR",
+    lang: str | None = None,
 ) -> str:
     """An SVG id prefix unique to this journey's source and view options.
 
-    Different journeys, or different views (persona, theme, direction) of one
-    journey, never clash when they share an HTML page.
+    Different journeys, or different views (persona, theme, direction, language) of
+    one journey, never clash when they share an HTML page.
     """
     view = [
         persona or "",
         "" if theme == "light" else theme,
         "" if direction == "LR" else direction,
+        "" if lang in (None, journey.lang) else lang,
     ]
     key = "\0".join([journey.span.file.text, *view]) if any(view) else journey.span.file.text
     return f"cj{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}"
@@ -60,15 +62,12 @@ def _node(name: str) -> str:
     return dotlang.quote(f"__user:{name}" if name.startswith("__") else name)
 
 
-def _percent(p: float) -> str:
-    return f"{p * 100:.3g}%"
-
-
-def _duration(seconds: float) -> str:
-    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size and seconds % size == 0:
-            return f"{seconds / size:g}{unit}"
-    return f"{seconds:g}s"
+_CHANNEL_KINDS = {"online": i18n.N_("online"), "offline": i18n.N_("offline")}
+_KINDS = {
+    model.NodeKind.TOUCHPOINT: i18n.N_("touchpoint"),
+    model.NodeKind.GOAL: i18n.N_("goal"),
+    model.NodeKind.EXIT: i18n.N_("exit"),
+}
 
 
 class _Emitter:
@@ -90,6 +89,7 @@ class _Emitter:
         self.prefix = prefix
         self.html = html_labels
         self.overlay = overlay
+        self.t = i18n.locale(options.lang or journey.lang)
         self.graph = graphs.build(journey, persona=self.persona)
         self.channel_colour = {
             c.id: theme.channels[i % len(theme.channels)] for i, c in enumerate(journey.channels)
@@ -110,25 +110,28 @@ class _Emitter:
     def channel_key(self, channel: model.Channel) -> str:
         """A channel as the legend lists it: its marker (print) and its label and kind."""
         marker = self.channel_marker.get(channel.id)
-        return f"{marker} {_channel_text(channel)}" if marker else _channel_text(channel)
+        text = _channel_text(channel, self.t)
+        return f"{marker} {text}" if marker else text
 
     def node_id(self, name: str) -> str:
         return f"{self.prefix}-n-{dotlang.slug(name)}"
 
     # -- pieces --------------------------------------------------------------
     def node(self, node: model.Touchpoint) -> str:
-        theme = self.theme
+        theme, t = self.theme, self.t
         channel = self.journey.channel(node.channel) if node.channel else None
         lines = []
         if node.kind is model.NodeKind.GOAL:
-            lines.append(dotlang.Line("✓ GOAL", 8, theme.goal, bold=True))
+            lines.append(dotlang.Line("✓ " + t._("GOAL"), 8, theme.goal, bold=True))
         elif node.kind is model.NodeKind.EXIT:
-            lines.append(dotlang.Line("✕ EXIT", 8, theme.exit, bold=True))
+            lines.append(dotlang.Line("✕ " + t._("EXIT"), 8, theme.exit, bold=True))
         elif node.entry:
-            lines.append(dotlang.Line("▶ ENTRY", 8, theme.muted, bold=True))
+            lines.append(dotlang.Line("▶ " + t._("ENTRY"), 8, theme.muted, bold=True))
         lines.append(dotlang.Line(node.label, 11, bold=True))
         if channel is not None:
-            kind = f" · {channel.kind}" if channel.kind else ""
+            kind = (
+                " · " + t._(_CHANNEL_KINDS.get(channel.kind, channel.kind)) if channel.kind else ""
+            )
             marker = self.channel_marker.get(channel.id)
             text = f"{marker} {channel.label}{kind}" if marker else channel.label + kind
             swatch = None if marker else self.channel_colour[channel.id]
@@ -136,7 +139,8 @@ class _Emitter:
         if node.personas and self.persona is None:
             # PNG and PDF readers cannot hover: say on the node who meets it.
             names = ", ".join(self.persona_name(p) for p in node.personas)
-            lines.append(dotlang.Line(f"◐ only {names}", 8, theme.muted, italic=True, width=30))
+            only = "◐ " + t._("only {personas}").format(personas=names)
+            lines.append(dotlang.Line(only, 8, theme.muted, italic=True, width=30))
         if node.emotion is not None:
             word = f" {node.emotion.word}" if node.emotion.word else ""
             lines.append(
@@ -177,7 +181,7 @@ class _Emitter:
             color=border or theme.muted,
             penwidth=width,
             fillcolor=themes.emotion_colour(theme, node.emotion.score if node.emotion else None),
-            tooltip=dotlang.escaped(_tooltip(self.journey, node)),
+            tooltip=dotlang.escaped(_tooltip(self.journey, node, t)),
             URL=url,
             target="_blank" if url else None,
         )
@@ -190,16 +194,23 @@ class _Emitter:
             parts = []
             p = data["p"]
             if data["explicit"]:
-                parts.append(_percent(p))
+                parts.append(self.t.percent(p))
             elif p < 1:
-                parts.append(f"≈{_percent(p)}")
+                parts.append(f"≈{self.t.percent(p)}")
             if data["after"] is not None:
-                parts.append(f"after {_duration(data['after'])}")
+                parts.append(
+                    self.t._("after {duration}").format(duration=self.t.duration(data["after"]))
+                )
             lines = [dotlang.Line(" · ".join(parts), bold=True, width=40)] if parts else []
             lines += [dotlang.Line(t.label, width=28) for t in transitions if t.label]
             personas = sorted({p for t in transitions for p in t.personas})
             if personas and self.persona is None:
-                lines.append(dotlang.Line("for " + ", ".join(personas), italic=True, width=28))
+                names = ", ".join(personas)
+                lines.append(
+                    dotlang.Line(
+                        self.t._("for {personas}").format(personas=names), italic=True, width=28
+                    )
+                )
             src_node, dst_node = self.journey.touchpoint(source), self.journey.touchpoint(target)
             backwards = (
                 src_node is not None
@@ -247,7 +258,7 @@ class _Emitter:
             )
             if not members:
                 yield f"    {dotlang.quote(f'__empty_{index}')} " + dotlang.attrs(
-                    label="(empty)",
+                    label=self.t._("(empty)"),
                     shape="plaintext",
                     fontcolor=self.theme.muted,
                 )
@@ -297,33 +308,38 @@ class _Emitter:
 
     def key_text(self) -> str:
         """What the picture encodes that a reader cannot hover for."""
-        border = "marker: channel" if self.channel_marker else "border colour: channel"
-        parts = [border, "square corners: offline", "edge width: probability"]
-        if any(t.personas for t in self.journey.touchpoints if t.id in self.graph):
-            parts.append("◐ only: personas who meet it")
+        t = self.t
+        border = t._("marker: channel") if self.channel_marker else t._("border colour: channel")
+        parts = [border, t._("square corners: offline"), t._("edge width: probability")]
+        if any(n.personas for n in self.journey.touchpoints if n.id in self.graph):
+            parts.append("◐ " + t._("only: the personas who meet it"))
         return " · ".join(parts)
 
     def legend_table(self) -> Iterator[str]:
-        theme = self.theme
+        theme, t = self.theme, self.t
         rows = [
             f"<tr>{self.channel_cell(c)}"
-            f'<td align="left">{dotlang.html_text(_channel_text(c), 40)}</td></tr>'
+            f'<td align="left">{dotlang.html_text(_channel_text(c, self.t), 40)}</td></tr>'
             for c in self.used_channels()
         ]
+        goal, exit_, dashed = t._("goal"), t._("exit"), t._("dashed edge: share of the rest")
         scale = "".join(
             f'<td bgcolor="{colour}">{map_curve.score_text(score)}</td>'
             for score, colour in zip(range(-2, 3), theme.emotion, strict=True)
         )
         table = (
             '<table border="0" cellborder="0" cellspacing="3" cellpadding="3">'
-            '<tr><td colspan="2" align="left"><b>Legend</b></td></tr>'
+            '<tr><td colspan="2" align="left"><b>'
+            + t._("Legend")
+            + "</b></td></tr>"
             + "".join(rows)
-            + '<tr><td colspan="2" align="left">Emotion (fill)</td></tr>'
+            + '<tr><td colspan="2" align="left">'
+            + t._("Emotion (fill)")
+            + "</td></tr>"
             f'<tr><td colspan="2"><table border="0" cellspacing="0" cellpadding="4"><tr>{scale}'
             "</tr></table></td></tr>"
-            f'<tr><td colspan="2" align="left"><font color="{theme.goal}">✓ goal</font>'
-            f' · <font color="{theme.exit}">✕ exit</font> · dashed edge: share of the rest'
-            "</td></tr>"
+            f'<tr><td colspan="2" align="left"><font color="{theme.goal}">✓ {goal}</font>'
+            f' · <font color="{theme.exit}">✕ {exit_}</font> · {dashed}</td></tr>'
             f'<tr><td colspan="2" align="left">{dotlang.html_text(self.key_text(), 60)}'
             "</td></tr></table>"
         )
@@ -339,11 +355,11 @@ class _Emitter:
 
     def legend_nodes(self) -> Iterator[str]:
         """The legend without HTML tables: a cluster of sample nodes."""
-        theme = self.theme
+        theme, t = self.theme, self.t
         yield f"  subgraph {dotlang.quote('cluster_legend')} {{"
         yield "    graph " + dotlang.attrs(
             id=f"{self.prefix}-legend",
-            label="Legend",
+            label=t._("Legend"),
             labeljust="l",
             style="rounded",
             color=theme.stage_border,
@@ -351,7 +367,13 @@ class _Emitter:
             fontsize=9.0,
         )
         yield f"    {dotlang.quote('__legend')} " + dotlang.attrs(
-            label="✓ goal · ✕ exit\ndashed edge: share of the rest\n" + self.key_text(),
+            label="\n".join(
+                (
+                    "✓ " + t._("goal") + " · ✕ " + t._("exit"),
+                    t._("dashed edge: share of the rest"),
+                    self.key_text(),
+                )
+            ),
             shape="plaintext",
             fontsize=8.0,
         )
@@ -366,7 +388,7 @@ class _Emitter:
             )
         for score, colour in zip(range(-2, 3), theme.emotion, strict=True):
             yield f"    {dotlang.quote(f'__legend_e{score + 2}')} " + dotlang.attrs(
-                label=f"emotion {map_curve.score_text(score)}",
+                label=t._("emotion {score}").format(score=map_curve.score_text(score)),
                 shape="box",
                 style="filled",
                 fontsize=8.0,
@@ -383,7 +405,8 @@ class _Emitter:
         if self.persona:
             persona = journey.persona(self.persona)
             name = persona.label if persona else self.persona
-            lines.append(dotlang.Line(f"Persona: {name}", 10, theme.muted, italic=True, width=100))
+            shown = self.t._("Persona: {name}").format(name=name)
+            lines.append(dotlang.Line(shown, 10, theme.muted, italic=True, width=100))
         if self.overlay:
             lines.append(dotlang.Line(self.overlay.caption, 10, theme.accent, bold=True, width=110))
         left = '<br align="left"/>'
@@ -430,48 +453,52 @@ class _Emitter:
         return "\n".join(out) + "\n"
 
 
-def _channel_text(channel: model.Channel) -> str:
+def _channel_text(channel: model.Channel, t: i18n.Locale) -> str:
     """A channel as the legend and tooltips name it: its label and, if given, its kind."""
-    return channel.label + (f" ({channel.kind})" if channel.kind else "")
+    return channel.label + (
+        " (" + t._(_CHANNEL_KINDS.get(channel.kind, channel.kind)) + ")" if channel.kind else ""
+    )
 
 
-def _tooltip(journey: model.Journey, node: model.Touchpoint) -> str:
+def _tooltip(journey: model.Journey, node: model.Touchpoint, t: i18n.Locale) -> str:
     """The node's details, shown on hover in SVG."""
-    lines = [f"{node.label} ({node.kind.value} {node.id})"]
+    kind = t._(_KINDS[node.kind])
+    lines = [f"{node.label} ({kind} {node.id})"]
     facts = []
     stage = next((s for s in journey.stages if s.id == node.stage), None)
     if stage:
-        facts.append(f"Stage: {stage.label}")
+        facts.append(t._("Stage: {stage}").format(stage=stage.label))
     channel = journey.channel(node.channel) if node.channel else None
     if channel:
-        facts.append(f"Channel: {_channel_text(channel)}")
+        facts.append(t._("Channel: {channel}").format(channel=_channel_text(channel, t)))
     if facts:
         lines.append(" · ".join(facts))
     if node.personas:
-        lines.append("For: " + ", ".join(node.personas))
+        lines.append(t._("For: {personas}").format(personas=", ".join(node.personas)))
     if node.emotion:
         word = f" {node.emotion.word}" if node.emotion.word else ""
-        lines.append(f"Emotion: {map_curve.score_text(node.emotion.score)}{word}")
+        score = map_curve.score_text(node.emotion.score) + word
+        lines.append(t._("Emotion: {score}").format(score=score))
     for title, items in (
         ("", (node.description,) if node.description else ()),
-        ("Does", node.actions),
-        ("Wants", node.motivations),
-        ("Asks", node.questions),
-        ("Pain", node.pains),
-        ("Opportunity", node.opportunities),
+        (t._("Does"), node.actions),
+        (t._("Wants"), node.motivations),
+        (t._("Asks"), node.questions),
+        (t._("Pain"), node.pains),
+        (t._("Opportunity"), node.opportunities),
     ):
         lines += [f"{title}: {item}" if title else item for item in items]
     figures = [f"{k.name} {k.value}" for k in node.kpis]
     if node.cost:
-        figures.append(f"cost {node.cost}")
+        figures.append(t._("cost {amount}").format(amount=node.cost))
     if node.reach is not None:
-        figures.append(f"reach {node.reach:g}")
+        figures.append(t._("reach {customers}").format(customers=t.count(node.reach)))
     if figures:
         lines.append("KPIs: " + " · ".join(figures))
     if node.owner:
-        lines.append(f"Owner: {node.owner}")
+        lines.append(t._("Owner: {owner}").format(owner=node.owner))
     if node.tags:
-        lines.append("Tags: " + ", ".join(node.tags))
+        lines.append(t._("Tags: {tags}").format(tags=", ".join(node.tags)))
     return "\n".join(lines)
 
 
@@ -495,6 +522,10 @@ def to_dot(
     and arguments give the same text.
     """
     prefix = prefix or id_prefix(
-        journey, persona=options.persona, theme=options.theme, direction=options.direction
+        journey,
+        persona=options.persona,
+        theme=options.theme,
+        direction=options.direction,
+        lang=options.lang,
     )
     return _Emitter(journey, options, findings, prefix, html_labels, overlay).emit()

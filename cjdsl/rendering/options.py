@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Final
 
+from .. import i18n
 from ..errors import RenderError
 from . import engines, overlay, themes
 
@@ -32,6 +33,7 @@ __all__ = [
     "ENGINES",
     "FORMATS",
     "HIGHLIGHTS",
+    "LANGS",
     "PAGE_THEMES",
     "THEMES",
     "Options",
@@ -54,6 +56,8 @@ COLLAPSE: Final = ("stage", "channel")
 """The ways ``analysis.aggregate`` groups a journey (its ``MODES``, without importing it)."""
 HIGHLIGHTS: Final = overlay.HIGHLIGHTS
 """The analysis results a diagram can show over it (``overlay``)."""
+LANGS: Final = i18n.LANGS
+"""The languages of every word and figure cjdsl writes (``i18n``)."""
 DEFAULT_TIMEOUT: Final = 60.0
 """Seconds Graphviz may take before it is stopped."""
 DEFAULT_MEMORY_MB: Final = 4096
@@ -76,7 +80,9 @@ class Options:
     (``stage`` or ``channel``) draws one node per stage or channel, edges weighted by
     flow. ``max_nodes`` (``None``: no limit) refuses to lay out a journey of more nodes,
     before Graphviz runs: past a few hundred nodes a layout takes minutes and gigabytes.
-    ``highlight`` draws one of ``HIGHLIGHTS`` over the diagram. Whether the persona
+    ``highlight`` draws one of ``HIGHLIGHTS`` over the diagram. ``lang`` (one of
+    ``LANGS``; ``None``: the journey's own ``lang``, else English) is the language of
+    every word and figure drawn. Whether the persona
     exists is the journey's to say: ``personas.choose``, when the view is drawn.
 
     Raises:
@@ -92,6 +98,7 @@ class Options:
     collapse_by: str | None = None
     max_nodes: int | None = DEFAULT_MAX_NODES
     highlight: str | None = None
+    lang: str | None = None
 
     def __post_init__(self) -> None:
         for value, allowed, what in (
@@ -100,6 +107,7 @@ class Options:
             (self.engine, ENGINES, "engine"),
             (self.collapse_by, (None, *COLLAPSE), "collapse"),
             (self.highlight, (None, *HIGHLIGHTS), "highlight"),
+            (self.lang, (None, *LANGS), "language"),
         ):
             if value not in allowed:
                 choices = ", ".join(a for a in allowed if a is not None)

@@ -1,0 +1,128 @@
+"""Output languages: the catalogs are complete, and a German render leaves no English UI word.
+
+The catalogs are held against Babel's own extraction of the code, so a text marked for
+translation but missing from a catalog fails here; the renders of every example in German
+catch a text that was never marked (it stays English, and the English render shows it too).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from babel.messages import pofile
+
+import cjdsl
+from cjdsl import i18n, model
+from cjdsl.i18n import catalog
+
+from .conftest import EXAMPLES, need_dot
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+WORD = re.compile(r"[^\W\d_]{3,}")
+# Words both languages write alike (KPIs, Persona, online …): not a sign of a missing text.
+SAME_IN_BOTH = {"KPIs", "Persona", "Emotion", "online", "offline"}
+
+
+def german() -> dict[str, list[str]]:
+    """The German catalog: each text (a plural by its singular) and its translated forms."""
+    path = i18n.CATALOGS / "de" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+    with path.open("rb") as handle:
+        messages = [m for m in pofile.read_po(handle, locale="de") if m.id]
+    return {
+        m.id if isinstance(m.id, str) else m.id[0]: [m.string]
+        if isinstance(m.string, str)
+        else list(m.string or ())
+        for m in messages
+    }
+
+
+def test_every_marked_text_has_a_german_translation_and_none_is_stale() -> None:
+    marked = {k if isinstance(k, str) else k[0] for k in catalog.extract()}
+    translated = german()
+    fix = "run: python -m cjdsl.i18n.catalog, then translate the new texts"
+    assert not marked - set(translated), f"{marked - set(translated)}; {fix}"
+    assert not set(translated) - marked, f"stale: {set(translated) - marked}; {fix}"
+    assert [k for k, forms in translated.items() if not all(forms)] == [], fix
+
+
+def test_translations_keep_every_placeholder() -> None:
+    for message, forms in german().items():
+        for form in forms:
+            assert sorted(PLACEHOLDER.findall(form)) == sorted(PLACEHOLDER.findall(message))
+
+
+def test_numbers_and_durations_follow_the_language() -> None:
+    de, en = i18n.locale("de"), i18n.locale("en")
+    assert (de.percent(0.0162), de.count(173000), de.money(4200, "EUR")) == (
+        "1,62\xa0%",
+        "173.000",
+        "4.200,00\xa0€",
+    )
+    assert (en.percent(0.0162), en.count(173000), en.money(4200, "EUR")) == (
+        "1.62%",
+        "173,000",
+        "€4,200.00",
+    )
+    month, day, hour = 2_629_800, 86_400, 3_600
+    assert [en.duration(s) for s in (2 * month + 3 * day, 14 * day, 10 * day, 36 * hour)] == [
+        "2mo 3d",
+        "2w",
+        "1w 3d",
+        "1d 12h",
+    ]
+    assert de.duration(2 * month + 3 * day) == "2 Mon. 3 Tg."
+    # rounded, not cut: 2 days 5 h 40 min is 2d 6h; 59 min 59.6 s carry into an hour
+    assert en.duration(2 * day + 5 * hour + 40 * 60) == "2d 6h"
+    assert (en.duration(59 * 60 + 59.6), en.duration(23 * hour + 59 * 60 + 45)) == ("1h", "1d")
+
+
+def test_an_unknown_language_is_refused_with_the_choices() -> None:
+    with pytest.raises(ValueError, match="choose from en, de"):
+        i18n.locale("fr")
+    with pytest.raises(cjdsl.errors.RenderError, match="choose from en, de"):
+        cjdsl.rendering.Options(lang="fr")
+
+
+def user_texts(journey: model.Journey) -> list[str]:
+    """Every string the journey's author wrote (labels, ids, texts)."""
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                walk(item)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for field in dataclasses.fields(value):
+                if field.name not in ("span", "file", "source") and not field.name.startswith("_"):
+                    walk(getattr(value, field.name))
+
+    walk(journey)
+    return found
+
+
+def ui_words(svg: bytes, journey: model.Journey) -> set[str]:
+    """The words of a diagram that cjdsl wrote: its texts and tooltips, the author's removed."""
+    root = ET.fromstring(svg)
+    shown = [("".join(t.itertext())) for t in root.iter(f"{SVG}text")]
+    shown += [el.attrib[f"{XLINK}title"] for el in root.iter() if f"{XLINK}title" in el.attrib]
+    authored = {w for t in user_texts(journey) for w in WORD.findall(t)}
+    return {w for t in shown for w in WORD.findall(t)} - authored
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_in_german_leaves_no_english_ui_word(path: object) -> None:
+    need_dot()
+    doc = cjdsl.load(path)  # type: ignore[arg-type]
+    assert doc.journey is not None
+    english = ui_words(cjdsl.render(doc, format="svg", engine="dot", lang="en"), doc.journey)
+    deutsch = ui_words(cjdsl.render(doc, format="svg", engine="dot", lang="de"), doc.journey)
+    assert english - SAME_IN_BOTH, "the English render shows no UI word: the test sees nothing"
+    left = (english & deutsch) - SAME_IN_BOTH
+    assert not left, f"English UI words in the German render: {sorted(left)}"
