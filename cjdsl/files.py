@@ -12,14 +12,17 @@ import pathlib
 import stat
 import sys
 import tempfile
-from typing import Final
+from collections.abc import Iterator
+from typing import BinaryIO, Final
 
 from .errors import CjdslError
 from .source import MAX_SOURCE_BYTES
 
 __all__ = [
+    "MAX_LINE_BYTES",
     "read_bounded",
     "read_input",
+    "read_lines",
     "read_regular",
     "refuse_input",
     "write_atomic",
@@ -60,17 +63,50 @@ def read_regular(path: pathlib.Path, *, limit: int = MAX_SOURCE_BYTES + 1) -> by
         OSError: the path is missing or unreadable, a directory (``EISDIR``), or not a
             regular file (``strerror``: "is not a regular file (a FIFO)" and the like).
     """
+    with _open_regular(path) as handle:
+        return handle.read(limit)
+
+
+MAX_LINE_BYTES: Final = 1 << 20
+"""The longest line ``read_lines`` hands out (1 MiB): a longer one is refused, not buffered."""
+
+
+def read_lines(path: str, *, max_line: int = MAX_LINE_BYTES) -> Iterator[bytes]:
+    """The lines of ``path`` (``-``: stdin) one at a time, each with its line ending, for
+    tables too large to hold as one string (path tables, logs): memory stays one line.
+
+    The same regular-file rule as ``read_regular``. A line longer than ``max_line`` bytes
+    ends the reading with ``ValueError`` naming its line number, so a file without line
+    breaks (a binary, a minified dump) is never buffered whole.
+
+    Raises:
+        OSError: as ``read_regular``.
+        ValueError: a line is longer than ``max_line`` bytes.
+    """
+    with contextlib.ExitStack() as stack:
+        if path == "-":
+            handle: BinaryIO = sys.stdin.buffer
+        else:
+            handle = stack.enter_context(_open_regular(pathlib.Path(path)))
+        number = 0
+        while line := handle.readline(max_line + 1):
+            number += 1
+            if len(line) > max_line and not line.endswith(b"\n"):
+                raise ValueError(f"line {number} is longer than {max_line:,} bytes")
+            yield line
+
+
+def _open_regular(path: pathlib.Path) -> BinaryIO:
+    """Open a regular file for reading; anything else is refused before it is opened."""
     _refuse_irregular(os.stat(path).st_mode, path)
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     try:
         _refuse_irregular(os.fstat(fd).st_mode, path)
         os.set_blocking(fd, True)
-        handle = os.fdopen(fd, "rb")
+        return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
-    with handle:
-        return handle.read(limit)
 
 
 _KINDS: Final = (

@@ -24,6 +24,7 @@ CONTEXT: Final = {"help_option_names": ["-h", "--help"], "max_content_width": 10
 
 COMMANDS: Final = {
     "analyze": "analyze:analyze_command",
+    "attribute": "attribute:attribute_command",
     "check": "check:check_command",
     "explain": "explain:explain_command",
     "fmt": "fmt:fmt_command",

@@ -1,0 +1,174 @@
+"""The exact Markov removal effect of order k from aggregated paths: solved, not simulated.
+
+The chain (Anderl et al. 2016, ChannelAttribution's layout): a start state, one state per
+window of ``k`` consecutive channels of a path (a path shorter than ``k`` is one state of
+its own), and two absorbing states, conversion and null. Each path adds its journeys
+(conversions + nulls) to ``start → w₁ → … → wₘ`` and ends in conversion (its
+conversions) or null (its nulls). A window repeated back to back (``a > a``) is one visit:
+a self-loop only delays absorption and never changes where a journey ends, so every
+absorption probability, and with them every removal effect, is the same with or without
+it (collapsing also matches ChannelAttribution).
+
+Removing channel c sends every journey entering a state that contains c to null. Its
+removal effect is ``RE_c = 1 − P(conversion without c) / P(conversion)``, the share of
+conversions whose walk touches c. Both probabilities are absorption probabilities
+``h = (I − Q)⁻¹ r`` of the transient part ``Q``: one sparse LU of ``I − Q`` for the whole
+chain, one for each channel's chain with its states taken out. Conversion value works the
+same with ``r`` the expected value a step into conversion carries (the value that left
+each state into conversion over the journeys that left it), so ``RE^value_c`` is the
+share of the expected value whose walk touches c.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Final
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+from numpy.typing import NDArray
+
+from . import pathtables
+
+__all__ = ["MAX_ORDER", "Chain", "Effects", "chain", "removal_effects"]
+
+Array = NDArray[np.float64]
+MAX_ORDER: Final = 8
+"""The highest order offered: beyond it almost every window is seen once, and the
+chain only replays the observed paths."""
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Chain:
+    """The transient part of the absorbing chain; state 0 is the start.
+
+    ``q`` holds the transition probabilities between transient states, ``r`` the
+    probability (column 0) and the expected value (column 1) of the step into
+    conversion; ``members[c]`` the states whose window contains channel c.
+    """
+
+    q: sp.csr_matrix
+    r: Array
+    members: tuple[NDArray[np.int64], ...]
+    windows: NDArray[np.int64]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Effects:
+    """Removal effects per channel (conversions, value), and what the full chain gives."""
+
+    conversions: Array
+    value: Array
+    probability: float
+    expected_value: float
+    states: int
+
+
+def chain(paths: pathtables.Paths, order: int) -> Chain:
+    """The order-``order`` chain of ``paths``, built with array operations (no loop per path).
+
+    Raises:
+        ValueError: ``order`` outside 1..MAX_ORDER.
+    """
+    if not 1 <= order <= MAX_ORDER:
+        raise ValueError(f"the Markov order must be 1 to {MAX_ORDER}, not {order}")
+    n = len(paths.channels)
+    weight = paths.conversions + paths.null
+    used = np.flatnonzero(weight > 0)
+    if not len(used):  # no journey: the start alone, going nowhere
+        empty = np.zeros(0, dtype=np.int64)
+        return Chain(sp.csr_matrix((1, 1)), np.zeros((1, 2)), (empty,) * n, empty)
+    lengths = paths.lengths[used]
+    starts = paths.offsets[:-1][used]
+    base = n + 1
+    if order * np.log2(float(base)) >= 62:
+        raise ValueError(
+            f"order {order} with {n} channels has too many possible states; lower the order"
+        )
+    # One window per position that fits k channels, at least one per path.
+    count = np.maximum(lengths - order + 1, 1)
+    path_of = np.repeat(np.arange(len(used)), count)
+    first = np.cumsum(count) - count
+    local = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(first, count)
+    position = starts[path_of] + local
+    width = np.minimum(lengths, order)[path_of]
+    codes = np.zeros(len(position), dtype=np.int64)
+    for j in range(order):
+        inside = j < width
+        digit = np.where(inside, paths.flat[np.where(inside, position + j, 0)] + 1, 0)
+        codes = codes * base + digit
+    # A window repeated back to back is one visit (a self-loop; see the module docstring).
+    same_path = np.r_[False, path_of[1:] == path_of[:-1]]
+    keep = ~(same_path & np.r_[False, codes[1:] == codes[:-1]])
+    codes, path_of = codes[keep], path_of[keep]
+    windows, inverse = np.unique(codes, return_inverse=True)
+    state = inverse.astype(np.int64) + 1
+    size = len(windows) + 1
+    starts_at = np.r_[True, path_of[1:] != path_of[:-1]]
+    ends_at = np.r_[path_of[1:] != path_of[:-1], True]
+    w = weight[used]
+    inner = ~ends_at
+    rows = np.concatenate([np.zeros(len(used), dtype=np.int64), state[inner]])
+    cols = np.concatenate([state[starts_at], state[1:][inner[:-1]]])
+    data = np.concatenate([w, w[path_of[inner]]])
+    counts = sp.csr_matrix((data, (rows, cols)), shape=(size, size))
+    last = state[ends_at]
+    to_goal = np.bincount(last, weights=paths.conversions[used], minlength=size)
+    to_value = np.bincount(last, weights=paths.value[used], minlength=size)
+    to_null = np.bincount(last, weights=paths.null[used], minlength=size)
+    out = np.asarray(counts.sum(axis=1)).ravel() + to_goal + to_null
+    scale = np.divide(1.0, out, out=np.zeros(size), where=out > 0)
+    q = sp.diags(scale) @ counts
+    r = np.column_stack([to_goal * scale, to_value * scale])
+    return Chain(sp.csr_matrix(q), r, _members(windows, n, order), windows)
+
+
+def _members(windows: NDArray[np.int64], n: int, order: int) -> tuple[NDArray[np.int64], ...]:
+    """For each channel, the (1-based) states whose window holds it."""
+    base = n + 1
+    state_ids: list[NDArray[np.int64]] = []
+    channel_ids: list[NDArray[np.int64]] = []
+    rest = windows.copy()
+    for _ in range(order):
+        digit = rest % base - 1
+        rest //= base
+        held = digit >= 0
+        state_ids.append(np.flatnonzero(held) + 1)
+        channel_ids.append(digit[held])
+    states = np.concatenate(state_ids)
+    channels = np.concatenate(channel_ids)
+    ordered = np.lexsort((states, channels))
+    states, channels = states[ordered], channels[ordered]
+    bounds = np.searchsorted(channels, np.arange(n + 1))
+    return tuple(np.unique(states[bounds[c] : bounds[c + 1]]) for c in range(n))
+
+
+def _absorb(q: sp.csr_matrix, r: Array) -> Array:
+    """``(I − Q)⁻¹ r`` by a sparse LU, read at the start state (row 0)."""
+    system = (sp.identity(q.shape[0], format="csc") - q).tocsc()
+    solution = spla.splu(system).solve(np.ascontiguousarray(r))
+    return np.asarray(solution[0], dtype=np.float64)
+
+
+def removal_effects(paths: pathtables.Paths, order: int) -> Effects:
+    """Every channel's exact removal effect on conversions and on value."""
+    c = chain(paths, order)
+    n = len(paths.channels)
+    base = _absorb(c.q, c.r)
+    probability, expected = float(base[0]), float(base[1])
+    effect = np.zeros((n, 2))
+    for channel, states in enumerate(c.members):
+        keep = np.ones(c.q.shape[0], dtype=bool)
+        keep[states] = False
+        kept = np.flatnonzero(keep)
+        without = _absorb(c.q[kept][:, kept], c.r[kept]) if len(states) else base
+        effect[channel] = 1.0 - np.divide(without, base, out=np.ones(2), where=base > 0)
+    effect = np.clip(effect, 0.0, 1.0)
+    return Effects(
+        np.ascontiguousarray(effect[:, 0]),
+        np.ascontiguousarray(effect[:, 1]),
+        probability,
+        expected,
+        c.q.shape[0],
+    )
