@@ -16,7 +16,9 @@ import cjdsl
 from cjdsl import analysis
 from cjdsl.analysis import tables
 from cjdsl.notebook import display, magic, reports, svgids
+from cjdsl.rendering import engines
 
+from .browser import Browser, chromium
 from .conftest import ROOT, need, need_dot
 
 GERMAN = ROOT / "examples" / "versicherung.journey"
@@ -96,6 +98,86 @@ def test_two_documents_on_one_page_share_no_id_and_each_points_only_at_its_own()
         assert not set(ids) & seen
         assert references(svg) <= set(ids)
         seen |= set(ids)
+
+
+def _graphviz_with_its_own_ids(colour: str) -> str:
+    """What Graphviz writes for a graph whose DOT names no ids: ``graph0``, ``clust1``,
+    ``node1``, ``edge1`` and a gradient ``l_0`` that the node's ``fill`` points at."""
+    source = (
+        f'digraph {{ subgraph cluster_a {{ a [style=filled fillcolor="{colour}:white"] }} a -> b }}'
+    )
+    return engines.layout(source, format_="svg", engine="dot", limits=engines.Limits()).decode()
+
+
+def test_a_browser_shows_two_diagrams_on_one_page_each_with_its_own_defs(
+    tmp_path: pathlib.Path,
+) -> None:
+    need_dot()
+    binary = chromium()
+    need(binary is not None, "Chromium (Debian package `chromium`)")
+    assert binary is not None
+    shown = [cjdsl.load(GERMAN)._repr_html_(), cjdsl.load(SHOP)._repr_html_()]
+    for name, colour in (("nbred", "red"), ("nbblue", "blue")):
+        raw = _graphviz_with_its_own_ids(colour)
+        assert 'id="l_0"' in raw and 'fill="url(#l_0)"' in raw and 'id="clust1"' in raw
+        namespaced = svgids.namespace(raw[raw.index("<svg") :], name)
+        shown.append(f'<div class="cjdsl-diagram">{namespaced}</div>')
+    broken = cjdsl.loads('journey "Kaputt"\nentry touchpoint a\na -> b', raise_on_error=False)
+    shown.append(broken._repr_html_())
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<!DOCTYPE html><meta charset="utf-8"><body>' + "".join(shown) + "</body>", "utf-8"
+    )
+    browser = Browser(binary, width=1200, height=900)
+    try:
+        browser.goto(page.as_uri())
+        seen = browser.evaluate(
+            """(() => {
+              const svgs = [...document.querySelectorAll('.cjdsl-diagram > svg')];
+              const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+              const dangling = [];
+              for (const svg of svgs) {
+                for (const e of svg.querySelectorAll('*')) {
+                  for (const a of e.attributes) {
+                    const refs = [...a.value.matchAll(/url\\(#([^)]+)\\)/g)].map(m => m[1]);
+                    if (a.name.endsWith('href') && a.value.startsWith('#'))
+                      refs.push(a.value.slice(1));
+                    for (const r of refs)
+                      if (!svg.querySelector('#' + CSS.escape(r))) dangling.push(r);
+                  }
+                }
+              }
+              const named = svgs.slice(0, 2).map(s => {
+                const ids = s.getAttribute('aria-labelledby').split(' ');
+                if (!ids.every(i => s.querySelector('#' + CSS.escape(i)))) dangling.push(ids);
+                return document.getElementById(ids[0]).textContent;
+              });
+              const gradients = svgs.slice(2).map(s => {
+                const fill = s.querySelector('ellipse').getAttribute('fill');
+                const target = document.getElementById(fill.slice(5, -1));
+                return target.closest('svg') === s && target.querySelector('stop')
+                  .getAttribute('style');
+              });
+              return {
+                count: svgs.length,
+                gradients,
+                unique: new Set(ids).size === ids.length,
+                dangling,
+                named,
+                widths: svgs.map(s => s.getBoundingClientRect().width),
+                text: svgs[0].textContent.includes('Rückruf-Service'),
+                error: document.querySelector('details.cjdsl-diagnostics[open]').innerText,
+              };
+            })()"""
+        )
+    finally:
+        browser.close()
+    assert seen["count"] == 4 and seen["unique"] and seen["dangling"] == []
+    red, blue = seen["gradients"]  # each fill is its own diagram's gradient, in its colour
+    assert "red" in red and "blue" in blue
+    assert seen["named"][0] == "Kfz-Versicherung: Abschluss, Schadenfall und Kündigung"
+    assert all(w > 300 for w in seen["widths"][:2]) and seen["text"]
+    assert "error[CJ101]" in seen["error"] and "<string>:3:6" in seen["error"]
 
 
 def test_a_drawing_keeps_its_namespace_when_drawn_again() -> None:
@@ -292,8 +374,9 @@ def test_the_magic_reads_its_options_and_refuses_bad_ones() -> None:
 def test_the_magic_draws_the_cell_and_keeps_the_document() -> None:
     namespace: dict[str, Any] = {}
     cell = 'journey "Brötchen"\nentry touchpoint suche "Bäckerei suchen"\ngoal g\nsuche -> g'
-    shown = magic.journey("bäckerei --theme dark", cell, namespace)
-    assert isinstance(shown, display.Diagram) and shown.options.theme == "dark"
+    shown = magic.journey("bäckerei --theme dark --highlight probable", cell, namespace)
+    assert isinstance(shown, display.Diagram)
+    assert (shown.options.theme, shown.options.highlight) == ("dark", "probable")
     assert namespace["bäckerei"].source.path == "<cell>"
     assert isinstance(magic.journey("--map", cell), display.JourneyMap)
 

@@ -5,7 +5,7 @@ compiled as the file ``<cell>`` (imports resolve from the notebook's folder); th
 first line takes the options of ``cjdsl render`` that make sense in a notebook and,
 optionally, a name to keep the ``Document`` under::
 
-    %%journey shop --persona anna --direction TB --theme dark
+    %%journey shop --persona anna --direction TB --theme dark --highlight critical
     %%journey --map
 
 A journey with errors is shown as ``cjdsl check`` prints it and fails the cell (so
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .. import reporting
 from ..errors import CjdslError, JourneyError
-from ..rendering.options import DIRECTIONS, THEMES, Options
+from ..rendering.options import DIRECTIONS, HIGHLIGHTS, THEMES, Options
 from . import display
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ def _parser() -> _Parser:
     parser.add_argument("--persona", help="only what this persona meets")
     parser.add_argument("--direction", choices=DIRECTIONS, help="stages left to right or down")
     parser.add_argument("--theme", choices=THEMES, help="the diagram's colours")
+    parser.add_argument("--highlight", choices=HIGHLIGHTS, help="analysis results drawn over it")
     parser.add_argument("--map", action="store_true", help="the journey map, not the diagram")
     return parser
 
@@ -104,7 +105,10 @@ def journey(
         except ValueError as error:
             raise CjdslError(str(error)) from None
     options = Options(
-        persona=args.persona, theme=args.theme or "light", direction=args.direction or "LR"
+        persona=args.persona,
+        theme=args.theme or "light",
+        direction=args.direction or "LR",
+        highlight=args.highlight,
     )
     if args.persona is not None:
         from .. import personas
