@@ -138,6 +138,7 @@ def generate(n: int, *, seed: int = 1) -> model.Journey:
                 link=None,
                 link_span=None,
                 tags=(),
+                events=(),
                 span=span,
                 name_span=span,
             )

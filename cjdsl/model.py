@@ -154,6 +154,8 @@ class Touchpoint:
     link: str | None
     link_span: Span | None
     tags: tuple[str, ...]
+    events: tuple[str, ...]
+    """The log events that are this touchpoint (``event "cart*"``): names or globs."""
     span: Span
     name_span: Span
 

@@ -26,6 +26,7 @@ COMMANDS: Final = {
     "analyze": "analyze:analyze_command",
     "attribute": "attribute:attribute_command",
     "check": "check:check_command",
+    "discover": "discover:discover_command",
     "explain": "explain:explain_command",
     "fmt": "fmt:fmt_command",
     "lsp": "lsp:lsp_command",

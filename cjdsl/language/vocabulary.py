@@ -156,6 +156,15 @@ ATTRIBUTES: Final[tuple[Attribute, ...]] = (
         "clickable in SVG; only http(s), mailto and relative links (CJ304)",
     ),
     Attribute("tags", ("node",), "names", "tags", "tags paid, top-of-funnel", "free labels"),
+    Attribute(
+        "event",
+        ("node",),
+        "texts",
+        "events",
+        'event "page_view:/cart*"',
+        "the event names of a log that are this touchpoint, exact or a glob (`*`, `?`): "
+        "`cjdsl fit` and `--events` count them here",
+    ),
 )
 """Every attribute, in the canonical order the formatter writes them in."""
 

@@ -139,6 +139,7 @@ def _attributes(node: model.Touchpoint) -> Iterator[str]:
         yield f"link {_q(node.link)}"
     if node.tags:
         yield "tags " + ", ".join(node.tags)
+    yield from (f"event {_q(name)}" for name in node.events)
 
 
 def _transition(transition: model.Transition) -> str:
