@@ -29,6 +29,8 @@ class Code:
     summary: str
     example: str
     fix: str
+    fence: str = "journey-source"
+    """The language of ``example`` in the docs: a journey, or the other format it is in."""
 
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: a note, for information
@@ -389,6 +391,111 @@ SKIPPED_STAGE: Final = Code(
     "skipped stage on this way.",
 )
 
+# CJ6xx: other formats read in (Mermaid, spreadsheets) ----------------------
+MERMAID_SYNTAX: Final = Code(
+    "CJ601",
+    "mermaid-syntax-error",
+    E,
+    "Mermaid's own parser would refuse this journey diagram: nothing is imported.",
+    "journey\nsection Kauf\n  Zur Kasse",
+    "Read the message: usually a task without `: score`, a `;`, or a line before `journey`.",
+    "text",
+)
+MERMAID_SCORE_OUT_OF_RANGE: Final = Code(
+    "CJ602",
+    "mermaid-score-out-of-range",
+    W,
+    "A Mermaid task's score lies outside 1–5; it is read as the nearer end.",
+    "journey\nsection Kauf\n  Zur Kasse: 7: Anna",
+    "Write a score from 1 (bad) to 5 (good); the emotion is the score minus 3.",
+    "text",
+)
+MERMAID_SCORE_NOT_A_NUMBER: Final = Code(
+    "CJ603",
+    "mermaid-score-not-a-number",
+    W,
+    "A Mermaid task's score is missing or no number; its touchpoint gets no emotion.",
+    "journey\nsection Kauf\n  Zur Kasse: gut: Anna",
+    "Write a score from 1 (bad) to 5 (good).",
+    "text",
+)
+MERMAID_EMPTY_ACTOR: Final = Code(
+    "CJ604",
+    "mermaid-empty-actor",
+    W,
+    "A Mermaid task names an empty actor (`Task: 5:` or a doubled comma); it is left out.",
+    "journey\nsection Kauf\n  Zur Kasse: 5: Anna,, Ben",
+    "Remove the trailing colon or the doubled comma.",
+    "text",
+)
+MERMAID_EMPTY_SECTION: Final = Code(
+    "CJ605",
+    "mermaid-empty-section",
+    W,
+    "A Mermaid section has no tasks; it becomes an empty stage.",
+    "journey\nsection Suche\nsection Kauf\n  Zur Kasse: 5: Anna",
+    "Add the section's tasks below it, or remove it.",
+    "text",
+)
+MERMAID_IGNORED_TEXT: Final = Code(
+    "CJ606",
+    "mermaid-ignored-text",
+    W,
+    "Text after a Mermaid task's second colon, which Mermaid drops.",
+    "journey\nsection Kauf\n  Zur Kasse: 5: Anna: Ben",
+    "A task has two colons at most: `Task: 5: Actor, Actor`.",
+    "text",
+)
+TABLE_MISSING_COLUMN: Final = Code(
+    "CJ611",
+    "table-missing-column",
+    E,
+    "A touchpoint table has no touchpoint column (or no header row): nothing is imported.",
+    "Phase,Schritt\nSuche,Anzeige",
+    "Name the column `Touchpoint` or `Kontaktpunkt`, or say which it is: "
+    "`--column touchpoint=Schritt`.",
+    "text",
+)
+TABLE_UNKNOWN_COLUMN: Final = Code(
+    "CJ612",
+    "table-unknown-column",
+    W,
+    "A column of a touchpoint table is none cjdsl reads (or a second one of a kind); "
+    "it is ignored.",
+    "Kontaktpunkt,Laune\nAnzeige,+1",
+    "Rename the header (`cjdsl import table --help` lists them), or map it: "
+    "`--column emotion=Laune`.",
+    "text",
+)
+TABLE_INVALID_CELL: Final = Code(
+    "CJ613",
+    "table-invalid-cell",
+    E,
+    "A cell of a touchpoint table holds a value its column cannot take.",
+    "Kontaktpunkt,Emotion\nAnzeige,sehr gut",
+    "Write the value as the column wants it (see the message): an emotion is −2 … +2 "
+    "and an optional word, a cost `1200 EUR`, a kind `touchpoint`, `goal` or `exit`.",
+    "text",
+)
+TABLE_UNKNOWN_NEXT: Final = Code(
+    "CJ614",
+    "table-unknown-next",
+    E,
+    "A `next` cell names a touchpoint the table does not have.",
+    "Kontaktpunkt,Weiter\nAnzeige,Kase\nKasse,",
+    "Name the touchpoint by its id or its label, as its row writes it.",
+    "text",
+)
+TABLE_MISSING_TOUCHPOINT: Final = Code(
+    "CJ615",
+    "table-missing-touchpoint",
+    E,
+    "A row of a touchpoint table has values but no touchpoint.",
+    "Phase,Kontaktpunkt,Emotion\nSuche,Anzeige,+1\nSuche,,-1",
+    "Write the touchpoint's name in its cell, or empty the row.",
+    "text",
+)
+
 del E, W, N
 
 ALL: Final[tuple[Code, ...]] = tuple(
@@ -410,6 +517,7 @@ _GROUPS: Final = {
     "3": "Numbers and probabilities",
     "4": "Style and completeness",
     "5": "Funnel order",
+    "6": "Other formats read in",
 }
 
 
@@ -441,7 +549,7 @@ def markdown() -> str:
             "",
             f"*{code.severity.value}*: {code.summary}",
             "",
-            "```journey-source",
+            f"```{code.fence}",
             code.example,
             "```",
             "",

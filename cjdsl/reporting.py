@@ -44,6 +44,8 @@ _BLUE: Final = "\x1b[1;34m"
 _BOLD: Final = "\x1b[1m"
 _RESET: Final = "\x1b[0m"
 JOURNEY_SUFFIX: Final = ".journey"
+IMPORTED_SUFFIXES: Final = (JOURNEY_SUFFIX, ".mmd", ".mermaid", ".csv")
+"""Files whose lines a diagnostic may quote: journeys, and what ``cjdsl import`` reads."""
 _BIDI: Final = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _UNSAFE_JSON: Final = re.compile(
     "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
@@ -72,14 +74,15 @@ def _escape(char: str) -> str:
 def quotable(file: SourceFile) -> bool:
     """True when the text output may quote lines of ``file``: a text given directly
     (``<stdin>``, ``<string>``), or a ``*.journey`` file that is one after symbolic
-    links are followed. Anything else that reached a diagnostic (an import of
+    links are followed (or a Mermaid or CSV file, which ``cjdsl import`` reads). Anything
+    else that reached a diagnostic (an import of
     ``/etc/passwd``, ``/proc/self/environ``, a ``.env`` file, or a ``x.journey`` link
     to one) is shown by path and position only, and its syntax errors once.
     """
     path = file.path
     if path == "-" or (path.startswith("<") and path.endswith(">")):
         return True
-    return path.endswith(JOURNEY_SUFFIX) and os.path.realpath(path).endswith(JOURNEY_SUFFIX)
+    return path.endswith(IMPORTED_SUFFIXES) and os.path.realpath(path).endswith(IMPORTED_SUFFIXES)
 
 
 def render(diagnostics: Sequence[Diagnostic], *, format_: str = "text", color: bool = False) -> str:
