@@ -225,7 +225,8 @@ def test_a_drawing_graphviz_refuses_is_an_error_not_a_traceback() -> None:
     doc = cjdsl.load(SHOP)
     too_small = cjdsl.rendering.Options(max_nodes=2)
     page = display.Diagram(doc, too_small)._repr_html_()
-    assert page.startswith('<div class="cjdsl-error"') and "max" in page.lower()
+    assert page.startswith('<div class="cjdsl-error"') and "more than the 2" in page
+    assert "%%journey --collapse stage" in page  # the options as a notebook spells them
     assert display.Diagram(doc, too_small)._repr_svg_() is None
 
 
@@ -379,6 +380,9 @@ def test_the_magic_draws_the_cell_and_keeps_the_document() -> None:
     assert (shown.options.theme, shown.options.highlight) == ("dark", "probable")
     assert namespace["bäckerei"].source.path == "<cell>"
     assert isinstance(magic.journey("--map", cell), display.JourneyMap)
+    collapsed = magic.journey("--collapse stage --max-nodes 0", cell)
+    assert isinstance(collapsed, display.Diagram)
+    assert (collapsed.options.collapse_by, collapsed.options.max_nodes) == ("stage", None)
 
 
 def test_a_broken_cell_fails_with_its_diagnostics_and_no_traceback() -> None:
@@ -389,8 +393,11 @@ def test_a_broken_cell_fails_with_its_diagnostics_and_no_traceback() -> None:
     assert "error[CJ101]: unknown touchpoint `gekauf`" in shown
     assert "--> <cell>:4:10" in shown and "4 | suche -> gekauf 70%" in shown
     assert shown.endswith("the journey in this cell has 1 error")
+    fine = 'journey "J"\nentry touchpoint a\ngoal g\na -> g'
+    with pytest.raises(cjdsl.CjdslError, match="a highlight marks touchpoints"):
+        magic.journey("--collapse stage --highlight critical", fine)
     with pytest.raises(cjdsl.CjdslError, match="unknown persona `anna`"):
-        magic.journey("--persona anna", 'journey "J"\nentry touchpoint a\ngoal g\na -> g')
+        magic.journey("--persona anna", fine)
 
 
 # --- the notebook in docs/, in a real kernel ------------------------------------------------------

@@ -48,6 +48,12 @@ _ANSI: Final = {
 }
 """``reporting``'s colours as HTML. Its text shows every control character of the
 journey as an escape (``reporting.inert``), so these sequences are the only ones."""
+_OPTIONS_HINT: Final = (
+    "\n\nIn a notebook, the options are `%%journey --collapse stage --max-nodes 0 …` or "
+    '`cjdsl.notebook.Diagram(doc, cjdsl.rendering.Options(collapse_by="stage", max_nodes=None))`.'
+)
+"""What the message of a drawing too big to lay out (which names ``cjdsl render``'s flags)
+adds in a notebook."""
 _BOX: Final = (
     "border-left:4px solid {colour};padding:6px 10px;margin:4px 0;overflow-x:auto;"
     "background:rgba(127,127,127,0.08)"
@@ -141,7 +147,8 @@ class Diagram:
         try:
             svg = self.svg()
         except CjdslError as error:
-            return None, error_html(str(error))
+            hint = _OPTIONS_HINT if "--max-nodes" in str(error) else ""
+            return None, error_html(str(error) + hint)
         # The XML prolog and DOCTYPE have no place in HTML.
         shown = f'<div class="cjdsl-diagram" style="overflow-x:auto">{_sized(svg)}</div>'
         if doc.diagnostics:

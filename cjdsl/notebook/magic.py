@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .. import reporting
 from ..errors import CjdslError, JourneyError
-from ..rendering.options import DIRECTIONS, HIGHLIGHTS, THEMES, Options
+from ..rendering.options import COLLAPSE, DEFAULT_MAX_NODES, DIRECTIONS, HIGHLIGHTS, THEMES, Options
 from . import display
 
 if TYPE_CHECKING:
@@ -56,6 +56,10 @@ def _parser() -> _Parser:
     parser.add_argument("--direction", choices=DIRECTIONS, help="stages left to right or down")
     parser.add_argument("--theme", choices=THEMES, help="the diagram's colours")
     parser.add_argument("--highlight", choices=HIGHLIGHTS, help="analysis results drawn over it")
+    parser.add_argument("--collapse", choices=COLLAPSE, help="one node per stage or channel")
+    parser.add_argument(
+        "--max-nodes", type=int, default=DEFAULT_MAX_NODES, help="refuse a bigger diagram (0: any)"
+    )
     parser.add_argument("--map", action="store_true", help="the journey map, not the diagram")
     return parser
 
@@ -109,6 +113,8 @@ def journey(
         theme=args.theme or "light",
         direction=args.direction or "LR",
         highlight=args.highlight,
+        collapse_by=args.collapse,
+        max_nodes=args.max_nodes or None,
     )
     if args.persona is not None:
         from .. import personas
