@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+from typing import Any
 
 from .conftest import CASES, ROOT, need
 
@@ -68,9 +69,12 @@ def test_the_command_the_client_starts_exists_and_accepts_stdio() -> None:
     assert done.returncode == 0 and "--stdio" in done.stdout
 
 
-def test_the_client_starts_the_server_shows_its_results_and_survives_a_bad_path(
-    tmp_path: pathlib.Path,
-) -> None:
+def _host(folder: pathlib.Path, scenario: str) -> dict[str, Any]:
+    """Run the stand-in extension host on a copy of the LSP cases in ``folder``; its report.
+
+    The setting cjdsl.path points into the workspace, at a script that notes how it was
+    started (``started.log``) and then becomes the real ``cjdsl``.
+    """
     node = shutil.which("node")
     need(node is not None, "node (Debian: apt-get install nodejs)")
     need((VSCODE / "node_modules").is_dir(), "npm packages: run `npm ci` in editors/vscode")
@@ -78,12 +82,11 @@ def test_the_client_starts_the_server_shows_its_results_and_survives_a_bad_path(
     need(real is not None, "the `cjdsl` script beside this Python (pip install -e '.[lsp]')")
     assert node is not None and real is not None
     for name in ("kündigung.journey", "common.journey"):
-        shutil.copy(CASES / "lsp" / name, tmp_path / name)
-    # the setting points into the workspace, at a script that notes how it was started
-    (tmp_path / "bin").mkdir()
-    wrapper = tmp_path / "bin" / "cjdsl"
+        shutil.copy(CASES / "lsp" / name, folder / name)
+    (folder / "bin").mkdir()
+    wrapper = folder / "bin" / "cjdsl"
     wrapper.write_text(
-        f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{tmp_path}/started.log"\nexec "{real}" "$@"\n',
+        f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{folder}/started.log"\nexec "{real}" "$@"\n',
         encoding="utf-8",
     )
     wrapper.chmod(0o755)
@@ -92,9 +95,10 @@ def test_the_client_starts_the_server_shows_its_results_and_survives_a_bad_path(
             node,
             str(CASES / "lsp" / "vscode_host.js"),
             str(VSCODE),
-            str(tmp_path),
+            str(folder),
             "${workspaceFolder}/bin/cjdsl",
-            str(tmp_path / "kündigung.journey"),
+            str(folder / "kündigung.journey"),
+            scenario,
         ],
         capture_output=True,
         text=True,
@@ -102,7 +106,14 @@ def test_the_client_starts_the_server_shows_its_results_and_survives_a_bad_path(
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return report
+
+
+def test_the_client_starts_the_server_shows_its_results_and_survives_a_bad_path(
+    tmp_path: pathlib.Path,
+) -> None:
+    report = _host(tmp_path, "lsp")
 
     assert (tmp_path / "started.log").read_text(encoding="utf-8").splitlines() == [
         "lsp --stdio",
@@ -114,7 +125,7 @@ def test_the_client_starts_the_server_shows_its_results_and_survives_a_bad_path(
     assert [(d["code"], d["line"], d["severity"]) for d in only] == [("CJ404", 15, 1)]
     assert only[0]["link"].endswith("diagnostics.md#cj404-no-post-purchase")
     assert "help: model what happens after the purchase" in only[0]["message"]
-    assert report["commands"] == ["cjdsl.restartServer"]
+    assert report["commands"] == ["cjdsl.restartServer", "cjdsl.openPreview"]
     for feature in (
         "registerHoverProvider",
         "registerCompletionItemProvider",
@@ -136,3 +147,72 @@ def test_the_client_starts_the_server_shows_its_results_and_survives_a_bad_path(
     assert "ENOENT" in ours[0] and "undefined" not in ours[0]
     assert "pip install 'cjdsl[lsp]'" in ours[0]
     assert "deactivate" in steps
+
+
+def _running_previews(folder: pathlib.Path) -> list[str]:
+    """Command lines of `cjdsl preview` processes still running on a file in ``folder``."""
+    found = []
+    for proc in pathlib.Path("/proc").iterdir():
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        text = [a.decode("utf-8", "replace") for a in argv]
+        if "preview" in text and any(a.startswith(str(folder)) for a in text):
+            found.append(" ".join(text))
+    return found
+
+
+def test_open_preview_shows_cjdsl_preview_beside_the_editor_and_stops_it_on_close(
+    tmp_path: pathlib.Path,
+) -> None:
+    report = _host(tmp_path, "preview")
+    steps = {s["step"]: s for s in report["steps"]}
+    journey = tmp_path / "kündigung.journey"
+
+    # without a journey in the editor: a message, no server, no panel
+    assert steps["no editor"]["errors"] == 1 and steps["not a journey"]["errors"] == 2
+    assert report["errors"][0] == "cjdsl: open a .journey file saved on disk to preview it."
+    started = (tmp_path / "started.log").read_text(encoding="utf-8").splitlines()
+    previews = [line for line in started if line.startswith("preview")]
+    assert previews == [f"preview --port 0 {journey}"] * 2  # opened, closed, opened again
+
+    # the panel: beside the editor, keeping the focus there, framing the live page
+    panel = report["panels"][0]
+    assert panel["viewType"] == "cjdsl.preview" and panel["title"] == "Preview kündigung.journey"
+    assert panel["showOptions"] == {"viewColumn": -2, "preserveFocus": True}  # Beside
+    assert panel["options"]["enableScripts"] is True  # for the framed page's live update
+    assert panel["options"]["localResourceRoots"] == []
+    url = steps["open"]["url"]
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", url) and not url.endswith(":8765/")
+    page = steps["open"]["page"]
+    assert page["status"] == 200 and "kündigung.journey" in page["body"]  # cjdsl's page
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', panel["html"])
+    assert policy is not None
+    rules = dict(
+        [*rule.split(" ", 1), ""][:2] for rule in policy[1].replace("&#39;", "'").split("; ")
+    )
+    assert rules["default-src"] == "'none'"
+    assert rules["frame-src"] == url.rstrip("/")  # this server's origin and nothing else
+    assert re.fullmatch(r"'nonce-[A-Za-z0-9+/=]{24}'", rules["style-src"])
+    assert set(rules) == {"default-src", "frame-src", "style-src"}
+    assert "<script" not in panel["html"]
+    assert f'<iframe src="{url}"' in panel["html"]
+
+    # the same file again: the panel comes forward, no second server
+    assert steps["open again"]["same"] is True and steps["open again"]["panels"] == 1
+    assert panel["reveals"] == 1
+    # closing the panel stops the server (its port refuses), deactivating stops the next one
+    assert panel["disposed"] is True
+    assert steps["closed"]["after"] == {"error": "ECONNREFUSED"}
+    assert steps["reopen"]["page"]["status"] == 200 and steps["reopen"]["url"] != url
+    assert steps["deactivate"]["after"] == {"error": "ECONNREFUSED"}
+    assert _running_previews(tmp_path) == []
+
+    # a wrong cjdsl.path: one message naming the command, the reason and the fix; no panel
+    assert steps["bad path"]["errors"] == 3 and steps["bad path"]["panels"] == 2
+    assert report["errors"][2] == (
+        f'cjdsl: could not start "{tmp_path}/no-such-cjdsl preview" '
+        f"(spawn {tmp_path}/no-such-cjdsl ENOENT). "
+        "Install it with `pip install cjdsl`, or point the setting cjdsl.path at it."
+    )

@@ -6,8 +6,12 @@
 // what VS Code would be given (diagnostics, registered providers, error messages) and calls
 // the hover provider as the editor would. Everything else is an inert placeholder.
 //
-//   node vscode_host.js EXTENSION_DIR WORKSPACE_DIR CJDSL_PATH_SETTING JOURNEY_FILE
-// prints one JSON object (see `report` below) and exits 0, or 1 with `crash` set.
+// For "cjdsl: Open preview" it also stands in for webview panels: it records the page the
+// extension gives a panel and fetches the URL that page frames, as the webview would.
+//
+//   node vscode_host.js EXTENSION_DIR WORKSPACE_DIR CJDSL_PATH_SETTING JOURNEY_FILE [SCENARIO]
+// runs the scenario `lsp` (the default) or `preview`, prints one JSON object (see `report`
+// below) and exits 0, or 1 with `crash` set.
 "use strict";
 
 const Module = require("module");
@@ -15,8 +19,11 @@ const fs = require("fs");
 const path = require("path");
 const url = require("url");
 
-const [extensionDir, workspaceDir, pathSetting, journeyPath] = process.argv.slice(2);
-const report = { steps: [], errors: [], commands: [], providers: [], diagnostics: {} };
+const [extensionDir, workspaceDir, pathSetting, journeyPath, scenario = "lsp"] =
+  process.argv.slice(2);
+const report = {
+  steps: [], errors: [], commands: [], providers: [], diagnostics: {}, panels: [],
+};
 
 // -- the parts of the API whose behaviour matters ---------------------------------------
 
@@ -108,6 +115,33 @@ function openDocument(file) {
   };
 }
 const documents = [openDocument(journeyPath)];
+let activeEditor;
+
+// A webview panel as far as the extension uses it: its page, revealing, closing.
+function createWebviewPanel(viewType, title, showOptions, options) {
+  const disposed = [];
+  const record = { viewType, title, showOptions, options, html: "", reveals: 0, disposed: false };
+  report.panels.push(record);
+  const panel = {
+    viewType, title,
+    webview: {
+      cspSource: "https://webview.invalid",
+      set html(value) { record.html = value; },
+      get html() { return record.html; },
+      asWebviewUri: (uri) => uri,
+      onDidReceiveMessage: anyEvent(), postMessage: async () => true,
+    },
+    reveal() { record.reveals += 1; },
+    onDidDispose: (fn) => { disposed.push(fn); return inert(); },
+    onDidChangeViewState: anyEvent(),
+    dispose() {
+      if (record.disposed) return;
+      record.disposed = true;
+      disposed.forEach((fn) => fn());
+    },
+  };
+  return panel;
+}
 
 const api = {
   version: "1.95.0",
@@ -122,8 +156,9 @@ const api = {
   ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
   CompletionItemKind: anyEnum(), SymbolKind: anyEnum(), SymbolTag: anyEnum(),
   CompletionItemTag: anyEnum(), DocumentHighlightKind: anyEnum(), FoldingRangeKind: anyEnum(),
+  ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2, Three: 3 },
   env: { appName: "headless host", language: "en", machineId: "-", sessionId: "-",
-    openExternal: async () => true },
+    openExternal: async () => true, asExternalUri: async (uri) => uri },
   workspace: {
     get workspaceFolders() { return [{ uri: Uri.file(workspaceDir), name: "workspace", index: 0 }]; },
     get textDocuments() { return documents; },
@@ -149,7 +184,9 @@ const api = {
     createOutputChannel: () => ({ append() {}, appendLine() {}, show() {}, clear() {},
       replace() {}, dispose() {} }),
     withProgress: (_, task) => task({ report() {} }, new CancellationTokenSource().token),
-    activeTextEditor: undefined, visibleTextEditors: [],
+    get activeTextEditor() { return activeEditor; },
+    visibleTextEditors: [],
+    createWebviewPanel,
     onDidChangeActiveTextEditor: anyEvent(), onDidChangeVisibleTextEditors: anyEvent(),
     tabGroups: { all: [], onDidChangeTabs: anyEvent() },
   },
@@ -213,8 +250,7 @@ async function hoverAt(needle, plus) {
   return found ? [].concat(found.contents).map((c) => c.value ?? c).join("\n") : null;
 }
 
-(async () => {
-  const extension = require(path.join(extensionDir, "extension.js"));
+async function lspScenario(extension) {
   const uri = Uri.file(journeyPath).toString();
   await extension.activate({ subscriptions: [] });
   report.steps.push({ step: "activate", diagnostics: await until(() => report.diagnostics[uri], 30000) });
@@ -233,6 +269,68 @@ async function hoverAt(needle, plus) {
   report.steps.push({ step: "restart again", errors: report.errors.length });
   await extension.deactivate();
   report.steps.push({ step: "deactivate" });
+}
+
+// What a browser frame would get from a URL: the status and the page, or the error.
+async function visit(address) {
+  try {
+    const answer = await fetch(address, { cache: "no-store" });
+    return { status: answer.status, body: await answer.text() };
+  } catch (error) {
+    return { error: String(error?.cause?.code ?? error) };
+  }
+}
+
+function framed(html) {
+  const found = /<iframe src="([^"]*)"/.exec(html);
+  return found && found[1].replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
+}
+
+async function previewScenario(extension) {
+  await extension.activate({ subscriptions: [] });
+  const step = (name, more) => report.steps.push({ step: name, errors: report.errors.length, ...more });
+
+  await vscode.commands.executeCommand("cjdsl.openPreview");  // no editor open
+  step("no editor");
+  activeEditor = { document: { ...documents[0], languageId: "plaintext" } };
+  await vscode.commands.executeCommand("cjdsl.openPreview");  // not a journey
+  step("not a journey");
+
+  activeEditor = { document: documents[0] };
+  const panel = await vscode.commands.executeCommand("cjdsl.openPreview");
+  const url = framed(report.panels[0]?.html ?? "");
+  step("open", { url, page: url && (await visit(url)) });
+  const again = await vscode.commands.executeCommand("cjdsl.openPreview");
+  step("open again", { same: again === panel, panels: report.panels.length });
+
+  panel.dispose();
+  let after = await visit(url);
+  for (const deadline = Date.now() + 10000; after.error !== "ECONNREFUSED" && Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    after = await visit(url);
+  }
+  step("closed", { after });
+
+  const reopened = await vscode.commands.executeCommand("cjdsl.openPreview");
+  const second = framed(report.panels[report.panels.length - 1].html);
+  step("reopen", { url: second, page: second && (await visit(second)), panels: report.panels.length });
+  await extension.deactivate();
+  let stopped = await visit(second);
+  for (const deadline = Date.now() + 10000; stopped.error !== "ECONNREFUSED" && Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    stopped = await visit(second);
+  }
+  step("deactivate", { after: stopped, disposedByUs: report.panels.at(-1).disposed });
+  reopened?.dispose();
+
+  setting = path.join(workspaceDir, "no-such-cjdsl");
+  await vscode.commands.executeCommand("cjdsl.openPreview");
+  step("bad path", { panels: report.panels.length });
+}
+
+(async () => {
+  const extension = require(path.join(extensionDir, "extension.js"));
+  await (scenario === "preview" ? previewScenario : lspScenario)(extension);
   console.log(JSON.stringify(report));
   process.exit(0);
 })().catch((error) => {
