@@ -491,3 +491,14 @@ def test_the_docs_page_shows_the_notebooks_real_outputs(executed: Any) -> None:
     for cell in executed.cells:
         if cell.cell_type == "code":
             assert cell.source in page, cell.source
+
+
+def test_a_record_type_only_a_type_checker_knows_is_a_plain_column() -> None:
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True)
+    class Figures:
+        name: str
+        later: NotImported  # type: ignore[name-defined]  # noqa: F821
+
+    assert reports._columns(Figures) == ("name", "later")

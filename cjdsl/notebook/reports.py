@@ -91,9 +91,14 @@ def _records(hint: object) -> type | None:
 
 
 def _fields(cls: type) -> Iterator[tuple[str, object]]:
-    hints = typing.get_type_hints(cls)
+    """A record's fields in the JSON form (not its derived lookups), with their types; a
+    type that names what only a type checker imports stays its text: a plain column."""
+    try:
+        hints: dict[str, object] = typing.get_type_hints(cls)
+    except NameError:
+        hints = {f.name: f.type for f in dataclasses.fields(cls)}
     for field in dataclasses.fields(cls):
-        if field.init:  # derived lookups are not in the JSON form
+        if field.init:
             yield field.name, hints[field.name]
 
 
