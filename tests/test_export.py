@@ -171,6 +171,7 @@ def table_meaning(journey: model.Journey) -> object:
             ),
             [(k.name, k.value.text) for k in n.kpis],
             (n.cost.text if n.cost else None, n.reach, n.owner, n.link, n.tags, n.description),
+            n.events,
         )
         for n in journey.touchpoints
     ]

@@ -57,7 +57,7 @@ def mermaid_command(path: str, output: str, title: str | None, format_: str) -> 
     metavar="KEY=HEADER",
     help="Read the column headed HEADER as KEY (stage, touchpoint, id, kind, channel, "
     "channel_kind, personas, emotion, description, action, motivation, question, pain, "
-    "opportunity, kpi, cost, reach, owner, link, tags, next); repeatable.",
+    "opportunity, kpi, cost, reach, owner, link, tags, events, next); repeatable.",
 )
 @common.format_option
 def table_command(

@@ -107,43 +107,22 @@ def node(
     **fields: Any,
 ) -> model.Touchpoint:
     """A touchpoint with every attribute empty but those given in ``fields``."""
-    values = {f.name for f in dataclasses.fields(model.Touchpoint)} - {
-        "id",
-        "label",
-        "kind",
-        "stage",
-        "span",
-        "name_span",
-    }
-    unknown = set(fields) - set(values)
+    known = {f.name: f for f in dataclasses.fields(model.Touchpoint) if f.init}
+    unknown = set(fields) - set(known)
     if unknown:
         raise TypeError(f"no touchpoint field {sorted(unknown)}")
-    empty = model.Touchpoint(
-        id=id_,
-        label=label,
-        kind=kind,
-        stage=stage,
-        channel_ref=None,
-        persona_refs=(),
-        entry=False,
-        reach=None,
-        emotion=None,
-        description=None,
-        actions=(),
-        motivations=(),
-        questions=(),
-        pains=(),
-        opportunities=(),
-        kpis=(),
-        cost=None,
-        owner=None,
-        link=None,
-        link_span=None,
-        tags=(),
-        span=span,
-        name_span=span,
-    )
-    return dataclasses.replace(empty, **fields) if fields else empty
+    given = {"id": id_, "label": label, "kind": kind, "stage": stage, "span": span}
+    values: dict[str, Any] = {name: _blank(str(f.type)) for name, f in known.items()}
+    values.update(given, name_span=span, **fields)
+    return model.Touchpoint(**values)
+
+
+def _blank(annotation: str) -> object:
+    """What an attribute holds when it is not written: ``()``, ``False`` or ``None`` (read
+    from the annotation, so a field the model gains needs no line here)."""
+    if annotation.startswith("tuple["):
+        return ()
+    return False if annotation == "bool" else None
 
 
 def chain(nodes: Sequence[model.Touchpoint]) -> tuple[model.Transition, ...]:

@@ -114,6 +114,7 @@ COLUMNS: Final[tuple[Column, ...]] = (
     ),
     Column("link", "Link", "Link", ("url",), "a link"),
     Column("tags", "Tags", "Tags", ("schlagworte",), "comma-separated"),
+    Column("events", "Events", "Ereignisse", ("event", "ereignis"), "log events, one a line"),
     Column(
         "next",
         "Next",

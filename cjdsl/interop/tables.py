@@ -60,6 +60,7 @@ _TEXTS: Final = (
     ("question", "questions"),
     ("pain", "pains"),
     ("opportunity", "opportunities"),
+    ("events", "events"),
 )
 
 

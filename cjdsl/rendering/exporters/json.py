@@ -91,6 +91,7 @@ def _node(node: model.Touchpoint) -> dict[str, Any]:
         "owner": node.owner,
         "link": node.link,
         "tags": list(node.tags),
+        "events": list(node.events),
     }
 
 

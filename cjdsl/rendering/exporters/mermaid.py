@@ -207,6 +207,7 @@ def _lost(journey_: model.Journey, changed: list[str]) -> Iterator[str]:
             ("owners", "owner"),
             ("links", "link"),
             ("tags", "tags"),
+            ("events", "events"),
         )
         if any(getattr(n, field) for n in nodes)
     ]

@@ -119,6 +119,7 @@ def _cells(
         "owner": node.owner or "",
         "link": node.link or "",
         "tags": ", ".join(node.tags),
+        "events": "\n".join(node.events),
         "next": ", ".join(
             f"{t.target} {t.probability.text}" if t.probability is not None else t.target
             for t in journey.transitions
