@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pathlib
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import click
 
 from .. import files
 from . import common
+
+if TYPE_CHECKING:
+    from ..observed.pathtables import Paths
 
 __all__ = ["attribute_command", "parse_duration", "parse_orders", "parse_position"]
 
@@ -131,6 +135,47 @@ def _names(value: str) -> tuple[str, ...]:
     show_default=True,
     help="Time decay: Δt runs from each touch to the conversion or to the last touch.",
 )
+@click.option(
+    "--lookback",
+    metavar="DURATION",
+    help="Event logs: only touches this long before the conversion (or a journey's last "
+    "touch) count, like 30d.",
+)
+@click.option(
+    "--session-gap",
+    metavar="DURATION",
+    help="Event logs: a pause longer than this starts a new journey, like 30m.",
+)
+@click.option(
+    "--conversion-event",
+    "conversion_events",
+    metavar="EVENT[,EVENT…]",
+    multiple=True,
+    help="Event logs: events that mark a conversion but are no channel (purchase); left out "
+    "of the paths, their time is the conversion's.",
+)
+@click.option("--user", "user_column", metavar="COLUMN", help="Event logs: the user column.")
+@click.option("--time", "time_column", metavar="COLUMN", help="Event logs: the time column.")
+@click.option("--event", "event_column", metavar="COLUMN", help="Event logs: the channel/event.")
+@click.option(
+    "--conversion", "conversion_column", metavar="COLUMN", help="Event logs: converts (1/0)."
+)
+@click.option("--value", "value_column_log", metavar="COLUMN", help="Event logs: the value.")
+@click.option(
+    "--mapping",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help='Event logs: a mapping file of roles to columns (user = "kd_nr").',
+)
+@click.option(
+    "--engine",
+    type=click.Choice(("duckdb", "spark")),
+    default="duckdb",
+    show_default=True,
+    help="Event logs: where the aggregation runs.",
+)
+@click.option("--memory-limit", metavar="SIZE", help="Event logs, DuckDB: spill past this (2GB).")
+@click.option("--spark-master", metavar="URL", help="Event logs, Spark: the master (local[2]).")
 @click.option("--sep", default=";", show_default=True, help="Path table: the column separator.")
 @click.option(
     "--step-sep", default=" > ", show_default=True, help="Path table: what joins the steps."
@@ -172,6 +217,18 @@ def attribute_command(
     position: str,
     half_life: str,
     decay_to: str,
+    lookback: str | None,
+    session_gap: str | None,
+    conversion_events: tuple[str, ...],
+    user_column: str | None,
+    time_column: str | None,
+    event_column: str | None,
+    conversion_column: str | None,
+    value_column_log: str | None,
+    mapping: str | None,
+    engine: str,
+    memory_limit: str | None,
+    spark_master: str | None,
     sep: str,
     step_sep: str,
     path_column: str,
@@ -186,30 +243,25 @@ def attribute_command(
     Give an event log (LOG) or an aggregated path table (--paths PATHS, the
     `path;total_conversions;total_conversion_value;total_null` format).
     """
-    from ..observed import attribution, attribution_report, pathtables
+    from ..observed import attribution, attribution_report
 
     if (log is None) == (paths_file is None):
         raise common.Fail("give an event log (LOG) or a path table (--paths PATHS), one of them")
-    if log is not None:
-        raise common.Fail("attribution from an event log is not built yet; use --paths PATHS")
-    assert paths_file is not None
+    source = log if log is not None else paths_file
+    assert source is not None
     chosen = tuple(m for value in models for m in _names(value))
     try:
         first, last = parse_position(position)
-        layout = pathtables.Layout(
-            separator=sep,
-            step_separator=step_sep,
-            path=path_column,
-            conversions=conversions_column,
-            value=value_column,
-            null=null_column,
-        )
-        if not chosen:
-            chosen = tuple(m for m in attribution.MODELS if m != "time-decay")
-        elif "time-decay" in chosen:
+        if paths_file is not None and (lookback or session_gap):
+            raise ValueError(
+                "--lookback and --session-gap need the times of an event log, not a path table"
+            )
+        if paths_file is not None and "time-decay" in chosen:
             raise ValueError(
                 "time decay needs the time of each touch: give an event log, not a path table"
             )
+        if not chosen:
+            chosen = tuple(m for m in attribution.MODELS if m != "time-decay" or log is not None)
         settings = attribution.Settings(
             models=chosen,
             direct=_names(direct),
@@ -220,20 +272,43 @@ def attribute_command(
             half_life=parse_duration(half_life),
             decay_to=decay_to,
         )
+        window = parse_duration(lookback) if lookback else None
+        gap = parse_duration(session_gap) if session_gap else None
     except ValueError as error:
         raise common.Fail(str(error)) from error
-    files.refuse_input(paths_file, output)
-    display = "<stdin>" if paths_file == "-" else paths_file
-    try:
-        paths = pathtables.read(files.read_lines(paths_file), layout=layout, source=display)
-    except OSError as error:
-        raise common.Fail(f"cannot read {paths_file}: {error.strerror or error}") from error
-    except ValueError as error:  # a line too long to be a row
-        raise common.Fail(f"{display}: {error}") from error
+    files.refuse_input(source, output)
+    note = None
+    if paths_file is not None:
+        paths = _read_table(
+            paths_file, sep, step_sep, path_column, conversions_column, value_column, null_column
+        )
+    else:
+        assert log is not None
+        roles = {
+            "user": user_column,
+            "time": time_column,
+            "event": event_column,
+            "conversion": conversion_column,
+            "value": value_column_log,
+        }
+        paths, note = _read_log(
+            log,
+            roles,
+            mapping,
+            engine,
+            memory_limit,
+            spark_master,
+            lookback=window,
+            session_gap=gap,
+            conversion_events=tuple(e for value in conversion_events for e in _names(value)),
+            with_times="time-decay" in settings.models,
+        )
     try:
         result = attribution.attribute(paths, settings)
     except ValueError as error:
         raise common.Fail(str(error)) from error
+    if note is not None:
+        result = dataclasses.replace(result, notes=(*result.notes, note))
     format_ = format_ or _SUFFIXES.get(pathlib.PurePath(output).suffix.lower(), "text")
     render = {
         "text": attribution_report.text,
@@ -242,6 +317,79 @@ def attribute_command(
         "csv": attribution_report.csv_text,
     }[format_]
     try:
-        files.write_output(output, render(result).encode("utf-8"), source=paths_file)
+        files.write_output(output, render(result).encode("utf-8"), source=source)
     except OSError as error:
         raise common.Fail(f"cannot write {output}: {error.strerror or error}") from error
+
+
+def _read_table(
+    path: str,
+    sep: str,
+    step_sep: str,
+    path_column: str,
+    conversions_column: str,
+    value_column: str,
+    null_column: str,
+) -> Paths:
+    from ..observed import pathtables
+
+    try:
+        layout = pathtables.Layout(
+            separator=sep,
+            step_separator=step_sep,
+            path=path_column,
+            conversions=conversions_column,
+            value=value_column,
+            null=null_column,
+        )
+    except ValueError as error:
+        raise common.Fail(str(error)) from error
+    display = "<stdin>" if path == "-" else path
+    try:
+        return pathtables.read(files.read_lines(path), layout=layout, source=display)
+    except OSError as error:
+        raise common.Fail(f"cannot read {path}: {error.strerror or error}") from error
+    except ValueError as error:  # a line too long to be a row
+        raise common.Fail(f"{display}: {error}") from error
+
+
+def _read_log(
+    log: str,
+    roles: dict[str, str | None],
+    mapping: str | None,
+    engine: str,
+    memory_limit: str | None,
+    spark_master: str | None,
+    *,
+    lookback: float | None,
+    session_gap: float | None,
+    conversion_events: tuple[str, ...],
+    with_times: bool,
+) -> tuple[Paths, str | None]:
+    """The journeys of the log, cut and aggregated in the engine (``observed.logpaths``)."""
+    from ..observed import engines, events, logpaths
+
+    engines.require_ibis()
+    text = None
+    if mapping is not None:
+        try:
+            text = files.read_regular(pathlib.Path(mapping), limit=1 << 20).decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise common.Fail(f"cannot read the mapping {mapping}: {error}") from error
+    name: engines.EngineName = "spark" if engine == "spark" else "duckdb"
+    connection = engines.connect(name, memory_limit=memory_limit, spark_master=spark_master)
+    opened = events.open_log(log, engine=connection, roles=roles, mapping=text)
+    paths, left = logpaths.paths(
+        opened,
+        lookback=lookback,
+        session_gap=session_gap,
+        conversion_events=conversion_events,
+        with_times=with_times,
+    )
+    if not left.journeys:
+        return paths, None
+    why = "inside the lookback window" if lookback is not None else "besides conversion events"
+    return paths, (
+        f"{left.journeys:,} journeys had no touch {why}: their {left.conversions:,.0f} "
+        f"conversions (value {left.value:,.2f}) are credited to no channel."
+    )

@@ -179,9 +179,17 @@ def attribute(paths: pathtables.Paths, settings: Settings = Settings()) -> Attri
             credits.append(Credit(model, label(model, settings), conv, value))
     journeys = float((paths.conversions + paths.null).sum()) if paths.has_null else None
     total_value = float(paths.value.sum()) if paths.has_value else None
+    distinct = paths.size
+    if paths.times is not None:  # one row per journey: count the distinct paths
+        distinct = len(
+            {
+                paths.flat[a:b].tobytes()
+                for a, b in zip(paths.offsets[:-1], paths.offsets[1:], strict=True)
+            }
+        )
     return Attribution(
         paths.channels,
-        paths.size,
+        distinct,
         journeys,
         float(paths.conversions.sum()),
         total_value,
@@ -286,7 +294,7 @@ def _time_decay(paths: pathtables.Paths, settings: Settings) -> Array:
     if settings.decay_to == "conversion":
         assert paths.ends is not None
         reference = np.repeat(paths.ends, lengths)
-    else:
+    else:  # the last touch: for a converting touch at the end, the same as the conversion
         reference = np.repeat(paths.times[paths.offsets[1:] - 1], lengths)
     delta = np.maximum(reference - paths.times, 0.0)
     raw = np.exp2(-delta / settings.half_life)
