@@ -410,12 +410,16 @@ def executed() -> Any:
     need_dot()
     import nbclient
     import nbformat
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
 
     notebook = nbformat.read(NOTEBOOK, as_version=4)  # type: ignore[no-untyped-call]
+    # ipykernel's own spec: this interpreter, whatever kernels the machine has installed.
+    native = KernelSpecManager(kernel_dirs=[])
     client = nbclient.NotebookClient(
         notebook,
+        km=KernelManager(kernel_name="python3", kernel_spec_manager=native),
         timeout=120,
-        kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOK.parent)}},
     )
     client.execute()
