@@ -1,5 +1,8 @@
 """The table of every diagnostic code cjdsl can emit.
 
+Longer than 450 lines: it is one table, an entry per code with its documentation, and
+the codes are easier to keep apart and to number when they sit together.
+
 A code never changes meaning once released. ``docs/diagnostics.md`` is
 generated from this table (``cjdsl explain --all > docs/diagnostics.md``)
 and a test keeps the two equal.
@@ -16,7 +19,7 @@ from typing import Final
 
 from .diagnostics import Severity
 
-__all__ = ["ALL", "BY_ID", "Code", "explain", "lookup", "markdown"]
+__all__ = ["ALL", "BY_ID", "Code", "explain", "group", "lookup", "markdown", "suggest"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -496,6 +499,46 @@ TABLE_MISSING_TOUCHPOINT: Final = Code(
     "text",
 )
 
+# CJ7xx: configuration and suppressions ----------------------------------------
+INVALID_CONFIG: Final = Code(
+    "CJ701",
+    "invalid-config",
+    E,
+    "A configuration file (`cjdsl.toml`, or `pyproject.toml` with `[tool.cjdsl]`) is not TOML.",
+    '[tool.cjdsl]\ntheme = "dark',
+    "Fix the TOML at the place shown; strings need both quotes, lists `[` and `]`.",
+    "toml",
+)
+UNKNOWN_SETTING: Final = Code(
+    "CJ702",
+    "unknown-setting",
+    E,
+    "A configuration file sets a key cjdsl does not know.",
+    "[tool.cjdsl]\nstirct = true",
+    "Use one of the keys of the configuration page (the hint suggests the closest).",
+    "toml",
+)
+INVALID_SETTING: Final = Code(
+    "CJ703",
+    "invalid-setting",
+    E,
+    "A setting has a value of the wrong type, or one it cannot take (an unknown code, theme).",
+    '[tool.cjdsl]\nignore = ["CJ9"]',
+    "Write the value the message names; codes by id (`CJ502`), prefix (`CJ5`) or name "
+    "(`skipped-stage`).",
+    "toml",
+)
+UNUSED_SUPPRESSION: Final = Code(
+    "CJ704",
+    "unused-suppression",
+    W,
+    "A `# cjdsl: ignore[…]` comment suppresses nothing on its line, or names no code "
+    "(reported with `--strict`).",
+    'journey "Shop"\nentry touchpoint ad "Ad"  # cjdsl: ignore[dead-end]\ngoal bought "Bought"\n'
+    "ad -> bought",
+    "Remove the comment, or the codes in it that no longer apply.",
+)
+
 del E, W, N
 
 ALL: Final[tuple[Code, ...]] = tuple(
@@ -510,6 +553,13 @@ def lookup(key: str) -> Code | None:
     return BY_ID.get(key.upper()) or next((c for c in ALL if c.name == key), None)
 
 
+def suggest(key: str) -> str | None:
+    """``did you mean `dead-end`?`` for a misspelt code id or name, if one is close."""
+    from .diagnostics import did_you_mean
+
+    return did_you_mean(key.strip(), [*BY_ID, *(c.name for c in ALL)])
+
+
 _GROUPS: Final = {
     "0": "Syntax",
     "1": "Names, imports and literals",
@@ -518,7 +568,13 @@ _GROUPS: Final = {
     "4": "Style and completeness",
     "5": "Funnel order",
     "6": "Other formats read in",
+    "7": "Configuration and suppressions",
 }
+
+
+def group(code: Code) -> str:
+    """The name of a code's group (``Graph structure`` for CJ2xx)."""
+    return _GROUPS[code.id[2]]
 
 
 def markdown() -> str:

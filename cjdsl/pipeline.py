@@ -20,7 +20,7 @@ from typing import Final
 
 import networkx as nx
 
-from . import checks, codes, files, graph, model, resolving
+from . import checks, codes, files, graph, model, resolving, suppression
 from .diagnostics import Diagnostic, has_errors, sort
 from .source import MAX_COMMAS, MAX_LINES, MAX_SOURCE_BYTES, SourceFile, Span
 
@@ -204,11 +204,13 @@ def compile(
     *,
     read: resolving.Reader | None = files.read_bounded,
     root: pathlib.Path | None = None,
+    rules: suppression.Rules = suppression.DEFAULT,
 ) -> Compiled:
     """Parse, lower, resolve and check one source, reading imports with ``read`` (``None``:
     none can be read), and note every file it asked for.
 
-    ``root``: imports that lead outside this folder are refused (CJ114).
+    ``root``: imports that lead outside this folder are refused (CJ114); ``rules``: which
+    codes are reported (the project's configuration; see ``suppression``).
     """
     reads: dict[pathlib.Path, Read] = {}
 
@@ -224,7 +226,7 @@ def compile(
         reads.setdefault(path, Read(path, data))
         return data
 
-    doc = compile_source(source, read=recorded, root=root)
+    doc = compile_source(source, read=recorded, root=root, rules=rules)
     return Compiled(doc, tuple(reads.values()))
 
 
@@ -233,6 +235,7 @@ def compile_source(
     *,
     read: resolving.Reader | None = files.read_bounded,
     root: pathlib.Path | None = None,
+    rules: suppression.Rules = suppression.DEFAULT,
 ) -> Document:
     """Parse, lower and check one source.
 
@@ -243,7 +246,8 @@ def compile_source(
 
     ``root``: imports that lead outside this folder are refused (CJ114); the
     documentation plugins pass their project folder. A text longer than
-    ``MAX_SOURCE_BYTES`` is not parsed (CJ007).
+    ``MAX_SOURCE_BYTES`` is not parsed (CJ007). The diagnostics are what the source's
+    ``# cjdsl: ignore[…]`` comments and ``rules`` leave (``suppression.apply``).
     """
     if len(source.text) > MAX_SOURCE_BYTES // 4:  # only a long text is worth encoding to count
         size = len(source.text.encode("utf-8", "surrogatepass"))
@@ -256,7 +260,7 @@ def compile_source(
     if surrogate is not None:
         return Document(source, None, (_lone_surrogate(source, surrogate.start()),))
     with _collector_paused():
-        return _compile(source, read, root)
+        return _compile(source, read, root, rules)
 
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
@@ -275,7 +279,10 @@ def _lone_surrogate(source: SourceFile, at: int) -> Diagnostic:
 
 
 def _compile(
-    source: SourceFile, read: resolving.Reader | None, root: pathlib.Path | None
+    source: SourceFile,
+    read: resolving.Reader | None,
+    root: pathlib.Path | None,
+    rules: suppression.Rules,
 ) -> Document:
     journey, syntax, lowered = resolving.compile_model(source, read=read, root=root)
     found: list[Diagnostic] = [*syntax]
@@ -288,7 +295,7 @@ def _compile(
             if has_errors(lowered):  # a graph with holes: its structure findings mislead
                 findings = [d for d in findings if not d.code.id.startswith("CJ2")]
             found += findings
-    return Document(source, journey, sort(found))
+    return Document(source, journey, suppression.apply(sort(found), source, rules))
 
 
 def compile_bytes(
@@ -297,10 +304,11 @@ def compile_bytes(
     *,
     read: resolving.Reader | None = files.read_bounded,
     root: pathlib.Path | None = None,
+    rules: suppression.Rules = suppression.DEFAULT,
 ) -> Document:
     """Decode file bytes and compile them; bad encoding gives a document with one CJ006,
     more than ``MAX_SOURCE_BYTES`` one with CJ007 (see ``decode``)."""
     source, problem = decode(data, path)
     if problem is not None:
         return Document(source, None, (problem,))
-    return compile_source(source, read=read, root=root)
+    return compile_source(source, read=read, root=root, rules=rules)

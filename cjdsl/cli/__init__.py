@@ -26,6 +26,7 @@ COMMANDS: Final = {
     "analyze": "analyze:analyze_command",
     "attribute": "attribute:attribute_command",
     "check": "check:check_command",
+    "config": "config:config_command",
     "discover": "discover:discover_command",
     "explain": "explain:explain_command",
     "export": "export:export_command",

@@ -6,14 +6,17 @@ so `cjdsl --version` and `cjdsl explain` start as fast as click does.
 
 from __future__ import annotations
 
+import functools
 import os
+import pathlib
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 import click
 
 if TYPE_CHECKING:
+    from ..configuration import Finder, Settings
     from ..diagnostics import Diagnostic
     from ..pipeline import Document
 
@@ -21,12 +24,22 @@ __all__ = [
     "EXIT_ERROR",
     "EXIT_OK",
     "EXIT_PROBLEMS",
+    "CodeFlags",
     "Fail",
+    "FinderType",
+    "code_options",
+    "config_options",
+    "docs_url",
     "format_option",
+    "journeys",
     "load",
     "problems",
     "report",
 ]
+
+CodeFlags: TypeAlias = Mapping[str, tuple[str, Any]]
+"""``--select`` and the like as ``Settings.override`` takes them: ``{key: (flag, value)}``."""
+FinderType: TypeAlias = "Finder"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,16 +54,30 @@ class Fail(click.ClickException):
     exit_code = EXIT_ERROR
 
 
-def load(path: str) -> Document:
-    """Load a path or ``-`` (stdin); I/O problems exit 2 with a one-line message."""
+def load(path: str, *, settings: Settings | None = None) -> Document:
+    """Load a path or ``-`` (stdin); I/O problems exit 2 with a one-line message.
+
+    ``settings``: the project's, for which codes are reported, whether unused suppressions
+    are (``strict``) and the folder imports may not leave (``import-root``)."""
     from .. import files, pipeline  # the parser, NetworkX: only for commands that read journeys
+    from ..suppression import DEFAULT, Rules
 
     try:
         data, display = files.read_input(path)
     except OSError as error:
         reason = error.strerror or str(error)
         raise Fail(f"cannot read {path}: {reason}") from error
-    return pipeline.compile_bytes(data, display)
+    if settings is None:
+        return pipeline.compile_bytes(data, display, rules=DEFAULT)
+    rules = Rules(settings.enabled, report_unused=settings.strict)
+    return pipeline.compile_bytes(data, display, rules=rules, root=settings.import_root)
+
+
+def journeys(paths: Sequence[str], finder: Finder) -> Iterator[str]:
+    """The paths, each folder replaced by the journey files in it that are not excluded."""
+    from . import inputs
+
+    return inputs.journeys(paths, finder)
 
 
 def problems(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
@@ -64,23 +91,43 @@ def problems(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.severity is not Severity.INFO]
 
 
-def report(diagnostics: Sequence[Diagnostic], format_: str, files_count: int) -> None:
-    """Print diagnostics to stderr (json to stdout, for piping)."""
+def report(
+    diagnostics: Sequence[Diagnostic],
+    format_: str,
+    files_count: int,
+    *,
+    summary: bool = True,
+    no_files: bool = False,
+) -> None:
+    """Print diagnostics to stderr (json and sarif to stdout, for piping), and for text a
+    summary line unless ``summary`` is false."""
     from .. import reporting
 
-    if format_ == "json":
-        click.echo(reporting.render_json(diagnostics), nl=False)
+    if format_ in ("json", "sarif"):
+        click.echo(reporting.render(diagnostics, format_=format_, docs=docs_url()), nl=False)
         return
     color = format_ == "text" and sys.stderr.isatty() and "NO_COLOR" not in os.environ
     text = reporting.render(diagnostics, format_=format_, color=color)
     if text:
         click.echo(text, nl=False, err=True)
-    if format_ == "text":
-        click.echo(reporting.summary(diagnostics, files_count), err=True)
+    if format_ == "text" and summary:
+        line = "no journey files found" if no_files else reporting.summary(diagnostics, files_count)
+        click.echo(line, err=True)
+
+
+def docs_url() -> str | None:
+    """The diagnostics page SARIF's rules link to: ``CJDSL_DOCS_URL`` when set (a team's
+    published copy), else the page of a source checkout, else none."""
+    import pathlib
+
+    if url := os.environ.get("CJDSL_DOCS_URL"):
+        return url
+    page = pathlib.Path(__file__).resolve().parents[2] / "docs" / "diagnostics.md"
+    return page.as_uri() if page.is_file() else None
 
 
 def format_option(command: F) -> F:
-    """``--format text|json|github``: how a command prints diagnostics."""
+    """``--format text|json|github|sarif``: how a command prints diagnostics."""
     from .. import reporting
 
     return click.option(
@@ -91,3 +138,73 @@ def format_option(command: F) -> F:
         show_default=True,
         help="How to print diagnostics.",
     )(command)
+
+
+def _codes(value: str | None) -> tuple[str, ...] | None:
+    return None if value is None else tuple(c.strip() for c in value.split(",") if c.strip())
+
+
+def code_options(command: F) -> F:
+    """``--select``, ``--extend-select``, ``--ignore`` (comma-separated codes, names or
+    prefixes): the command receives them as ``codes``, ready for ``Settings.override``."""
+
+    @functools.wraps(command)
+    def built(**values: Any) -> Any:
+        from ..configuration.settings import suggest_selector, valid_selector
+
+        flags = {}
+        for key in ("select", "extend_select", "ignore"):
+            flag = "--" + key.replace("_", "-")
+            chosen = _codes(values.pop(key))
+            for selector in chosen or ():
+                if not valid_selector(selector):
+                    hint = suggest_selector(selector)
+                    message = f"{flag}: `{selector}` names no code"
+                    raise Fail(message + (f"; {hint}" if hint else ""))
+            flags[key.replace("_", "-")] = (flag, chosen)
+        return command(codes=flags, **values)
+
+    wrapper: Callable[..., Any] = built
+    for name, what in (
+        ("--ignore", "Do not report these codes"),
+        ("--extend-select", "Report these codes too"),
+        ("--select", "Report only these codes"),
+    ):
+        wrapper = click.option(
+            name, metavar="CODES", help=f"{what} (ids, names or prefixes, comma-separated)."
+        )(wrapper)
+    return wrapper  # type: ignore[return-value]
+
+
+def config_options(command: F) -> F:
+    """``--config FILE`` and ``--isolated``: the command receives a ``finder`` that gives the
+    settings for each path (the nearest configuration file's, by default)."""
+
+    @functools.wraps(command)
+    def built(**values: Any) -> Any:
+        from ..configuration import Finder
+
+        config, isolated = values.pop("config"), values.pop("isolated")
+        if config and isolated:
+            raise Fail("--config and --isolated contradict each other; choose one")
+        if isolated:
+            finder = Finder.isolated()
+        elif config:
+            if not os.path.isfile(config):
+                raise Fail(f"cannot read {config}: no such file")
+            finder = Finder.of_file(pathlib.Path(config))
+        else:
+            finder = Finder()
+        return command(finder=finder, **values)
+
+    wrapper: Callable[..., Any] = built
+    wrapper = click.option(
+        "--isolated", is_flag=True, help="Read no configuration file: the defaults only."
+    )(wrapper)
+    wrapper = click.option(
+        "--config",
+        metavar="FILE",
+        help="Take the settings from this file instead of the nearest cjdsl.toml or "
+        "pyproject.toml.",
+    )(wrapper)
+    return wrapper  # type: ignore[return-value]

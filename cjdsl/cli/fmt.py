@@ -20,7 +20,6 @@ from . import common
 __all__ = ["fmt_command"]
 
 BOM: Final = b"\xef\xbb\xbf"
-SKIPPED_FOLDERS: Final = ("node_modules",)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -94,16 +93,11 @@ def _apply(result: _Result, *, check: bool, diff: bool, quiet: bool) -> _Result:
 
 
 def _expand(paths: tuple[str, ...]) -> Iterator[str]:
-    """The paths, with each folder replaced by the ``*.journey`` files under it."""
-    for path in paths:
-        folder = pathlib.Path(path)
-        if path == "-" or not folder.is_dir():
-            yield path
-            continue
-        for found in sorted(folder.rglob("*.journey")):
-            parts = found.relative_to(folder).parts
-            if not any(p.startswith(".") or p in SKIPPED_FOLDERS for p in parts):
-                yield str(found)
+    """The paths, with each folder replaced by the ``*.journey`` files under it that the
+    project's ``exclude`` settings and ``.gitignore`` files leave (as `check` finds them)."""
+    from ..configuration import Finder
+
+    return common.journeys(paths, Finder())
 
 
 def _format(path: str) -> _Result:

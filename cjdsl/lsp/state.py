@@ -11,12 +11,12 @@ import dataclasses
 import pathlib
 from collections.abc import Mapping
 
-from .. import files, model, pipeline
+from .. import configuration, files, model, pipeline, suppression
 from ..pipeline import Document
 from ..source import SourceFile, Span
 from . import convert, index
 
-__all__ = ["Analysis", "State", "analyse", "imports"]
+__all__ = ["Analysis", "State", "analyse", "imports", "project_rules"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -64,9 +64,21 @@ def analyse(
         return files.read_bounded(target)
 
     source = SourceFile(path, text.removeprefix("\ufeff"))
-    compiled = pipeline.compile(source, read=read).document
+    rules, root = project_rules(path)
+    compiled = pipeline.compile(source, read=read, rules=rules, root=root).document
     journey = compiled.journey
     return Analysis(uri, version, text, compiled, imports(journey, source))
+
+
+def project_rules(path: str) -> tuple[suppression.Rules, pathlib.Path | None]:
+    """What the project's configuration (the nearest ``cjdsl.toml`` or ``[tool.cjdsl]``)
+    says a document reports, and its import root: the editor shows what `cjdsl check`
+    does. Looked up at every check (a few small reads), so an edited configuration counts
+    at the next keystroke; a document without a file takes the defaults."""
+    if path.startswith("untitled:") or not pathlib.Path(path).is_absolute():
+        return suppression.DEFAULT, None
+    settings = configuration.Finder().for_path(path).settings
+    return suppression.Rules(settings.enabled, report_unused=settings.strict), settings.import_root
 
 
 def imports(journey: model.Journey | None, source: SourceFile) -> tuple[tuple[str, Span], ...]:

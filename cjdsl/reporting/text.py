@@ -1,40 +1,35 @@
-"""Diagnostics to text (rustc/ruff style), JSON and GitHub workflow annotations.
+"""Diagnostics as text (rustc/ruff style), and what every format prints inert.
 
-The one place diagnostics are turned into words on a screen. What a journey's author
-wrote is printed inert: control characters (a terminal's ESC, OSC and BEL sequences,
-C1 codes, bidirectional overrides) are shown as escapes, in a terminal or a log alike;
-and only journey files are quoted, so an import of ``/etc/passwd`` or a ``.env`` file
-prints its path and position, never its lines (``quotable``).
+What a journey's author wrote is printed inert: control characters (a terminal's ESC, OSC
+and BEL sequences, C1 codes, bidirectional overrides) are shown as escapes, in a terminal
+or a log alike; and only journey files (and cjdsl's own configuration files) are quoted,
+so an import of ``/etc/passwd`` or a ``.env`` file prints its path and position, never
+its lines (``quotable``).
 """
 
 from __future__ import annotations
 
 import collections
 import dataclasses
-import json
 import os
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
-from .diagnostics import Diagnostic, Severity
-from .source import SourceFile, Span
+from ..diagnostics import Diagnostic, Severity
+from ..source import SourceFile, Span
 
 __all__ = [
-    "FORMATS",
+    "CONFIG_NAMES",
+    "IMPORTED_SUFFIXES",
     "JOURNEY_SUFFIX",
     "inert",
     "quotable",
-    "render",
-    "render_github",
-    "render_json",
     "render_text",
     "shown",
     "summary",
 ]
 
-FORMATS: Final = ("text", "json", "github")
 _COLOURS: Final = {
     Severity.ERROR: "\x1b[1;31m",
     Severity.WARNING: "\x1b[1;33m",
@@ -46,10 +41,9 @@ _RESET: Final = "\x1b[0m"
 JOURNEY_SUFFIX: Final = ".journey"
 IMPORTED_SUFFIXES: Final = (JOURNEY_SUFFIX, ".mmd", ".mermaid", ".csv")
 """Files whose lines a diagnostic may quote: journeys, and what ``cjdsl import`` reads."""
+CONFIG_NAMES: Final = ("cjdsl.toml", "pyproject.toml")
+"""The configuration files a diagnostic may quote: ones cjdsl read as its own."""
 _BIDI: Final = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_UNSAFE_JSON: Final = re.compile(
-    "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
 
 
 def inert(text: str) -> str:
@@ -74,7 +68,8 @@ def _escape(char: str) -> str:
 def quotable(file: SourceFile) -> bool:
     """True when the text output may quote lines of ``file``: a text given directly
     (``<stdin>``, ``<string>``), or a ``*.journey`` file that is one after symbolic
-    links are followed (or a Mermaid or CSV file, which ``cjdsl import`` reads). Anything
+    links are followed (or a Mermaid or CSV file, which ``cjdsl import`` reads, or a
+    configuration file of ``CONFIG_NAMES``). Anything
     else that reached a diagnostic (an import of
     ``/etc/passwd``, ``/proc/self/environ``, a ``.env`` file, or a ``x.journey`` link
     to one) is shown by path and position only, and its syntax errors once.
@@ -82,16 +77,9 @@ def quotable(file: SourceFile) -> bool:
     path = file.path
     if path == "-" or (path.startswith("<") and path.endswith(">")):
         return True
+    if os.path.basename(path) in CONFIG_NAMES:
+        return os.path.basename(os.path.realpath(path)) in CONFIG_NAMES
     return path.endswith(IMPORTED_SUFFIXES) and os.path.realpath(path).endswith(IMPORTED_SUFFIXES)
-
-
-def render(diagnostics: Sequence[Diagnostic], *, format_: str = "text", color: bool = False) -> str:
-    """Render diagnostics in one of ``FORMATS``."""
-    if format_ == "json":
-        return render_json(diagnostics)
-    if format_ == "github":
-        return render_github(diagnostics)
-    return render_text(diagnostics, color=color)
 
 
 def render_text(diagnostics: Iterable[Diagnostic], *, color: bool = False) -> str:
@@ -191,63 +179,6 @@ def _snippet(
     lines = [f"{number} {before}{inside}{inert(text[stop - 1 :])}".rstrip()]
     lines.append(f"{pad} {' ' * len(before)}{paint(style, (carets + ' ' + inert(label)).rstrip())}")
     return lines
-
-
-def render_json(diagnostics: Iterable[Diagnostic]) -> str:
-    """One JSON document: ``{"version": 1, "diagnostics": [...]}``, positions 1-based."""
-    items = []
-    for d in diagnostics:
-        line, col = d.span.file.line_col(d.span.start)
-        end_line, end_col = d.span.end_line_col
-        items.append(
-            {
-                "code": d.code.id,
-                "name": d.code.name,
-                "severity": d.severity.value,
-                "message": d.message,
-                "label": d.label,
-                "hint": d.hint,
-                "path": d.span.file.path,
-                "start": {"line": line, "column": col, "offset": d.span.start},
-                "end": {"line": end_line, "column": end_col, "offset": d.span.end},
-                "related": [
-                    {
-                        "message": r.message,
-                        "path": r.span.file.path,
-                        "line": r.span.line,
-                        "column": r.span.col,
-                    }
-                    for r in d.related
-                ],
-            }
-        )
-    text = json.dumps({"version": 1, "diagnostics": items}, ensure_ascii=False, indent=2)
-    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
-
-
-def _escape_data(text: str) -> str:
-    return inert(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def render_github(diagnostics: Iterable[Diagnostic]) -> str:
-    """GitHub Actions workflow commands: annotations on the changed files."""
-    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-    out = []
-    for d in shown(diagnostics):
-        line, col = d.span.file.line_col(d.span.start)
-        end_line, end_col = d.span.end_line_col
-        props = (
-            f"file={_escape_property(d.span.file.path)},line={line},col={col},"
-            f"endLine={end_line},endColumn={end_col},"
-            f"title={_escape_property(f'{d.code.id} {d.code.name}')}"
-        )
-        message = d.message + (f"\n{d.hint}" if d.hint else "")
-        out.append(f"::{level[d.severity]} {props}::{_escape_data(message)}\n")
-    return "".join(out)
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
