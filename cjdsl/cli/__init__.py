@@ -30,6 +30,7 @@ COMMANDS: Final = {
     "discover": "discover:discover_command",
     "explain": "explain:explain_command",
     "export": "export:export_command",
+    "fit": "fit:fit_command",
     "fmt": "fmt:fmt_command",
     "import": "importing:import_command",
     "lsp": "lsp:lsp_command",
