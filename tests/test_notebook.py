@@ -440,9 +440,13 @@ def _text(executed: Any, starts: str) -> str:
     return str(output.data["text/plain"])
 
 
-def test_the_stored_notebook_has_no_outputs() -> None:
+def test_the_stored_notebook_is_valid_and_has_no_outputs() -> None:
     import json
 
+    need(importlib.util.find_spec("nbformat") is not None, "nbformat (pip install -e '.[test]')")
+    import nbformat
+
+    nbformat.validate(nbformat.read(NOTEBOOK, as_version=4))  # type: ignore[no-untyped-call]
     notebook = json.loads(NOTEBOOK.read_text("utf-8"))
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     assert code and all(c["outputs"] == [] and c["execution_count"] is None for c in code)
