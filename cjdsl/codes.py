@@ -333,6 +333,25 @@ NEGATIVE_QUANTITY: Final = Code(
     'journey "Shop"\nentry touchpoint a "A" {\n  reach -10\n}',
     "Write the quantity as zero or more.",
 )
+PERSONA_SHARE: Final = Code(
+    "CJ306",
+    "persona-share",
+    E,
+    "The personas' shares cannot be read as parts of one audience: they add up to more "
+    "than 100%, or mix customer counts with percentages.",
+    'journey "Shop"\npersona a "A" { share 70% }\npersona b "B" { share 40% }',
+    "Write every share as a percentage adding up to 100% at most (personas without one "
+    "split the rest equally), or give every persona a customer count.",
+)
+PERSONA_SHARES_SHORT: Final = Code(
+    "CJ307",
+    "persona-shares-short",
+    W,
+    "Every persona has a share, and they add up to less than 100%: the figures for "
+    "everyone take them as parts of what they add up to.",
+    'journey "Shop"\npersona a "A" { share 30% }\npersona b "B" { share 40% }',
+    "Make the shares add up to 100%, or leave one persona without a share: it gets the rest.",
+)
 
 # CJ4xx: style and completeness -------------------------------------------
 EMPTY_STAGE: Final = Code(

@@ -4,7 +4,8 @@ Nodes are touchpoint, goal and exit ids with ``kind`` (a ``NodeKind``),
 ``stage``, ``channel`` and ``reach`` (customers entering, or ``None``). Edges carry
 ``p`` (the effective probability: the written one, or an equal share of what the
 written ones leave), ``explicit`` (whether it was given), ``after`` (seconds or
-``None``) and ``transitions`` (the model transitions merged into the edge).
+``None``; for parallel transitions the mean of theirs, weighted by their probability)
+and ``transitions`` (the model transitions merged into the edge).
 
 Numbers that are not in the file (fitted from event data, a scenario's) come in as
 ``Numbers`` and take the place of the written ones, so analysis and rendering run on
@@ -99,12 +100,17 @@ def build(
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     for transition, share in zip(transitions, shares, strict=True):
         key = (transition.source, transition.target)
+        after = transition.after.value if transition.after else None
         data = edges.get(key)
         if data is not None:
+            if key not in durations and (after is not None or data["after"] is not None):
+                # the edge's duration is the mean of its transitions', weighted by who takes them
+                total = data["p"] + share
+                mine, theirs = after or 0.0, data["after"] or 0.0
+                data["after"] = (theirs * data["p"] + mine * share) / total if total > 0 else theirs
             data["p"] += share
             data["transitions"].append(transition)
             continue
-        after = transition.after.value if transition.after else None
         edges[key] = {
             "p": share,
             "explicit": transition.probability is not None or key in numbers.probabilities,

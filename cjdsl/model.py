@@ -112,6 +112,10 @@ class Persona:
     span: Span
     name_span: Span
     file: str
+    share: Quantity | None = None
+    """How much of the audience the persona is: a fraction (unit ``%``) or a customer
+    count (no unit); ``None``: an equal part of what the others leave."""
+    share_span: Span | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

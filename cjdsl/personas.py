@@ -1,4 +1,8 @@
-"""Choosing the persona a view shows: the one message for a persona the journey lacks.
+"""Choosing the persona a view shows, and how much of the audience each persona is.
+
+``shares`` turns the personas' ``share`` (a percentage or a customer count) into the
+fractions the figures for everyone mix the personas' figures with; the share check
+(CJ306, CJ307) reports what it refuses or completes, so both read one rule.
 
 Every command and plugin that takes ``--persona`` (or ``persona=``) and the analysis
 ask ``choose``, so an unknown persona reads the same everywhere: the personas there
@@ -17,10 +21,14 @@ ValueError: unknown persona `ana` (personas: anna); did you mean `anna`?
 
 from __future__ import annotations
 
+import dataclasses
+
 from . import model
 from .diagnostics import did_you_mean
 
-__all__ = ["choose"]
+__all__ = ["Shares", "choose", "shares"]
+
+_EPSILON = 1e-9
 
 
 def choose(journey: model.Journey, id_: str | None) -> model.Persona | None:
@@ -40,3 +48,93 @@ def choose(journey: model.Journey, id_: str | None) -> model.Persona | None:
         known = ", ".join(ids) or "none declared"
         raise ValueError(f"unknown persona `{id_}` (personas: {known}){hint}")
     return found
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Shares:
+    """Each persona's fraction of the audience, in declaration order, and what is wrong.
+
+    ``problems`` are errors (CJ306: over 100 %, counts mixed with percentages, no count
+    for a persona when others give counts); ``short`` is the sum when every persona
+    gives a percentage and they add up to less than 100 % (CJ307: scaled up to 100 %).
+    """
+
+    fractions: tuple[tuple[str, float], ...]
+    problems: tuple[tuple[model.Persona, str, str], ...] = ()
+    short: float | None = None
+
+    def of(self, persona: str) -> float:
+        """The fraction of one persona (0 for one the journey lacks)."""
+        return dict(self.fractions).get(persona, 0.0)
+
+
+def shares(journey: model.Journey) -> Shares:
+    """How much of the audience each persona is; personas without a ``share`` split what
+    those with one leave equally. A journey without personas is one segment (no entry).
+
+    >>> import cjdsl
+    >>> j = cjdsl.loads('journey "J"\\npersona a "A" { share 40% }\\npersona b\\npersona c\\n'
+    ...                 'entry touchpoint t\\ngoal g\\nt -> g for a, b, c').journey
+    >>> [(p, round(f, 2)) for p, f in shares(j).fractions]
+    [('a', 0.4), ('b', 0.3), ('c', 0.3)]
+    """
+    people = journey.personas
+    if not people:
+        return Shares(())
+    given = [p for p in people if p.share is not None]
+    percent = [p for p in given if p.share is not None and p.share.unit == "%"]
+    counts = [p for p in given if p.share is not None and p.share.unit != "%"]
+    problems: list[tuple[model.Persona, str, str]] = []
+    equal = tuple((p.id, 1 / len(people)) for p in people)
+    if any(p.share is not None and p.share.value < 0 for p in given):
+        return Shares(equal)  # CJ305 reports it
+    if percent and counts:
+        problems.append(
+            (
+                counts[0],
+                f"persona `{counts[0].id}` gives a customer count while "
+                f"`{percent[0].id}` gives a percentage",
+                "write every share as a percentage, or every one as a count",
+            )
+        )
+        return Shares(equal, tuple(problems))
+    if counts:
+        missing = [p for p in people if p.share is None]
+        total = sum(p.share.value for p in counts if p.share is not None)
+        if missing:
+            problems.append(
+                (
+                    missing[0],
+                    f"persona `{missing[0].id}` has no customer count while "
+                    f"`{counts[0].id}` gives one",
+                    f"give `{missing[0].id}` a count too (`share 1000`), or write every "
+                    "share as a percentage",
+                )
+            )
+        elif total <= 0:
+            problems.append(
+                (counts[0], "the personas' customer counts add up to 0", "give a count above 0")
+            )
+        if problems:
+            return Shares(equal, tuple(problems))
+        return Shares(tuple((p.id, p.share.value / total if p.share else 0.0) for p in people))
+    total = sum(p.share.value for p in percent if p.share is not None)
+    if total > 1 + _EPSILON:
+        named = ", ".join(f"`{p.id}` {p.share.text}" for p in percent if p.share is not None)
+        problems.append(
+            (
+                percent[-1],
+                f"the personas' shares add up to {total:.0%} ({named})",
+                "lower them to 100% or less in all",
+            )
+        )
+        return Shares(equal, tuple(problems))
+    rest = [p for p in people if p.share is None]
+    if not rest and total < 1 - _EPSILON:
+        if total <= 0:
+            return Shares(equal, (), 0.0)
+        return Shares(
+            tuple((p.id, p.share.value / total if p.share else 0.0) for p in people), (), total
+        )
+    left = max(0.0, 1.0 - total) / len(rest) if rest else 0.0
+    return Shares(tuple((p.id, p.share.value if p.share else left) for p in people))

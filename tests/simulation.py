@@ -1,7 +1,9 @@
 """A seeded random walk of customers through a journey: the independent check of the analysis.
 
 It reads only the journey graph (``cjdsl.graph``) and walks customers step by
-step with numpy, so it shares no code with ``cjdsl.analysis``.
+step with numpy, so it shares no code with ``cjdsl.analysis``. For everyone in a
+journey with personas each customer is a persona first (drawn by the personas'
+shares, ``cjdsl.personas.shares``), then walks what that persona meets.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import dataclasses
 import numpy as np
 from numpy.typing import NDArray
 
-from cjdsl import graph, model
+from cjdsl import graph, model, personas
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,6 +32,49 @@ class Walk:
 def walk(
     journey: model.Journey, *, persona: str | None = None, customers: int = 200_000, seed: int = 7
 ) -> Walk:
+    if persona is not None or not journey.personas:
+        return _walk(journey, persona, customers, seed)
+    shares = personas.shares(journey).fractions
+    counts = np.random.default_rng(seed).multinomial(customers, [f for _, f in shares])
+    parts = [
+        _walk(journey, p, int(c), seed + 1 + i)
+        for i, ((p, _), c) in enumerate(zip(shares, counts, strict=True))
+        if c > 0
+    ]
+    present = {node for part in parts for node in part.nodes}
+    nodes = [t.id for t in journey.touchpoints if t.id in present]
+
+    def column(part: Walk, node: str, table: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        if node in part.nodes:
+            return table[:, part.nodes.index(node)]
+        return np.zeros(part.customers, dtype=bool)
+
+    def joined(pick: str) -> dict[str, NDArray[np.bool_]]:
+        keys = dict.fromkeys(k for part in parts for k in getattr(part, pick))
+        return {
+            k: np.concatenate(
+                [getattr(part, pick).get(k, np.zeros(part.customers, dtype=bool)) for part in parts]
+            )
+            for k in keys
+        }
+
+    return Walk(
+        nodes,
+        customers,
+        np.concatenate([part.converted for part in parts]),
+        joined("goals"),
+        joined("stages"),
+        np.stack(
+            [np.concatenate([column(part, node, part.before) for part in parts]) for node in nodes],
+            axis=1,
+        ),
+        np.concatenate([part.steps for part in parts]),
+        np.concatenate([part.time for part in parts]),
+        sum(part.stuck for part in parts),
+    )
+
+
+def _walk(journey: model.Journey, persona: str | None, customers: int, seed: int) -> Walk:
     g = graph.build(journey, persona=persona)
     nodes = [t.id for t in journey.touchpoints if t.id in g]
     index = {node: i for i, node in enumerate(nodes)}

@@ -159,7 +159,8 @@ def test_per_persona_only_what_the_persona_meets_counts() -> None:
     # anna: 10% directly + 50% via b (which always goes on to g); ben never meets b
     assert analyze(body, persona="anna").conversion.probability == approx(0.6)
     assert analyze(body, persona="ben").conversion.probability == approx(0.1)
-    assert analyze(body).conversion.probability == approx(0.6)
+    # everyone: half anna, half ben (no shares: an equal split), never their sum
+    assert analyze(body).conversion.probability == approx(0.35)
     with pytest.raises(ValueError, match="unknown persona `carl`"):
         analyze(body, persona="carl")
 

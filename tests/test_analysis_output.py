@@ -95,7 +95,7 @@ def test_markdown_tables_are_well_formed() -> None:
 def test_cli_text_markdown_and_json() -> None:
     text = run(str(SHOP))
     assert text.returncode == 0, text.stderr
-    assert "Conversion: 1.62% of customers reach a goal" in text.stdout
+    assert "Conversion: 0.917% of customers reach a goal" in text.stdout
     markdown = run(str(SHOP), "--format", "markdown", "--top", "5")
     assert markdown.returncode == 0 and "| 5 |" in markdown.stdout
     data = json.loads(run(str(GERMAN), "--format", "json").stdout)

@@ -182,9 +182,10 @@ LATE = ("top_paths", "emotion.curve", "switches", "channels", "goals.critical")
 def test_what_the_time_limit_leaves_out_is_named_and_empty(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    full = analysis.analyze(shop())
+    # one persona: one chain (for everyone, each persona's figures are cut in turn)
+    full = analysis.analyze(shop(), persona="anna")
     runs_out(monkeypatch, paths, "top")
-    result = analysis.analyze(shop(), time_limit=1.5)
+    result = analysis.analyze(shop(), persona="anna", time_limit=1.5)
     assert result.not_computed == (*LATE, "goals.worst_emotion")
     assert result.time_limit == 1.5
     assert (result.conversion, result.nodes, result.stages) == (
@@ -212,7 +213,7 @@ def test_what_the_time_limit_leaves_out_is_named_and_empty(
 
 def test_a_step_cut_short_keeps_what_it_found(monkeypatch: pytest.MonkeyPatch) -> None:
     runs_out(monkeypatch, analysis, "_critical", after=1)  # the first goal's critical path only
-    result = analysis.analyze(shop(), time_limit=1.5)
+    result = analysis.analyze(shop(), persona="anna", time_limit=1.5)
     assert result.not_computed == ("goals.critical", "goals.worst_emotion")
     first, *rest = result.goals
     assert first.critical is not None and all(g.critical is None for g in rest)
@@ -223,7 +224,8 @@ def test_a_step_cut_short_keeps_what_it_found(monkeypatch: pytest.MonkeyPatch) -
 def test_a_what_if_leaves_channels_it_did_not_compute_out_of_the_differences(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    runs_out(monkeypatch, analysis.attribution, "with_channels", after=1)  # the what-if's
+    # the what-if's: the three personas' baselines come first
+    runs_out(monkeypatch, analysis.attribution, "with_channels", after=3)
     result = analysis.analyze(shop(), without=["cart-email"], time_limit=1.5)
     assert result.baseline is not None and result.baseline.not_computed == ()
     assert "channels" in result.not_computed

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from typing import Final, TypeVar
 
 import networkx as nx
@@ -27,7 +27,6 @@ import numpy as np
 
 from .. import graph as graphs
 from .. import model, personas
-from ..diagnostics import did_you_mean
 from . import (
     attribution,
     budget,
@@ -36,13 +35,16 @@ from . import (
     emotion,
     funnel,
     markov,
+    mixture,
     moments,
     order,
     paths,
+    removal,
     report,
     solver,
 )
 from .budget import TimeLimitError
+from .removal import removal_targets
 from .report import Report, to_dict, to_json
 
 __all__ = [
@@ -57,42 +59,17 @@ __all__ = [
     "emotion",
     "funnel",
     "markov",
+    "mixture",
     "moments",
     "order",
     "paths",
+    "removal",
     "removal_targets",
     "report",
     "solver",
     "to_dict",
     "to_json",
 ]
-
-
-def removal_targets(journey: model.Journey, ids: Iterable[str]) -> tuple[str, ...]:
-    """The node ids that removing ``ids`` (node or channel ids) takes out, in declaration order.
-
-    A channel stands for its touchpoints (not its goals or exits).
-
-    Raises:
-        ValueError: an id is neither a node nor a channel; the message suggests the closest.
-    """
-    nodes = {t.id for t in journey.touchpoints}
-    channels = {c.id for c in journey.channels}
-    chosen: set[str] = set()
-    for id_ in ids:
-        if id_ in nodes:
-            chosen.add(id_)
-        elif id_ in channels:
-            chosen.update(
-                t.id
-                for t in journey.touchpoints
-                if t.channel == id_ and t.kind is model.NodeKind.TOUCHPOINT
-            )
-        else:
-            close = did_you_mean(id_, sorted(nodes | channels))
-            hint = f"; {close}" if close else ""
-            raise ValueError(f"`{id_}` is neither a touchpoint nor a channel{hint}")
-    return tuple(t.id for t in journey.touchpoints if t.id in chosen)
 
 
 DEFAULT_TIME_LIMIT: Final = 60.0
@@ -135,18 +112,81 @@ def analyze(
         raise ValueError(f"`time_limit` must be a positive number of seconds, not {time_limit}")
     removed = removal_targets(journey, without)
     with budget.limit(time_limit):
-        # one graph for the journey and its what-if
-        graph = graphs.build(journey, persona=persona, numbers=numbers)
-        base = _analyze(journey, persona, (), top, graph)
-        if not without:
-            return base
-        changed = _analyze(journey, persona, removed, top, graph)
+        if persona is None and journey.personas:
+            base, changed = _everyone(journey, removed, top, numbers, bool(without))
+        else:
+            # one graph for the journey and its what-if
+            graph = graphs.build(journey, persona=persona, numbers=numbers)
+            base = _analyze(journey, persona, (), top, graph)[0]
+            changed = _analyze(journey, persona, removed, top, graph)[0] if without else base
+    if not without:
+        return base
     return dataclasses.replace(
         changed,
+        notes=(*changed.notes, *removal.ambiguous(journey, without)),
         without=tuple(without),
         baseline=base,
         differences=compare.differences(base, changed),
     )
+
+
+def _everyone(
+    journey: model.Journey,
+    removed: tuple[str, ...],
+    top: int,
+    numbers: graphs.Numbers,
+    what_if: bool,
+) -> tuple[Report, Report]:
+    """The figures for everyone: each persona analysed as a segment, then mixed by share.
+
+    Raises:
+        ValueError: the shares are no parts of one audience (CJ306).
+    """
+    found = personas.shares(journey)
+    if found.problems:
+        _, message, hint = found.problems[0]
+        raise ValueError(f"{message} (CJ306): {hint}")
+    graph = graphs.build(journey, numbers=numbers)
+    starts = graphs.starts(journey, graph)
+    reach = [graph.nodes[s]["reach"] for s in starts]
+    entering = (
+        sum(reach) if starts and None not in reach and sum(r or 0.0 for r in reach) > 0 else None
+    )
+    # every persona's core figures first: the time limit may only cut optional ones
+    cores: list[tuple[model.Persona, _Core, _Core | None]] = []
+    for p in journey.personas:
+        own = graphs.build(journey, persona=p.id, numbers=numbers)
+        base_core = _solved(journey, p.id, (), own)
+        cores.append((p, base_core, _solved(journey, p.id, removed, own) if what_if else None))
+    # then the baseline's optional figures, then the what-if's
+    base = [
+        mixture.Segment(p.id, p.label, found.of(p.id), *_finish(journey, p.id, top, core))
+        for p, core, _ in cores
+    ]
+    changed = [
+        mixture.Segment(p.id, p.label, found.of(p.id), *_finish(journey, p.id, top, core))
+        for p, _, core in cores
+        if core is not None
+    ]
+    mixed = [
+        mixture.mix(journey, segments, everyone_entering=entering, top=top, top_paths=_top_paths)
+        for segments in ((base, changed) if what_if else (base,))
+    ]
+    return mixed[0], mixed[-1]
+
+
+def _top_paths(segment: mixture.Segment, k: int, goal: str | None) -> report.TopPaths:
+    """A persona's ``k`` most probable simple paths to its first goal (``goal`` ``None``) or
+    to ``goal``, for the mixture's threshold search."""
+    chain = segment.chain
+    if goal is None:
+        goals = paths.goal_states(chain)
+    else:
+        try:
+            goals = [chain.index(goal)]
+        except KeyError:
+            return report.TopPaths((), True, 0)
+    return paths.top(paths.Adjacency(chain, terminal=goals), goals, k)
 
 
 _T = TypeVar("_T")
@@ -185,15 +225,31 @@ def _analyze(
     removed: tuple[str, ...],
     top: int,
     graph: nx.DiGraph,
-) -> Report:
+) -> tuple[Report, markov.Chain]:
+    return _finish(journey, persona, top, _solved(journey, persona, removed, graph))
+
+
+_Core = tuple[markov.Chain, conversion.Solution, funnel.Funnel, attribution.Attribution, list[str]]
+
+
+def _solved(
+    journey: model.Journey, persona: str | None, removed: tuple[str, ...], graph: nx.DiGraph
+) -> _Core:
+    """The core figures, or the error that says the time limit did not even allow them."""
     try:
-        core = _core(journey, persona, removed, graph)
+        return _core(journey, persona, removed, graph)
     except budget.Expired:
         raise budget.TimeLimitError(
             f"the analysis of `{journey.title}` did not finish within the time limit of "
             f"{budget.seconds():g} s: not even the conversion and the funnel were solved; "
             "allow more time with `--time-limit SECONDS` (0: no limit) or `time_limit=`"
         ) from None
+
+
+def _finish(
+    journey: model.Journey, persona: str | None, top: int, core: _Core
+) -> tuple[Report, markov.Chain]:
+    """Every figure from the core ones: the optional ones as far as the time limit allows."""
     chain, solution, funnel_, credit, notes = core
     steps = _Steps()
     goals = paths.goal_states(chain)
@@ -231,10 +287,13 @@ def _analyze(
     )
     goal_reports = []
     for column, g in enumerate(columns):
-        for name, found in (("critical", critical[column]), ("worst-emotion", worst[column])):
+        for name, found, bound in (
+            ("critical", critical[column], "a lower bound: a longer one may exist"),
+            ("worst-emotion", worst[column], "an upper bound: a lower sum may exist"),
+        ):
             if found is not None and not found.exact:
                 notes.append(
-                    f"the {name} path to `{chain.nodes[g]}` is a lower bound: too many "
+                    f"the {name} path to `{chain.nodes[g]}` is {bound}; too many "
                     "simple paths through loops to search them all"
                 )
         node = journey.touchpoint(chain.nodes[g])
@@ -301,7 +360,7 @@ def _analyze(
         notes=tuple(notes),
         not_computed=missing,
         time_limit=budget.seconds(),
-    )
+    ), chain
 
 
 def _core(

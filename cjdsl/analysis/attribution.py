@@ -126,11 +126,13 @@ def channels(
 def _cost(
     journey: model.Journey, chain: markov.Chain, channel: str, notes: list[str]
 ) -> tuple[float | None, str | None]:
-    """The summed ``cost`` of the channel's nodes, if they share one currency."""
+    """The summed ``cost`` of the channel's touchpoints (the ``nodes`` it lists and is
+    removed with; goals and exits on it do not count), if they share one currency."""
     costs = [
         node.cost
         for i, id_ in enumerate(chain.nodes)
         if chain.channels[i] == channel
+        and chain.kinds[i] is model.NodeKind.TOUCHPOINT
         and not chain.removed[i]
         and (node := journey.touchpoint(id_)) is not None
         and node.cost is not None

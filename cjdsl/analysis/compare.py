@@ -30,6 +30,7 @@ def _pairs(
         if other is not None:
             yield f"goal `{goal.id}` reached", "probability", goal.conversion, other.conversion
             yield f"goal `{goal.id}` customers", "customers", goal.customers, other.customers
+            yield f"goal `{goal.id}` steps", "steps", goal.steps, other.steps
             yield f"goal `{goal.id}` time", "seconds", goal.time, other.time
     entries = {e.id: e for e in after.entries}
     for entry in before.entries:
@@ -43,7 +44,20 @@ def _pairs(
     stages = {s.id: s for s in after.stages}
     for stage in before.stages:
         if stage.id in stages:
-            yield f"stage `{stage.id}` reach", "probability", stage.reach, stages[stage.id].reach
+            other_stage = stages[stage.id]
+            yield f"stage `{stage.id}` reach", "probability", stage.reach, other_stage.reach
+            yield (
+                f"stage `{stage.id}` journeys end",
+                "probability",
+                stage.drop_off,
+                other_stage.drop_off,
+            )
+            yield (
+                f"stage `{stage.id}` lost",
+                "probability",
+                stage.lost_conversion,
+                other_stage.lost_conversion,
+            )
     left_out = "channels" in before.not_computed or "channels" in after.not_computed
     channels = {} if left_out else {c.id: c for c in after.channels}
     for channel in before.channels:
@@ -59,6 +73,7 @@ def _pairs(
         if changed is not None:
             yield f"`{node.id}` reach", "probability", node.reach, changed.reach
             yield f"`{node.id}` drop-off", "probability", node.drop_off, changed.drop_off
+            yield f"`{node.id}` lost", "probability", node.lost_conversion, changed.lost_conversion
 
 
 def differences(before: report.Report, after: report.Report) -> tuple[report.Difference, ...]:

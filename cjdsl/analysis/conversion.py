@@ -20,6 +20,8 @@ from . import markov, report
 __all__ = ["Solution", "entries", "solve", "summary"]
 
 Array = NDArray[np.float64]
+_NOISE = 1e-12
+"""Below this, ``1 − conversion − lost`` is the rounding of the solves, not customers stuck."""
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -66,7 +68,8 @@ def solve(chain: markov.Chain) -> Solution:
     ends = np.where(kind, 0.0, chain.ends)
     with np.errstate(invalid="ignore"):
         lost = float(np.sum(np.where(ends == 0, 0.0, visits * ends)))
-    stuck = max(0.0, float(w.sum()) - probability - lost)
+    stuck = float(w.sum()) - probability - lost
+    stuck = 0.0 if stuck < _NOISE else stuck  # a rest of rounding, not a loop (F7)
     weighted_steps, weighted_time = markov.conditional(chain, h[:, None], kind[:, None])
     per_goal, goal_steps, goal_time = _each_goal(chain, goals)
     reach = w @ per_goal

@@ -56,9 +56,14 @@ def curve(
 def lowest(
     journey: model.Journey, chain: markov.Chain, reached: Array
 ) -> tuple[tuple[report.EmotionPoint, ...], tuple[str, ...]]:
-    """The reachable nodes with the lowest emotion (most-reached first), and their pains."""
+    """The reachable nodes with the lowest emotion (most-reached first), and their pains;
+    a removed touchpoint (``--without``) is none of them."""
     values = scores(journey, chain)
-    candidates = [i for i in range(chain.size) if not np.isnan(values[i]) and reached[i] > 0]
+    candidates = [
+        i
+        for i in range(chain.size)
+        if not np.isnan(values[i]) and reached[i] > 0 and not chain.removed[i]
+    ]
     if not candidates:
         return (), ()
     low = min(values[i] for i in candidates)

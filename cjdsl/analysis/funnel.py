@@ -48,7 +48,6 @@ def solve(journey: model.Journey, chain: markov.Chain, solution: conversion.Solu
     targets = np.array(
         [[stage == s.id for s in staged] for stage in chain.stages], dtype=bool
     ).reshape(chain.size, len(staged))
-    targets &= ~chain.removed[:, None]
     reach = markov.first_passage(chain, targets) if staged else np.zeros((chain.size, 0))
     goals = chain.mask(model.NodeKind.GOAL)
     return Funnel(

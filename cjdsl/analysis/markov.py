@@ -21,6 +21,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
+from scipy.sparse import csgraph
 
 from .. import graph as graphs
 from .. import model
@@ -141,6 +142,12 @@ def build(
     to_exit = np.asarray(q @ exits.astype(np.float64)).ravel()
     leak = np.where(exits | removed, 0.0, np.clip(1.0 - total, 0.0, 1.0))
     starts = tuple(s for s in graphs.starts(journey, g))
+    fallback = starts and not any(info[s].entry for s in starts)
+    if persona is not None and fallback and any(t.entry for t in journey.touchpoints):
+        notes.append(
+            f"`{persona}` meets no entry: customers start where nothing leads to in "
+            f"what `{persona}` meets ({', '.join(f'`{s}`' for s in starts)})"
+        )
     weights, reach = _weights(starts, g, index, n, notes)
     if not starts:
         notes.append("the journey has no start: no `entry` and no touchpoint without a way in")
@@ -181,7 +188,9 @@ def _weights(
         for s, r in known.items():
             weights[index[s]] = r / total
         return weights, known
-    if known:
+    if len(known) == len(starts):
+        notes.append("entries weighted equally: every entry's `reach` is 0")
+    elif known:
         missing = ", ".join(f"`{s}`" for s in starts if reach[s] is None)
         notes.append(f"entries weighted equally: {missing} has no `reach`")
     elif len(starts) > 1:
@@ -222,8 +231,30 @@ def visits(chain: Chain, absorbing: Mask) -> tuple[Array, Array]:
     v = chain.system.solve_transposed(chain.weights, keep)
     diagonal = chain.system.inverse_diagonal(keep)
     with np.errstate(invalid="ignore"):
-        reached = np.where(np.isinf(diagonal), np.where(v > 0, 1.0, 0.0), v / diagonal)
+        reached = np.where(np.isinf(diagonal), 0.0, v / diagonal)
+    trapped = np.isinf(diagonal) & (v > 0)
+    if trapped.any():
+        reached[trapped] = _trap_reach(chain, trapped, v, keep)
     return v, np.where(np.isnan(reached), 0.0, np.minimum(reached, 1.0))
+
+
+def _trap_reach(chain: Chain, trapped: Mask, v: Array, keep: Mask) -> Array:
+    """For the states of loops nobody leaves, the probability of ever getting there.
+
+    Inside such a loop every state is visited once one is, so each state's reach is
+    its loop's; and a loop nobody leaves is entered at most once, so that is the
+    expected number of entries: the start weight in it plus the visits of the states
+    outside that move into it (one product per loop).
+    """
+    _, labels = csgraph.connected_components(chain.q, directed=True, connection="strong")
+    loops = sorted(set(labels[trapped].tolist()))
+    column_of = {label: column for column, label in enumerate(loops)}
+    member = np.zeros((chain.size, len(loops)))
+    for i in np.flatnonzero(trapped).tolist():
+        member[i, column_of[int(labels[i])]] = 1.0
+    outside = np.where(keep & np.isfinite(v) & ~trapped, v, 0.0)
+    into = chain.weights @ member + outside @ np.asarray(chain.q @ member)
+    return np.array([into[column_of[int(label)]] for label in labels[trapped]])
 
 
 def conditional(chain: Chain, h: Array, targets: Mask) -> tuple[Array, Array]:

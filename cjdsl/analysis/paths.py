@@ -227,7 +227,7 @@ def top(adjacency: Adjacency, goals: Sequence[int], k: int) -> report.TopPaths:
             continue
         for position in adjacency.successors(node):
             target = adjacency.indices[position]
-            if not math.isfinite(remaining[target]) or target in seen:
+            if not math.isfinite(remaining[target]) or target in seen or target == node:
                 continue
             step = cost - math.log(adjacency.p[position])
             after = seen | {target} if looped[target] else seen

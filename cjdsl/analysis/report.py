@@ -33,6 +33,7 @@ __all__ = [
     "Node",
     "Path",
     "Report",
+    "Segment",
     "Stage",
     "Switch",
     "Switches",
@@ -319,6 +320,20 @@ class Difference:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Segment:
+    """One persona as a part of the audience: its share and its headline figures.
+
+    The report for everyone mixes the personas' figures by these shares
+    (``docs/analysis.md``, "Personas are segments").
+    """
+
+    persona: str
+    label: str
+    share: float
+    conversion: Conversion
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Report:
     """Every figure of one journey for one persona (or everyone), with the what-if baseline.
 
@@ -351,6 +366,8 @@ class Report:
     differences: tuple[Difference, ...] = ()
     not_computed: tuple[str, ...] = ()
     time_limit: float | None = None
+    segments: tuple[Segment, ...] = ()
+    """For everyone in a journey with personas: each persona's share and headline."""
     _by_id: dict[str, Node] = dataclasses.field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:

@@ -258,7 +258,7 @@ def _paths(r: report.Report) -> _Section:
         elif "goals.critical" in r.not_computed:
             rows.append(("", "critical", report.NOT_COMPUTED, "–"))
         if g.worst_emotion is not None:
-            exact = "" if g.worst_emotion.exact else " (at least)"
+            exact = "" if g.worst_emotion.exact else " (at most)"
             rows.append(
                 (
                     "",

@@ -8,12 +8,20 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from .. import codes, model
+from .. import codes, model, personas
 from ..diagnostics import Diagnostic, Related
 from ..source import Span
 from . import check
 
-__all__ = ["emotions", "links", "negative_quantities", "probability_ranges", "probability_sums"]
+__all__ = [
+    "emotions",
+    "links",
+    "negative_quantities",
+    "persona_shares",
+    "persona_shares_short",
+    "probability_ranges",
+    "probability_sums",
+]
 
 _EPSILON = 1e-9
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -97,6 +105,35 @@ def _first_over_full(
     return None
 
 
+@check(codes.PERSONA_SHARE)
+def persona_shares(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Shares that are no parts of one audience; ``personas.shares`` is the rule the
+    analysis mixes the personas' figures with, so both read it."""
+    for persona, message, hint in personas.shares(journey).problems:
+        yield Diagnostic(
+            codes.PERSONA_SHARE,
+            message,
+            persona.share_span or persona.name_span,
+            label="the figures for everyone mix the personas by these shares",
+            hint=hint,
+        )
+
+
+@check(codes.PERSONA_SHARES_SHORT)
+def persona_shares_short(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Every persona has a percentage and they leave part of the audience to nobody."""
+    short = personas.shares(journey).short
+    if short is not None:
+        last = journey.personas[-1]
+        yield Diagnostic(
+            codes.PERSONA_SHARES_SHORT,
+            f"the personas' shares add up to {short:.0%}",
+            last.share_span or last.name_span,
+            label="every persona has a share; the figures for everyone scale them to 100%",
+            hint="make them add up to 100%, or leave one persona without a share for the rest",
+        )
+
+
 @check(codes.EMOTION_RANGE)
 def emotions(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
     """Emotions outside −2..+2."""
@@ -154,6 +191,9 @@ def links(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
 @check(codes.NEGATIVE_QUANTITY)
 def negative_quantities(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
     """Negative reach, cost or duration."""
+    for persona in journey.personas:
+        if persona.share is not None and persona.share.value < 0:
+            yield _negative("share", persona.id, persona.share_span or persona.name_span)
     for node in journey.touchpoints:
         if node.reach is not None and node.reach < 0:
             yield _negative("reach", node.id, node.name_span)

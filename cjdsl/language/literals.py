@@ -37,6 +37,7 @@ NUMBER_UNITS: Final = {
     "probability": ("%", ""),
     "duration": tuple(DURATION_UNITS),
     "plain": ("",),
+    "share": ("%", ""),
     "kpi": ("", "%", *DURATION_UNITS),
 }
 """The units each place of a number accepts (``""``: none)."""

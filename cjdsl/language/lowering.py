@@ -140,7 +140,12 @@ class _Lowering(values.Reader):
         _keyword, name, label, block = tree.children
         assert is_token(name)
         values: dict[str, list[str]] = {}
-        for attribute in self.attributes(block, "persona", "a persona"):
+        share: tuple[model.Quantity, Span] | None = None
+        for attribute, known in self.known_attributes(block, "persona", "a persona"):
+            if known.shape == "share":
+                read = self.share(attribute)
+                share = share if read is None else (read, attribute.span)
+                continue
             text = self.one_string(attribute)
             if text is not None:
                 values.setdefault(attribute.name, []).append(text)
@@ -154,6 +159,8 @@ class _Lowering(values.Reader):
                 span=self.span(tree),
                 name_span=self.span(name),
                 file=self.source.path,
+                share=None if share is None else share[0],
+                share_span=None if share is None else share[1],
             )
         )
 
@@ -354,6 +361,8 @@ class _Lowering(values.Reader):
             return self.money(attribute, attribute.values, known.form)
         if shape == "names":
             return self.names(attribute)
+        if shape == "share":
+            return self.share(attribute)
         return self.reach(attribute, is_entry)
 
     def persona_refs(self, tree: object) -> tuple[model.Ref, ...]:

@@ -148,6 +148,13 @@ class Reader(Reporter):
             value = self.money(attribute, rest, "kpi revenue 1200 EUR")
         return model.Kpi(name, value, attribute.span) if value is not None else None
 
+    def share(self, attribute: Attribute) -> model.Quantity | None:
+        """A persona's share: a percentage (a fraction of the audience) or a count."""
+        if [v.kind for v in attribute.values] != ["NUMBER"]:
+            self.invalid(attribute, "share 40%")
+            return None
+        return self.quantity(attribute.values[0].token, "share", example="share 40%")
+
     def reach(self, attribute: Attribute, is_entry: bool) -> float | None:
         if not is_entry:
             self.report(

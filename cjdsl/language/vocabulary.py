@@ -6,7 +6,7 @@ against it. A new attribute is one entry here (plus its model field and, for a n
 shape, the one function in lowering that reads that shape).
 
 >>> [a.name for a in attributes("persona")]
-['description', 'goal', 'pain']
+['description', 'goal', 'share', 'pain']
 >>> attribute("kpi", "node").form
 'kpi ctr 2.1%'
 """
@@ -44,11 +44,11 @@ ID: Final = re.compile(ID_PATTERN)
 Owner = Literal["journey", "persona", "channel", "stage", "node"]
 OWNERS: Final[tuple[Owner, ...]] = ("journey", "persona", "channel", "stage", "node")
 
-Shape = Literal["text", "texts", "number", "emotion", "kpi", "money", "names"]
+Shape = Literal["text", "texts", "number", "share", "emotion", "kpi", "money", "names"]
 """How an attribute's value is written and read: ``text`` one string (the last one counts),
 ``texts`` one string a line, repeatable; ``number`` a plain number; ``emotion`` a score and
 an optional word; ``kpi`` a name and a number or an amount; ``money`` an amount and an ISO
-4217 code; ``names`` ids separated by commas."""
+4217 code; ``names`` ids separated by commas; ``share`` a percentage or a count."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -120,6 +120,15 @@ ATTRIBUTES: Final[tuple[Attribute, ...]] = (
     ),
     Attribute(
         "question", ("node",), "texts", "questions", 'question "What they ask"', "what they ask"
+    ),
+    Attribute(
+        "share",
+        ("persona",),
+        "share",
+        "share",
+        "share 40%",
+        "how much of the audience the persona is: a percentage or a customer count "
+        "(`share 4000`); personas without one split the rest equally (CJ306)",
     ),
     Attribute("pain", ("persona", "node"), "texts", "pains", 'pain "What hurts"', "what hurts"),
     Attribute(

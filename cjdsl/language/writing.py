@@ -70,6 +70,8 @@ def _statements(journey: model.Journey, *, keep_imports: bool) -> Iterator[str]:
 def _persona(persona: model.Persona) -> str:
     lines = [] if persona.description is None else [f"description {_q(persona.description)}"]
     lines += [f"goal {_q(goal)}" for goal in persona.goals]
+    if persona.share is not None:
+        lines.append(f"share {persona.share.text}")
     lines += [f"pain {_q(pain)}" for pain in persona.pains]
     return f"persona {persona.id}{_label(persona.label, persona.id)}{_block(lines)}"
 
