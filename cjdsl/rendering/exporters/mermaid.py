@@ -218,6 +218,10 @@ def _lost(journey_: model.Journey, changed: list[str]) -> Iterator[str]:
     used = {ref.id for n in nodes for ref in n.persona_refs}
     if unused := [p.id for p in journey_.personas if p.id not in used]:
         yield "personas no touchpoint is for: " + ", ".join(f"`{p}`" for p in unused)
+    if empty := [s.id for s in journey_.stages if not s.touchpoints]:
+        yield "empty stages (Mermaid draws no section without tasks): " + ", ".join(
+            f"`{s}`" for s in empty
+        )
     if journey_.owner or any(s.description for s in journey_.stages):
         yield "the journey's owner and the stages' descriptions"
     if changed:
