@@ -198,3 +198,36 @@ def test_a_signal_to_cjdsl_alone_kills_graphviz_and_a_pipe_gets_no_progress(
     assert err.decode("utf-8") == f"Error: {message}: the output it was making was not written\n"
     assert _gone(dot), "Graphviz was left running"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["groß.journey"]
+
+
+def _drain(fd: int) -> bytes:
+    seen = b""
+    while select.select([fd], [], [], 0.2)[0]:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
+def test_status_draws_on_a_terminal_after_its_delay_and_never_on_a_pipe() -> None:
+    master, slave = os.openpty()
+    read_end, write_end = os.pipe()
+    with open(slave, "w", encoding="utf-8") as tty, open(write_end, "w", encoding="utf-8") as pipe:
+        with progress.status("analysing groß.journey", stream=tty, delay=0.05):
+            time.sleep(0.5)
+        with progress.status("quick", stream=tty, delay=5.0):
+            pass  # done before its delay: nothing drawn
+        with progress.status("analysing groß.journey", stream=pipe, delay=0.0):
+            time.sleep(0.3)
+    drawn = _drain(master).decode("utf-8")
+    os.close(master)
+    piped = _drain(read_end)
+    os.close(read_end)
+    assert drawn.startswith("\r\x1b[2K⠋ analysing groß.journey … 0 s")
+    assert drawn.count("analysing") >= 3 and drawn.endswith("\r\x1b[2K")  # redrawn, cleared
+    assert "quick" not in drawn
+    assert piped == b""
