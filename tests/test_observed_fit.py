@@ -159,3 +159,24 @@ def test_fail_on_exits_1_and_write_keeps_a_failing_file_intact(
     bad = CliRunner().invoke(cli, ["fit", str(path), log, "--fail-on", "wrong"])
     assert bad.exit_code == 2 and "one of undesigned" in bad.output
     assert path.read_text("utf-8") == JOURNEY
+
+
+def test_analyze_and_render_take_the_fitted_numbers(log: str, tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "laden.journey"
+    path.write_text(JOURNEY, "utf-8")
+    journey, fitted = fit_of(JOURNEY, log)
+    want = analysis.analyze(journey, numbers=fitted.numbers, time_limit=None)
+    result = CliRunner().invoke(cli, ["analyze", str(path), "--events", log, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)["conversion"]["probability"]
+    designed = analysis.analyze(journey, time_limit=None).conversion.probability
+    assert got == pytest.approx(want.conversion.probability) and got != designed
+    svg = tmp_path / "laden.dot"
+    result = CliRunner().invoke(
+        cli, ["render", str(path), "--events", log, "-o", str(svg), "-f", "dot"]
+    )
+    assert result.exit_code == 0, result.output
+    dot = svg.read_text("utf-8")
+    [edge] = [line for line in dot.splitlines() if '"shop" -> "bought"' in line]
+    assert f"<b>{rewrite_percent(fitted.numbers.probabilities['shop', 'bought'])}</b>" in edge
+    assert path.read_text("utf-8") == JOURNEY

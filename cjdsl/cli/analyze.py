@@ -7,9 +7,10 @@ import sys
 
 import click
 
-from .. import analysis, files
+from .. import analysis, files, graph
 from ..analysis import tables
 from . import common, progress
+from . import events as cli_events
 
 __all__ = ["analyze_command"]
 
@@ -54,6 +55,7 @@ def _ids(value: str | None) -> tuple[str, ...]:
     "(0: no limit).",
 )
 @click.option("-o", "--output", default="-", show_default=True, help="Write to this file.")
+@cli_events.events_options
 @progress.interruptible
 def analyze_command(
     path: str,
@@ -63,6 +65,9 @@ def analyze_command(
     without: tuple[str, ...],
     time_limit: float,
     output: str,
+    events: tuple[str, ...] = (),
+    events_columns: str | None = None,
+    events_map: str | None = None,
 ) -> None:
     """Analyse a journey: conversion, funnel, paths, moments of truth, attribution, emotion."""
     files.refuse_input(path, output)
@@ -73,6 +78,8 @@ def analyze_command(
     if not doc.ok or doc.journey is None:
         sys.exit(common.EXIT_PROBLEMS)
     removed = tuple(i for value in without for i in _ids(value))
+    fit = cli_events.fitted(doc, events, events_columns, events_map)
+    numbers = cli_events.numbers_for(fit, persona) if fit else graph.NO_NUMBERS
     try:
         with progress.status(f"analysing {path}"):
             result = analysis.analyze(
@@ -81,6 +88,7 @@ def analyze_command(
                 without=removed,
                 top=top,
                 time_limit=time_limit or None,
+                numbers=numbers,
             )
     except ValueError as error:  # an unknown id, or not even the conversion in time
         raise common.Fail(str(error)) from error

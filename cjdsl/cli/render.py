@@ -10,6 +10,7 @@ import click
 
 from .. import files, rendering, reporting, views
 from . import common, progress, render_options
+from . import events as cli_events
 
 if TYPE_CHECKING:
     from .. import model
@@ -44,6 +45,7 @@ FORMATS: Final = (*rendering.FORMATS, "html")
     show_default=True,
     help="How to print diagnostics.",
 )
+@cli_events.events_options
 @progress.interruptible
 def render_command(
     paths: tuple[str, ...],
@@ -52,6 +54,9 @@ def render_command(
     out_dir: str | None,
     options: rendering.Options,
     diagnostics_format: str,
+    events: tuple[str, ...] = (),
+    events_columns: str | None = None,
+    events_map: str | None = None,
 ) -> None:
     """Render journey files to SVG, PNG, PDF, DOT, Graphviz JSON or an HTML journey map."""
     if len(paths) > 1 and output:
@@ -77,14 +82,20 @@ def render_command(
         if not doc.ok or doc.journey is None:
             failed = True
             continue
+        if events:  # the fitted figures, drawn as the file would write them
+            fit = cli_events.fitted(doc, events, events_columns, events_map)
+            assert fit is not None
+            doc = cli_events.fitted_document(doc, fit)
+        journey = doc.journey
+        assert journey is not None
         target = _target(path, output, out_dir, fmt)
         files.refuse_input(path, target)
         if fmt == "html":
             with progress.status(f"analysing {path} for its journey map{of}"):
-                data = _journey_map(doc.journey, options)
+                data = _journey_map(journey, options)
         else:
             with progress.status(f"laying out {path} with Graphviz{of}"):
-                data = views.render(doc.journey, format_=fmt, options=options)
+                data = views.render(journey, format_=fmt, options=options)
         try:
             if target != "-" and out_dir:
                 pathlib.Path(out_dir).mkdir(parents=True, exist_ok=True)
