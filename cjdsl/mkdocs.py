@@ -181,16 +181,15 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = pathlib.Path(config.config_file_path or ".").resolve().parent
         try:
-            options = support.Options().replace(
-                {
-                    "theme": self.config.theme,
-                    "format": self.config.format,
-                    "direction": self.config.direction,
-                    "engine": self.config.engine,
-                    "source": self.config.source,
-                    "zoom": str(self.config.zoom),
-                }
-            )
+            site = {
+                "theme": self.config.theme,
+                "format": self.config.format,
+                "direction": self.config.direction,
+                "engine": self.config.engine,
+                "source": self.config.source,
+                "zoom": str(self.config.zoom),
+            }
+            options = support.Options().replace(support.project_options(site, root))
         except support.OptionError as error:
             raise PluginError(f"cjdsl: {error}") from error
         folder = (root / self.config.cache_dir) if self.config.cache else None

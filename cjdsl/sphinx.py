@@ -50,16 +50,15 @@ class journey(nodes.General, nodes.Element):
 
 def _settings(env: BuildEnvironment) -> support.Options:
     config = env.config
-    return support.Options().replace(
-        {
-            "theme": config.cjdsl_theme,
-            "format": config.cjdsl_format,
-            "direction": config.cjdsl_direction,
-            "engine": config.cjdsl_engine,
-            "source": config.cjdsl_source,
-            "zoom": str(config.cjdsl_zoom),
-        }
-    )
+    site = {
+        "theme": config.cjdsl_theme,
+        "format": config.cjdsl_format,
+        "direction": config.cjdsl_direction,
+        "engine": config.cjdsl_engine,
+        "source": config.cjdsl_source,
+        "zoom": str(config.cjdsl_zoom),
+    }
+    return support.Options().replace(support.project_options(site, pathlib.Path(env.srcdir)))
 
 
 def _cache(env: BuildEnvironment) -> support.Cache:

@@ -61,6 +61,7 @@ def render_options(
         @functools.wraps(command)
         def built(**values: Any) -> Any:
             fields = {name: values.pop(name) for name in _FIELDS}
+            _project_defaults(fields, values, page=page)
             if page:
                 values["theme"] = fields.pop("theme")
             if highlight:
@@ -77,22 +78,20 @@ def render_options(
             click.option(
                 "--theme",
                 type=click.Choice(choices.PAGE_THEMES if page else choices.THEMES),
-                default=choices.AUTO if page else choices.DEFAULTS.theme,
-                show_default=True,
-                help=theme_help,
+                help=f"{theme_help} [default: the project's `theme`, else "
+                f"{choices.AUTO if page else choices.DEFAULTS.theme}]",
             ),
             click.option(
                 "--direction",
                 type=click.Choice(choices.DIRECTIONS),
-                default=choices.DEFAULTS.direction,
-                show_default=True,
-                help="Stages left to right, or top to bottom.",
+                help="Stages left to right, or top to bottom. [default: the project's "
+                f"`direction`, else {choices.DEFAULTS.direction}]",
             ),
             click.option(
                 "--lang",
                 type=click.Choice(choices.LANGS),
-                help="Language of every word and figure drawn (default: the journey's "
-                "`lang`, else English).",
+                help="Language of every word and figure drawn (default: the project's "
+                "`lang`, else the journey's `lang`, else English).",
             ),
             click.option(
                 "--engine",
@@ -140,6 +139,23 @@ def render_options(
         return cast("F", wrapper)
 
     return add
+
+
+def _project_defaults(fields: dict[str, Any], values: dict[str, Any], *, page: bool) -> None:
+    """Fill ``--theme``, ``--direction`` and ``--lang`` left out from the settings of the
+    project of the (first) journey (``cjdsl.toml`` or ``[tool.cjdsl]``), else the defaults."""
+    from ..configuration import Finder
+
+    paths = values.get("paths") or (values.get("path"),)
+    wanted = [name for name in ("theme", "direction", "lang") if fields[name] is None]
+    if wanted and paths[0] is not None:
+        settings = Finder().for_path(paths[0]).settings
+        for name in wanted:
+            fields[name] = settings[name]
+    if fields["theme"] is None:
+        fields["theme"] = choices.AUTO if page else choices.DEFAULTS.theme
+    if fields["direction"] is None:
+        fields["direction"] = choices.DEFAULTS.direction
 
 
 def output_format(

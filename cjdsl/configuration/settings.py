@@ -99,9 +99,9 @@ def _strings(value: Any) -> str | None:
 KEYS: Final = {
     key.name: key
     for key in (
-        Key("theme", "light", "a theme", _choice(_themes)),
+        Key("theme", None, "a theme", _choice(_themes)),
         Key("lang", None, "a language", _choice(_languages)),
-        Key("direction", "LR", "a direction", _choice(_directions)),
+        Key("direction", None, "a direction", _choice(_directions)),
         Key("strict", False, "true or false", _bool),
         Key("import-root", None, "a folder", _path),
         Key("select", (ALL,), "codes", _strings),

@@ -30,7 +30,7 @@ import shlex
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
-from .. import __version__, files, model, pipeline, rendering, views
+from .. import __version__, configuration, files, model, pipeline, rendering, suppression, views
 from ..diagnostics import Severity, did_you_mean
 from ..errors import RenderError
 from ..language import vocabulary
@@ -58,6 +58,7 @@ __all__ = [
     "parse_info",
     "prefix_for",
     "problems",
+    "project_options",
     "render",
     "render_map",
     "reported",
@@ -258,10 +259,24 @@ def compile_inline(
 
     ``root``: imports leading outside this folder are refused (CJ114), so a page
     cannot pull arbitrary files of the build machine into a published site.
-    Never raises for bad input: every problem is a diagnostic of the document.
+    Never raises for bad input: every problem is a diagnostic of the document. The codes
+    reported are those the project's configuration selects, less ``# cjdsl: ignore[…]``.
     """
     source = SourceFile(os.fspath(path), text.removeprefix("\ufeff"))
-    return pipeline.compile(source, root=root)
+    enabled = configuration.Finder().for_path(os.fspath(path)).settings.enabled  # as `check`
+    return pipeline.compile(source, root=root, rules=suppression.Rules(enabled))
+
+
+def project_options(values: Mapping[str, str], folder: pathlib.Path) -> dict[str, str]:
+    """A plugin's site-wide ``values`` with the project's ``theme`` and ``direction``
+    (``cjdsl.toml`` or ``[tool.cjdsl]`` found from ``folder``) where the plugin's own are
+    left at their defaults."""
+    settings = configuration.Finder().for_path(folder).settings
+    out = dict(values)
+    for name, default in (("theme", choices.AUTO), ("direction", choices.DEFAULTS.direction)):
+        if out.get(name) == default and settings[name] is not None:
+            out[name] = settings[name]
+    return out
 
 
 def compile_referenced(
