@@ -36,6 +36,7 @@ COMMANDS: Final = {
     "lsp": "lsp:lsp_command",
     "preview": "preview:preview_command",
     "render": "render:render_command",
+    "score": "score:score_command",
     "watch": "watch:watch_command",
 }
 """Each command and where it is defined (``module:object`` under ``cjdsl.cli``)."""
