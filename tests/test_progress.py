@@ -231,3 +231,33 @@ def test_status_draws_on_a_terminal_after_its_delay_and_never_on_a_pipe() -> Non
     assert drawn.count("analysing") >= 3 and drawn.endswith("\r\x1b[2K")  # redrawn, cleared
     assert "quick" not in drawn
     assert piped == b""
+
+
+def test_ctrl_c_in_any_command_is_one_line_and_130(tmp_path: pathlib.Path) -> None:
+    # `fmt -` waits for standard input that never ends; click alone would say "Aborted!", 1
+    reader, writer = os.pipe()
+    fmt = subprocess.Popen(
+        [sys.executable, "-m", "cjdsl", "fmt", "-"],
+        stdin=reader,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=_env(),
+    )
+    os.close(reader)
+    try:
+        os.write(writer, 'journey "Hälfte'.encode())
+        time.sleep(3.0)  # well into reading its input
+        fmt.send_signal(signal.SIGINT)
+        out, err = fmt.communicate(timeout=60)
+    finally:
+        os.close(writer)
+        if fmt.poll() is None:
+            fmt.kill()
+            fmt.wait()
+    assert fmt.returncode == 130
+    assert out == b""
+    assert err.decode("utf-8") == (
+        "Error: interrupted (Ctrl-C): the output it was making was not written\n"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -44,7 +44,8 @@ COMMANDS: Final = {
 
 class _Group(click.Group):
     """Loads a command's module when the command is asked for (click's documented
-    lazy group), and turns the library's environment errors into ``Fail``."""
+    lazy group), and turns the library's environment errors into ``Fail`` and Ctrl-C
+    into one line and exit 130 (click would say "Aborted!" and exit 1)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
@@ -65,6 +66,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except CjdslError as error:
             raise Fail(str(error)) from error
+        except KeyboardInterrupt:  # Ctrl-C in any command, or while its module loads
+            from .progress import Interrupted
+
+            raise Interrupted() from None
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)

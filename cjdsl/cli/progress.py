@@ -3,8 +3,9 @@
 ``status`` shows a one-line spinner on stderr, with the step and the seconds it has
 taken, only when stderr is a terminal and only once a step has taken longer than
 ``DELAY`` (quick runs print nothing extra); it never writes to a pipe or a file,
-so logs and captured stderr stay what they were. ``interruptible`` turns Ctrl-C
-(SIGINT) and SIGTERM into one line and exit status 130 (143), no traceback: the
+so logs and captured stderr stay what they were. ``Interrupted`` is Ctrl-C as one
+line and exit status 130, no traceback (the command group raises it for every
+command); ``interruptible`` adds the same for SIGTERM (143) to a command: the
 writes are atomic (``cjdsl.files.write_output``) and Graphviz children are killed
 (``cjdsl.rendering.engines``), so an interrupted command leaves no partial file.
 """
