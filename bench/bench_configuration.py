@@ -45,7 +45,7 @@ def inputs() -> dict[str, Callable[[int], Callable[[], object]]]:
         return "[tool.other]\n" + "".join(line.format(i) for i in range(size // len(line)))
 
     def long_string(size: int) -> str:
-        return '[tool.cjdsl]\ntheme = """' + "x\\\"" * (size // 3) + '"""\n'
+        return '[tool.cjdsl]\ntheme = """' + 'x\\"' * (size // 3) + '"""\n'
 
     def patterns(size: int) -> Callable[[], object]:
         chosen = globs.Patterns.parse(["*.draft.journey", "build/", "a/**/b/*.journey", "!keep*"])
