@@ -68,6 +68,36 @@ def test_probability_sums_are_per_persona() -> None:
     assert "CJ302" in codes(body + "a -> g 50%\n")
 
 
+def messages(body: str, code: str) -> list[str]:
+    doc = cjdsl.loads(HEAD + body, raise_on_error=False)
+    return [d.message for d in doc.diagnostics if d.code.id == code]
+
+
+def test_a_persona_sum_counts_what_the_persona_meets_as_the_analysis_does() -> None:
+    # the exit only anna meets: written on the node or on the transition, the same sum
+    on_node = (
+        'persona anna "A"\npersona ben "B"\nentry touchpoint a\ngoal g\nexit x for anna\n'
+        "a -> g 60%\na -> x 50%\n"
+    )
+    on_transition = on_node.replace("exit x for anna", "exit x") + "a -> x 0% for ben\n"
+    on_transition = on_transition.replace("a -> x 50%", "a -> x 50% for anna")
+    for body in (on_node, on_transition):
+        assert messages(body, "CJ302") == ["transitions from `a` for `anna` add up to 110%"]
+    # ben never meets the exit: 60% for him, nothing to report
+    assert messages(
+        on_node.replace("exit x for anna", "exit x for anna\ntouchpoint y for ben")
+        + "a -> y 40%\n",
+        "CJ302",
+    ) == ["transitions from `a` for `anna` add up to 110%"]
+
+
+def test_transitions_for_everyone_over_100_percent_are_named_as_everyones() -> None:
+    body = 'persona anna "A"\npersona ben "B"\nentry touchpoint a\ngoal g\nexit x\n'
+    assert messages(body + "a -> g 60%\na -> x 50%\n", "CJ302") == [
+        "transitions from `a` for everyone add up to 110%"
+    ]
+
+
 def test_probability_sum_above_one_without_personas() -> None:
     (finding,) = [
         f

@@ -631,7 +631,8 @@ def test_dead_end_and_unreachable_touchpoints_are_flagged(
 
 def test_edge_labels_show_probability_delay_and_label(small_svg: ET.Element) -> None:
     assert texts(edge(small_svg, "ad", "shop")) == ["40% · after 2d", "clicks the ad"]
-    assert texts(edge(small_svg, "bought", "mail")) == ["80% · after 1d", "for anna"]
+    # for everyone, an edge not every persona takes names who takes it, with their figure
+    assert texts(edge(small_svg, "bought", "mail")) == ["80% Anna · after 1d"]
 
 
 def test_implicit_share_is_approximate_and_dashed(small: cjdsl.Document) -> None:
@@ -670,9 +671,24 @@ def test_persona_view_leaves_out_what_others_meet(small: cjdsl.Document) -> None
 
 def test_without_persona_edges_say_whom_they_are_for(small: cjdsl.Document) -> None:
     edges = dot_edges(cjdsl.render(small, format="dot").decode())
-    assert "<i>for ben</i>" in edges[("flyer", "shop")]
-    assert "<i>for anna</i>" in edges[("mail", "shop")]
-    assert "<i>for" not in edges[("ad", "shop")]
+    assert "<b>10% Ben</b>" in edges[("flyer", "shop")]
+    assert "Anna" in edges[("mail", "shop")] and "Ben" not in edges[("mail", "shop")]
+    assert "<i>for" not in edges[("ad", "shop")] and "Anna" not in edges[("ad", "shop")]
+
+
+def test_for_everyone_an_edge_shows_each_personas_probability_not_their_sum() -> None:
+    doc = cjdsl.loads(
+        'journey "Mix"\npersona gisela "Gisela, 67"\npersona jonas "Jonas"\n'
+        'entry touchpoint ad "Ad"\ngoal buy "Buy"\ntouchpoint shop\n'
+        "ad -> buy 5% for gisela\nad -> buy 1% for jonas\nad -> shop 30%\nshop -> buy\n"
+    )
+    edges = dot_edges(cjdsl.render(doc, format="dot").decode())
+    assert "<b>5% Gisela · 1% Jonas</b>" in edges[("ad", "buy")]
+    assert "6%" not in edges[("ad", "buy")]
+    assert "<b>30%</b>" in edges[("ad", "shop")]  # everyone's alike: one figure
+    for persona, figure in (("gisela", "5%"), ("jonas", "1%")):  # a persona's view: its own
+        one = dot_edges(cjdsl.render(doc, format="dot", persona=persona).decode())
+        assert f"<b>{figure}</b>" in one[("ad", "buy")]
 
 
 # Graphviz 2.43 rejects a quoted string over 16,384 bytes: every text here is longer.

@@ -47,13 +47,18 @@ def probability_ranges(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Di
 
 @check(codes.PROBABILITY_SUM)
 def probability_sums(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
-    """Written probabilities leaving one node, for one persona, above 100%."""
-    # The sum over everyone first: a persona's share of the transitions cannot exceed it.
+    """Written probabilities leaving one node, for one persona, above 100%.
+
+    A persona's sum counts what the persona meets, as the analysis does: a transition
+    counts for it when the transition, its source and its target apply to it, whether the
+    restriction is written on the transition or on a node. Transitions for everyone that
+    exceed 100% on their own are named as everyone's."""
     counted = [
         (t, p.value)
         for t in journey.transitions
         if (p := t.probability) is not None and 0 <= p.value <= 1 + _EPSILON  # CJ301 the rest
     ]
+    # The sum over every transition first: a persona's share of them cannot exceed it.
     totals: defaultdict[str, float] = defaultdict(float)
     for t, value in counted:
         totals[t.source] += value
@@ -61,14 +66,19 @@ def probability_sums(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diag
     for t, _ in counted:
         if totals[t.source] > 1 + _EPSILON:
             by_source[t.source].append(t)
-    audiences: list[str | None] = [p.id for p in journey.personas] or [None]
+    restricted = {
+        node.id: frozenset(ref.id for ref in node.persona_refs)
+        for node in journey.touchpoints
+        if node.persona_refs
+    }
+    audiences: list[str | None] = [None, *(p.id for p in journey.personas)]
     for source, transitions in by_source.items():
-        applying = _first_over_full(transitions, audiences)
+        applying = _first_over_full(transitions, audiences, restricted, bool(journey.personas))
         if applying is None:
             continue
         persona, chosen = applying
         total = sum(t.probability.value for t in chosen if t.probability)
-        who = f" for `{persona}`" if persona else ""
+        who = f" for `{persona}`" if persona else (" for everyone" if journey.personas else "")
         yield Diagnostic(
             codes.PROBABILITY_SUM,
             f"transitions from `{source}`{who} add up to {total:.0%}",
@@ -80,25 +90,41 @@ def probability_sums(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diag
 
 
 def _first_over_full(
-    transitions: list[model.Transition], audiences: list[str | None]
+    transitions: list[model.Transition],
+    audiences: list[str | None],
+    restricted: dict[str, frozenset[str]],
+    personas: bool,
 ) -> tuple[str | None, list[model.Transition]] | None:
     """The first audience whose share of ``transitions`` (one source's) exceeds 100%, and
-    that share in declaration order; ``None`` when every audience fits.
+    that share in declaration order; ``None`` when every audience fits. ``None`` first:
+    the transitions every persona meets (no ``for`` on them or their nodes).
 
-    Each persona's sum comes from the transitions that name it, plus those for everyone:
+    Each persona's sum comes from the transitions it meets, plus those for everyone:
     linear in the ``for`` lists, where asking every transition about every persona took
     64,000 personas times 64,000 transitions."""
     value = [t.probability.value if t.probability else 0.0 for t in transitions]
-    for_everyone = [i for i, t in enumerate(transitions) if not t.persona_refs]
-    shared = sum(value[i] for i in for_everyone)
+    for_everyone: list[int] = []
     naming: defaultdict[str, list[int]] = defaultdict(list)
     for i, t in enumerate(transitions):
-        for named in dict.fromkeys(ref.id for ref in t.persona_refs):
-            naming[named].append(i)
+        limits = [frozenset(ref.id for ref in t.persona_refs)] if t.persona_refs else []
+        limits += [restricted[end] for end in (t.source, t.target) if end in restricted]
+        if not limits:
+            for_everyone.append(i)
+            continue
+        meeting = min(limits, key=len)
+        for named in sorted(meeting):
+            if all(named in limit for limit in limits):
+                naming[named].append(i)
+    shared = sum(value[i] for i in for_everyone)
     for persona in audiences:
-        own = range(len(transitions)) if persona is None else naming.get(persona, ())
-        if persona is not None and shared + sum(value[i] for i in own) <= 1 + _EPSILON / 2:
-            continue  # far enough below the limit for the order of the sum not to matter
+        if persona is None:
+            if personas and shared <= 1 + _EPSILON:
+                continue
+            own: list[int] | range = [] if personas else range(len(transitions))
+        else:
+            own = naming.get(persona, [])
+            if shared + sum(value[i] for i in own) <= 1 + _EPSILON / 2:
+                continue  # far enough below the limit for the order of the sum not to matter
         chosen = [transitions[i] for i in sorted({*own, *for_everyone})]
         if sum(t.probability.value for t in chosen if t.probability) > 1 + _EPSILON:
             return persona, chosen

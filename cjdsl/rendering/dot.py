@@ -91,6 +91,12 @@ class _Emitter:
         self.overlay = overlay
         self.t = i18n.locale(options.lang or journey.lang)
         self.graph = graphs.build(journey, persona=self.persona)
+        # for everyone: each persona's own graph, for the edges whose probability differs
+        self.by_persona = (
+            [(p, graphs.build(journey, persona=p.id)) for p in journey.personas]
+            if self.persona is None
+            else []
+        )
         self.channel_colour = {
             c.id: theme.channels[i % len(theme.channels)] for i, c in enumerate(journey.channels)
         }
@@ -102,6 +108,22 @@ class _Emitter:
 
     def label(self, lines: list[dotlang.Line], br: str = "<br/>") -> str:
         return dotlang.label(lines, html_labels=self.html, br=br)
+
+    def per_persona(self, source: str, target: str) -> str | None:
+        """``5 % Gisela · 1 % Jonas`` where the personas who take an edge differ in its
+        probability, or not all of them take it; ``None`` where it is everyone's alike."""
+        groups: dict[str, list[str]] = {}
+        for persona, graph in self.by_persona:
+            if not graph.has_edge(source, target):
+                continue
+            data = graph.edges[source, target]
+            shown = self.t.percent(data["p"])
+            shown = shown if data["explicit"] else f"≈{shown}"
+            groups.setdefault(shown, []).append(persona.label.split(",")[0].strip() or persona.id)
+        taking = sum(len(names) for names in groups.values())
+        if not groups or (len(groups) == 1 and taking == len(self.by_persona)):
+            return None
+        return " · ".join(f"{shown} {', '.join(names)}" for shown, names in groups.items())
 
     def persona_name(self, persona_id: str) -> str:
         persona = self.journey.persona(persona_id)
@@ -193,7 +215,10 @@ class _Emitter:
             first = transitions[0]
             parts = []
             p = data["p"]
-            if data["explicit"]:
+            split = self.per_persona(source, target)
+            if split is not None:
+                parts.append(split)
+            elif data["explicit"]:
                 parts.append(self.t.percent(p))
             elif p < 1:
                 parts.append(f"≈{self.t.percent(p)}")
@@ -204,7 +229,7 @@ class _Emitter:
             lines = [dotlang.Line(" · ".join(parts), bold=True, width=40)] if parts else []
             lines += [dotlang.Line(t.label, width=28) for t in transitions if t.label]
             personas = sorted({p for t in transitions for p in t.personas})
-            if personas and self.persona is None:
+            if personas and self.persona is None and split is None:
                 names = ", ".join(personas)
                 lines.append(
                     dotlang.Line(
