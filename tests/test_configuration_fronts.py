@@ -104,3 +104,30 @@ def test_a_mkdocs_build_reads_the_project_configuration(
     svgs = [s for s in re.findall(r"<svg.*?</svg>", html, re.DOTALL) if "Anzeige" in s]
     assert len(svgs) == 2 and all("#0d1117" in svg for svg in svgs)
     assert "cjdsl-light" not in html
+
+
+def test_a_sphinx_build_reads_the_project_configuration(tmp_path: pathlib.Path) -> None:
+    pytest.importorskip("sphinx")
+    from sphinx.cmd.build import build_main
+
+    need_dot()
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["cjdsl.sphinx"]\n', encoding="utf-8")
+    (src / "shop.journey").write_text(DEAD_END, encoding="utf-8")
+    (src / "index.rst").write_text("Home\n====\n\n.. journey:: shop.journey\n", encoding="utf-8")
+
+    def build() -> tuple[int, str, str]:
+        warnings = tmp_path / "warnings.txt"
+        out = tmp_path / "out"
+        args = ["-b", "html", "-q", "-E", "-W", "--keep-going", "-w", str(warnings)]
+        code = build_main([*args, str(src), str(out)])
+        html = (out / "index.html").read_text(encoding="utf-8")
+        return code, warnings.read_text(encoding="utf-8"), html
+
+    code, warnings, html = build()
+    assert code != 0 and "CJ201" in warnings and "cjdsl-dark" in html
+    (src / "cjdsl.toml").write_text('ignore = ["CJ2"]\ntheme = "print"\n', encoding="utf-8")
+    code, warnings, html = build()
+    assert code == 0, warnings
+    assert "cjdsl-dark" not in html and "cjdsl-print" in html
