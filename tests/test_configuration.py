@@ -330,3 +330,15 @@ def test_gitignore_patterns(pattern: str, path: str, folder: bool, expected: boo
 def test_star_matching_stays_fast_on_hostile_names() -> None:
     """The two-pointer match: 30 stars against a long name that almost matches."""
     assert not globs.match_name("*a" * 30 + "b", "a" * 5000)
+
+
+def test_a_folder_named_on_the_command_line_is_searched_whatever_the_patterns(
+    tree: pathlib.Path,
+) -> None:
+    write(tree / ".gitignore", "build/\n")
+    write(tree / ".git" / "HEAD", "ref: refs/heads/main\n")
+    assert checked("journeys/.hidden") == {"journeys/.hidden/x.journey"}
+    assert checked("journeys/build") == {"journeys/build/z.journey"}
+    assert "journeys/build/z.journey" not in checked("journeys")
+    write(tree / "journeys" / ".hidden" / "node_modules" / "n.journey", BAD)
+    assert "journeys/.hidden/node_modules/n.journey" not in checked("journeys/.hidden")

@@ -1,7 +1,7 @@
 """Which journey files the path arguments of `check` and `fmt` stand for.
 
 A file is itself (named on the command line, it is read whatever the patterns say, as
-ruff does); a folder stands for the ``*.journey`` files under it, in sorted order, less
+ruff does, and a folder named is searched even if a pattern names it); a folder stands for the ``*.journey`` files under it, in sorted order, less
 what the ``exclude`` and ``extend-exclude`` settings name (hidden files and folders and
 ``node_modules`` by default) and, unless ``respect-gitignore`` is false, what the
 ``.gitignore`` files name: those of the folders walked and of the folders above, up to the
@@ -76,6 +76,13 @@ def _relative(path: pathlib.Path, base: pathlib.Path) -> str | None:
         return None
 
 
+def _depth(top: pathlib.Path, base: pathlib.Path) -> int:
+    """How many folders of ``top`` lie below ``base`` (0 when it is not under it): those
+    the user named, which no pattern excludes."""
+    relative = _relative(top, base)
+    return len([p for p in relative.split("/") if p and p != "."]) if relative else 0
+
+
 def _walk(top: pathlib.Path, finder: Finder) -> Iterator[str]:
     absolute_top = pathlib.Path(os.path.abspath(top))
     ignores = _Ignores(absolute_top)
@@ -83,14 +90,20 @@ def _walk(top: pathlib.Path, finder: Finder) -> Iterator[str]:
     def excluded(path: pathlib.Path, folder: pathlib.Path, is_folder: bool) -> bool:
         settings = finder.for_path(folder).settings
         where = pathlib.Path(os.path.abspath(path))
-        relative = _relative(where, settings.folder) or _relative(where, absolute_top)
-        if relative and settings.excludes.excluded(relative, is_folder=is_folder):
+        base = settings.folder if _relative(where, settings.folder) else absolute_top
+        relative = _relative(where, base)
+        given = _depth(absolute_top, base)
+        if relative and settings.excludes.excluded(relative, is_folder=is_folder, given=given):
             return True
         if not settings["respect-gitignore"]:
             return False
         for base, patterns in ignores.chain(pathlib.Path(os.path.abspath(folder))):
             inside = _relative(where, base)
-            decided = patterns.excluded(inside, is_folder=is_folder) if inside else None
+            decided = (
+                patterns.excluded(inside, is_folder=is_folder, given=_depth(absolute_top, base))
+                if inside
+                else None
+            )
             if decided is not None:
                 return decided
         return False

@@ -74,15 +74,16 @@ class Patterns:
     def __add__(self, other: Patterns) -> Patterns:
         return Patterns(self.patterns + other.patterns)
 
-    def excluded(self, path: str, *, is_folder: bool = False) -> bool | None:
+    def excluded(self, path: str, *, is_folder: bool = False, given: int = 0) -> bool | None:
         """Whether ``path`` (``/``-separated, relative) is excluded: ``True`` or ``False``
         when a pattern decides, ``None`` when none matches it.
 
         A folder matched excludes all under it (``git`` never looks inside), so the
-        folders on the way are asked first.
+        folders on the way are asked first, but the first ``given`` ones: a folder named
+        on the command line is searched whatever the patterns say of it.
         """
         parts = [p for p in path.split("/") if p and p != "."]
-        for depth in range(1, len(parts)):
+        for depth in range(max(1, given + 1), len(parts)):
             if self._decide(parts[:depth], True):
                 return True
         return self._decide(parts, is_folder)
