@@ -20,6 +20,7 @@ from .source import MAX_SOURCE_BYTES
 
 __all__ = [
     "MAX_LINE_BYTES",
+    "read_blocks",
     "read_bounded",
     "read_input",
     "read_lines",
@@ -94,6 +95,34 @@ def read_lines(path: str, *, max_line: int = MAX_LINE_BYTES) -> Iterator[bytes]:
             if len(line) > max_line and not line.endswith(b"\n"):
                 raise ValueError(f"line {number} is longer than {max_line:,} bytes")
             yield line
+
+
+def read_blocks(
+    path: str, *, size: int = 1 << 22, max_line: int = MAX_LINE_BYTES
+) -> Iterator[bytes]:
+    """``path`` (``-``: stdin) in blocks of about ``size`` bytes that each end at a line
+    break (the last may not): whole lines for a reader that works a block at a time, in
+    memory one block. The same rules as ``read_lines``; a line is checked against
+    ``max_line`` where a block ends inside it, so memory stays ``size + max_line``.
+
+    Raises:
+        OSError: as ``read_regular``.
+        ValueError: a line is longer than ``max_line`` bytes.
+    """
+    with contextlib.ExitStack() as stack:
+        if path == "-":
+            handle: BinaryIO = sys.stdin.buffer
+        else:
+            handle = stack.enter_context(_open_regular(pathlib.Path(path)))
+        lines = 0
+        while block := handle.read(size):
+            tail = b"" if block.endswith(b"\n") else handle.readline(max_line + 1)
+            if len(tail) > max_line and not tail.endswith(b"\n"):
+                number = lines + block.count(b"\n") + 1
+                raise ValueError(f"line {number} is longer than {max_line:,} bytes")
+            block += tail
+            lines += block.count(b"\n")
+            yield block
 
 
 def _open_regular(path: pathlib.Path) -> BinaryIO:

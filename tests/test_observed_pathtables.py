@@ -11,6 +11,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cjdsl import files
 from cjdsl.observed import pathtables
@@ -195,3 +197,74 @@ def test_cli_bad_input_exits_2_with_one_clear_message(
     assert done.returncode == 2, done
     assert says in done.stderr and "Traceback" not in done.stderr
     assert (tmp_path / "good.csv").read_text("utf-8") == f"{HEADER}\na;1;1;1\n"
+
+
+NAMES = ("Suche", "Süd West", "a", "Ärger", "direct", "x-y", "Newsletter 2")
+
+
+@st.composite
+def table_texts(draw: st.DrawFn) -> str:
+    rows = draw(
+        st.lists(
+            st.tuples(
+                st.lists(st.sampled_from(NAMES), min_size=1, max_size=5),
+                st.integers(0, 9),
+                st.integers(0, 9),
+                st.sampled_from(["", "12.5", "3", "0.25"]),
+            ),
+            max_size=30,
+        )
+    )
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    lines = [HEADER]
+    for steps, conv, null, value in rows:
+        lines.append(f"{' > '.join(steps)};{conv};{value if conv else 0};{null}")
+    if rows and draw(st.booleans()):  # a row the fast reader leaves to the row reader
+        at = draw(st.integers(1, len(lines) - 1))
+        lines.insert(at, draw(st.sampled_from(['"q > a";1;1;0', "a>b;1;0;0", "", " a ;0;0;1"])))
+    return newline.join(lines) + draw(st.sampled_from(["", newline]))
+
+
+@given(table_texts(), st.integers(8, 200))
+@settings(max_examples=80, deadline=None)
+def test_the_block_reader_equals_the_row_reader(text: str, size: int) -> None:
+    data = text.encode("utf-8")
+    blocks = [data[i : i + size] for i in range(0, len(data), size)]
+    # Whole lines per block, as files.read_blocks hands them out.
+    whole: list[bytes] = []
+    carry = b""
+    for block in blocks:
+        carry += block
+        cut = carry.rfind(b"\n") + 1
+        if cut:
+            whole.append(carry[:cut])
+            carry = carry[cut:]
+    if carry:
+        whole.append(carry)
+    fast = pathtables.read(whole)
+    slow = pathtables.read(text.splitlines())
+    assert fast.channels == slow.channels
+    assert fast.flat.tolist() == slow.flat.tolist()
+    assert fast.offsets.tolist() == slow.offsets.tolist()
+    for a, b in ((fast.conversions, slow.conversions), (fast.value, slow.value)):
+        assert a.tolist() == b.tolist()
+    assert fast.null.tolist() == slow.null.tolist()
+
+
+def test_an_error_after_fast_blocks_names_its_row(tmp_path: pathlib.Path) -> None:
+    table = tmp_path / "t.csv"
+    good = "".join(f"a > b{i % 5};1;2;3\n" for i in range(20_000))
+    table.write_text(f"{HEADER}\n{good}a;1;x;3\n", encoding="utf-8")
+    with pytest.raises(pathtables.PathTableError) as caught:
+        pathtables.read(files.read_blocks(str(table), size=4096), source="t.csv")
+    assert str(caught.value).startswith("t.csv: row 20002, column 3 (`total_conversion_value`)")
+
+
+def test_read_blocks_end_at_line_breaks_and_refuse_a_line_too_long(tmp_path: pathlib.Path) -> None:
+    table = tmp_path / "t.csv"
+    table.write_bytes(b"".join(b"line %d\n" % i for i in range(1000)))
+    blocks = list(files.read_blocks(str(table), size=100))
+    assert all(b.endswith(b"\n") for b in blocks) and b"".join(blocks) == table.read_bytes()
+    table.write_bytes(b"x" * 5000)
+    with pytest.raises(ValueError, match="line 1 is longer than 1,000 bytes"):
+        list(files.read_blocks(str(table), size=100, max_line=1000))

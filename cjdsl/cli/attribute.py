@@ -346,7 +346,7 @@ def _read_table(
         raise common.Fail(str(error)) from error
     display = "<stdin>" if path == "-" else path
     try:
-        return pathtables.read(files.read_lines(path), layout=layout, source=display)
+        return pathtables.read(files.read_blocks(path), layout=layout, source=display)
     except OSError as error:
         raise common.Fail(f"cannot read {path}: {error.strerror or error}") from error
     except ValueError as error:  # a line too long to be a row

@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import difflib
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
@@ -154,16 +155,186 @@ def build(
 
 
 def read(
-    lines: Iterable[bytes | str], *, layout: Layout = DEFAULT_LAYOUT, source: str = "<paths>"
+    chunks: Iterable[bytes | str], *, layout: Layout = DEFAULT_LAYOUT, source: str = "<paths>"
 ) -> Paths:
     """Read a path table; the first line is the header.
+
+    ``chunks`` are lines, or blocks of whole lines (``files.read_blocks``). A block of
+    plain rows (no quotes, every row as wide as the header, numbers that parse, steps
+    joined exactly by the step separator) is read by whole-block string and array
+    operations; any other block, and everything after it, row by row, which is also
+    where every error is found and located.
 
     Raises:
         PathTableError: the first problem, at its row (1 = the header) and column.
     """
     reader = _Reader(layout, source)
-    paths = build(reader.rows(lines))  # the header, read first, says which columns there are
-    return dataclasses.replace(paths, has_value=reader.has_value, has_null=reader.has_null)
+    collector = _Collector(layout)
+    rest = iter(chunks)
+    first = next(rest, None)
+    if first is None:
+        list(reader.rows([]))  # raises: the table is empty
+    assert first is not None
+    newline: bytes | str = b"\n" if isinstance(first, bytes) else "\n"
+    at = first.find(newline)  # type: ignore[arg-type]
+    header, body = (first, first[:0]) if at < 0 else (first[: at + 1], first[at + 1 :])
+    columns, width = reader.header_line(header)
+    pending: Iterator[bytes | str] = itertools.chain([body] if body else [], rest)
+    for chunk in pending:
+        block = (
+            _fast(chunk, columns, width, layout, collector) if isinstance(chunk, bytes) else None
+        )
+        if block:
+            reader.row += block
+            continue
+        lines = itertools.chain(_lines(chunk), (line for c in pending for line in _lines(c)))
+        for steps, conversions, value, null in reader.body(lines, columns, width):
+            collector.add(steps, conversions, value, null)
+    return collector.paths(has_value=reader.has_value, has_null=reader.has_null)
+
+
+def _lines(chunk: bytes | str) -> Iterator[bytes | str]:
+    """The lines of a chunk, each with its line break."""
+    newline: bytes | str = b"\n" if isinstance(chunk, bytes) else "\n"
+    parts = chunk.split(newline)  # type: ignore[arg-type]
+    for part in parts[:-1]:
+        yield part + newline  # type: ignore[operator]
+    if parts[-1]:
+        yield parts[-1]
+
+
+Columns = tuple[int, int, "int | None", "int | None"]
+
+
+def _numbers(column: list[bytes]) -> Array | None:
+    """A column of plain numbers ≥ 0, or ``None`` (the row-by-row reader says why)."""
+    try:
+        x: Array = np.array(column).astype(np.float64)
+    except ValueError:
+        return None
+    if not bool(np.isfinite(x).all()) or bool((x < 0).any()):
+        return None
+    return x
+
+
+def _fast(chunk: bytes, columns: Columns, width: int, layout: Layout, collector: _Collector) -> int:
+    """Read a block of plain rows into ``collector`` at once; the rows read, 0 if the
+    block is not plain (then nothing was added)."""
+    if b'"' in chunk or not chunk.strip():
+        return 0
+    if b"\r" in chunk:
+        chunk = chunk.replace(b"\r\n", b"\n")
+        if b"\r" in chunk:
+            return 0
+    text = chunk[:-1] if chunk.endswith(b"\n") else chunk
+    lines = text.split(b"\n")
+    separator = layout.separator.encode()
+    counts = list(map(bytes.count, lines, itertools.repeat(separator)))
+    if min(counts) != width - 1 or max(counts) != width - 1:
+        return 0  # also a blank line: the row reader skips it
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError:
+        return 0
+    fields = text.replace(b"\n", separator).split(separator)
+    path_at, conv_at, value_at, null_at = columns
+    conversions = _numbers(fields[conv_at::width])
+    value = _numbers(fields[value_at::width]) if value_at is not None else np.zeros(len(lines))
+    null = _numbers(fields[null_at::width]) if null_at is not None else np.zeros(len(lines))
+    if conversions is None or value is None or null is None:
+        return 0
+    if bool(((value > 0) & (conversions == 0)).any()):
+        return 0
+    joined = layout.step_separator.encode()
+    paths = fields[path_at::width]
+    count = np.fromiter(map(bytes.count, paths, itertools.repeat(joined)), np.int64, len(paths))
+    steps = joined.join(paths).split(joined)
+    if len(steps) != int(count.sum()) + len(paths):
+        return 0
+    core = layout.step_separator.strip()
+    for step in set(steps).difference(collector.ids):
+        name = step.decode("utf-8")
+        if not name or name != name.strip() or core in name:
+            return 0
+    collector.block(paths, count + 1, steps, conversions, value, null)
+    return len(lines)
+
+
+class _Collector:
+    """The rows read so far, as arrays; equal paths are added up at the end."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.joined = layout.step_separator.encode()
+        self.ids: dict[bytes, int] = {}
+        self.keys: list[bytes] = []
+        self.parts: list[tuple[NDArray[np.int64], NDArray[np.int64], Array, Array, Array]] = []
+
+    def block(
+        self,
+        keys: list[bytes],
+        lengths: NDArray[np.int64],
+        steps: list[bytes],
+        conversions: Array,
+        value: Array,
+        null: Array,
+    ) -> None:
+        for step in set(steps).difference(self.ids):
+            self.ids[step] = len(self.ids)
+        flat = np.fromiter(map(self.ids.__getitem__, steps), np.int64, len(steps))
+        self.keys += keys
+        self.parts.append((lengths, flat, conversions, value, null))
+
+    def add(self, steps: list[str], conversions: float, value: float, null: float) -> None:
+        encoded = [s.encode("utf-8") for s in steps]
+        self.block(
+            [self.joined.join(encoded)],
+            np.array([len(encoded)], dtype=np.int64),
+            encoded,
+            np.array([conversions]),
+            np.array([value]),
+            np.array([null]),
+        )
+
+    def paths(self, *, has_value: bool, has_null: bool) -> Paths:
+        if self.parts:
+            lengths, flat, conversions, value, null = (
+                np.concatenate([part[i] for part in self.parts]) for i in range(5)
+            )
+        else:
+            lengths, flat = np.zeros(0, np.int64), np.zeros(0, np.int64)
+            conversions = value = null = np.zeros(0)
+        names = [step.decode("utf-8") for step in self.ids]
+        order = sorted(range(len(names)), key=names.__getitem__)
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[order] = np.arange(len(names))
+        flat = rank[flat] if len(flat) else flat
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        unique = dict.fromkeys(self.keys)
+        if len(unique) < len(self.keys):  # equal paths: add them up, keep the first's place
+            number = {key: i for i, key in enumerate(unique)}
+            group = np.fromiter(map(number.__getitem__, self.keys), np.int64, len(self.keys))
+            _, first = np.unique(group, return_index=True)
+            conversions, value, null = (
+                np.bincount(group, weights=x, minlength=len(unique))
+                for x in (conversions, value, null)
+            )
+            kept = lengths[first]
+            starts = np.repeat(offsets[:-1][first], kept)
+            new = np.zeros(len(kept) + 1, dtype=np.int64)
+            np.cumsum(kept, out=new[1:])
+            flat = flat[starts + np.arange(int(new[-1])) - np.repeat(new[:-1], kept)]
+            offsets = new
+        return Paths(
+            tuple(sorted(names)),
+            flat,
+            offsets,
+            np.ascontiguousarray(conversions, dtype=np.float64),
+            np.ascontiguousarray(value, dtype=np.float64),
+            np.ascontiguousarray(null, dtype=np.float64),
+            has_value=has_value,
+            has_null=has_null,
+        )
 
 
 class _Reader:
@@ -198,14 +369,32 @@ class _Reader:
             yield text.rstrip("\r\n")
 
     def rows(self, lines: Iterable[bytes | str]) -> Iterator[tuple[list[str], float, float, float]]:
+        """Every row of a whole table (header first), one at a time."""
+        iterator = iter(lines)
+        first = next(iterator, None)
+        if first is None:
+            self.row = max(self.row, 1)
+            raise self.fail(0, "the path table is empty", self._header_hint())
+        columns, width = self.header_line(first)
+        yield from self.body(iterator, columns, width)
+
+    def header_line(self, line: bytes | str) -> tuple[Columns, int]:
+        """The columns the header names, and how many it has."""
+        [text] = self.decoded([line])
+        try:
+            header = next(csv.reader([text], delimiter=self.layout.separator, strict=True))
+        except (csv.Error, StopIteration):
+            raise self.fail(
+                0, "the header is not a row of column names", self._header_hint()
+            ) from None
+        return self.columns(header), len(header)
+
+    def body(
+        self, lines: Iterable[bytes | str], columns: Columns, width: int
+    ) -> Iterator[tuple[list[str], float, float, float]]:
+        """The rows after the header, read with the csv module (quotes, located errors)."""
         records = csv.reader(self.decoded(lines), delimiter=self.layout.separator, strict=True)
         try:
-            header = next(records, None)
-            if header is None:
-                self.row = max(self.row, 1)
-                raise self.fail(0, "the path table is empty", self._header_hint())
-            columns = self.columns(header)
-            width = len(header)
             for record in records:
                 if not record or record == [""]:
                     continue
@@ -225,7 +414,7 @@ class _Reader:
         columns = (names.path, names.conversions, names.value, names.null)
         return f"the first line names the columns: {names.separator.join(columns)}"
 
-    def columns(self, header: list[str]) -> tuple[int, int, int | None, int | None]:
+    def columns(self, header: list[str]) -> Columns:
         names = [h.strip() for h in header]
         layout = self.layout
         self.header = names
@@ -255,9 +444,7 @@ class _Reader:
         self.has_value, self.has_null = value is not None, null is not None
         return path, conversions, value, null
 
-    def record(
-        self, record: list[str], columns: tuple[int, int, int | None, int | None]
-    ) -> tuple[list[str], float, float, float]:
+    def record(self, record: list[str], columns: Columns) -> tuple[list[str], float, float, float]:
         path, conv_at, value_at, null_at = columns
         core = self.layout.step_separator.strip()
         steps = [s.strip() for s in record[path].split(core)]

@@ -86,7 +86,58 @@ def chain(paths: pathtables.Paths, order: int) -> Chain:
         raise ValueError(
             f"order {order} with {n} channels has too many possible states; lower the order"
         )
-    # One window per position that fits k channels, at least one per path.
+    if order == 1 and bool((weight > 0).all()):  # every step is a window of its own
+        codes = paths.flat + 1
+        path_of = np.repeat(np.arange(len(used)), lengths)
+    else:
+        codes, path_of = _windows(paths, used, lengths, starts, order, base)
+    # A window repeated back to back is one visit (a self-loop; see the module docstring).
+    same_path = np.empty(len(codes), dtype=bool)
+    same_path[0] = False
+    np.equal(path_of[1:], path_of[:-1], out=same_path[1:])
+    repeat = np.empty(len(codes), dtype=bool)
+    repeat[0] = False
+    np.equal(codes[1:], codes[:-1], out=repeat[1:])
+    repeat &= same_path
+    if bool(repeat.any()):
+        codes, path_of, same_path = codes[~repeat], path_of[~repeat], same_path[~repeat]
+    windows, state = _number(codes, base**order)
+    size = len(windows) + 1
+    starts_at = ~same_path
+    ends_at = np.empty(len(codes), dtype=bool)
+    ends_at[-1] = True
+    ends_at[:-1] = starts_at[1:]
+    w = weight[used]
+    inner = ~ends_at
+    rows = np.concatenate([np.zeros(len(used), dtype=np.int64), state[inner]])
+    cols = np.concatenate([state[starts_at], state[1:][inner[:-1]]])
+    data = np.concatenate([w, w[path_of[inner]]])
+    if size * size <= 1 << 24:  # few states: count the transitions by one bincount
+        dense = np.bincount(rows * size + cols, weights=data, minlength=size * size)
+        counts = sp.csr_matrix(dense.reshape(size, size))
+    else:
+        counts = sp.csr_matrix((data, (rows, cols)), shape=(size, size))
+    last = state[ends_at]
+    to_goal = np.bincount(last, weights=paths.conversions[used], minlength=size)
+    to_value = np.bincount(last, weights=paths.value[used], minlength=size)
+    to_null = np.bincount(last, weights=paths.null[used], minlength=size)
+    out = np.asarray(counts.sum(axis=1)).ravel() + to_goal + to_null
+    scale = np.divide(1.0, out, out=np.zeros(size), where=out > 0)
+    q = sp.diags(scale) @ counts
+    r = np.column_stack([to_goal * scale, to_value * scale])
+    return Chain(sp.csr_matrix(q), r, _members(windows, n, order), windows)
+
+
+def _windows(
+    paths: pathtables.Paths,
+    used: NDArray[np.int64],
+    lengths: NDArray[np.int64],
+    starts: NDArray[np.int64],
+    order: int,
+    base: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Each path's windows of ``order`` channels as codes in base ``n + 1`` (0 pads a path
+    shorter than the order), one per position that fits, at least one per path."""
     count = np.maximum(lengths - order + 1, 1)
     path_of = np.repeat(np.arange(len(used)), count)
     first = np.cumsum(count) - count
@@ -98,30 +149,21 @@ def chain(paths: pathtables.Paths, order: int) -> Chain:
         inside = j < width
         digit = np.where(inside, paths.flat[np.where(inside, position + j, 0)] + 1, 0)
         codes = codes * base + digit
-    # A window repeated back to back is one visit (a self-loop; see the module docstring).
-    same_path = np.r_[False, path_of[1:] == path_of[:-1]]
-    keep = ~(same_path & np.r_[False, codes[1:] == codes[:-1]])
-    codes, path_of = codes[keep], path_of[keep]
+    return codes, path_of
+
+
+def _number(codes: NDArray[np.int64], bound: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The distinct codes, sorted, and each code's 1-based state number: by a lookup
+    table when the codes are small (linear), else by sorting."""
+    if bound <= 1 << 24:
+        seen = np.zeros(bound, dtype=bool)
+        seen[codes] = True
+        windows = np.flatnonzero(seen).astype(np.int64)
+        number = np.zeros(bound, dtype=np.int64)
+        number[windows] = np.arange(1, len(windows) + 1)
+        return windows, number[codes]
     windows, inverse = np.unique(codes, return_inverse=True)
-    state = inverse.astype(np.int64) + 1
-    size = len(windows) + 1
-    starts_at = np.r_[True, path_of[1:] != path_of[:-1]]
-    ends_at = np.r_[path_of[1:] != path_of[:-1], True]
-    w = weight[used]
-    inner = ~ends_at
-    rows = np.concatenate([np.zeros(len(used), dtype=np.int64), state[inner]])
-    cols = np.concatenate([state[starts_at], state[1:][inner[:-1]]])
-    data = np.concatenate([w, w[path_of[inner]]])
-    counts = sp.csr_matrix((data, (rows, cols)), shape=(size, size))
-    last = state[ends_at]
-    to_goal = np.bincount(last, weights=paths.conversions[used], minlength=size)
-    to_value = np.bincount(last, weights=paths.value[used], minlength=size)
-    to_null = np.bincount(last, weights=paths.null[used], minlength=size)
-    out = np.asarray(counts.sum(axis=1)).ravel() + to_goal + to_null
-    scale = np.divide(1.0, out, out=np.zeros(size), where=out > 0)
-    q = sp.diags(scale) @ counts
-    r = np.column_stack([to_goal * scale, to_value * scale])
-    return Chain(sp.csr_matrix(q), r, _members(windows, n, order), windows)
+    return windows.astype(np.int64), inverse.astype(np.int64) + 1
 
 
 def _members(windows: NDArray[np.int64], n: int, order: int) -> tuple[NDArray[np.int64], ...]:
