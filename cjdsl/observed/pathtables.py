@@ -13,6 +13,10 @@ millions of rows streams through ``cjdsl.files.read_lines`` in memory linear in 
 distinct paths; every problem stops it with a ``PathTableError`` at a row and column,
 saying what was expected and what to do.
 
+Longer than 450 lines: the block reader (whole blocks by string and array operations)
+and the row reader (quotes, located errors) stand side by side because each must accept
+exactly what the other does; the tests compare the two on random tables.
+
 >>> paths = read(["path;total_conversions;total_null", "Süd > Nord;1;2", "Nord;0;1"])
 >>> paths.channels, paths.steps(0), float(paths.conversions.sum())
 (('Nord', 'Süd'), ('Süd', 'Nord'), 1.0)
