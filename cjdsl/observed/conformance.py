@@ -119,7 +119,7 @@ def check(journey: model.Journey, fitted: Fit) -> Report:
     )
     checks = []
     for edge, transition in designed.items():
-        if transition.probability is None:
+        if transition.probability is None or not _observable(journey, edge[1]):
             continue
         out = next((e.out for e in fitted.edges.values() if e.source == edge[0]), 0)
         if not out:
@@ -142,7 +142,8 @@ def check(journey: model.Journey, fitted: Fit) -> Report:
 
 
 def _observable(journey: model.Journey, target: str) -> bool:
-    """An exit no event maps to cannot be seen: drop-off looks the same."""
+    """An exit no event maps to cannot be seen: drop-off looks the same (so moves into it
+    are neither "never observed" nor held to the data)."""
     node = journey.touchpoint(target)
     return node is not None and (node.kind is not model.NodeKind.EXIT or bool(node.events))
 

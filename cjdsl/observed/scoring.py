@@ -71,7 +71,7 @@ def chain(journey: model.Journey, graph: nx.DiGraph) -> Chain:
             if v in to_gap:
                 to_gap[v][i] = after
     system = np.eye(size) - q
-    absorb = {a: _solve(system, r) for a, r in to.items()}
+    absorb = {a: _clean(_solve(system, r)) for a, r in to.items()}
     absorb["lost"] = np.clip(1.0 - sum(absorb.values(), np.zeros(size)), 0.0, 1.0)
     time = {}
     for g in goals:
@@ -81,6 +81,11 @@ def chain(journey: model.Journey, graph: nx.DiGraph) -> Chain:
         with np.errstate(divide="ignore", invalid="ignore"):
             time[g] = np.where(h > 1e-12, weighted / h, np.nan)
     return Chain(states, goals, exits, absorb, time)
+
+
+def _clean(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Round-off below 1e-12 is 0: no customer has a 1e-17 chance."""
+    return np.where(np.abs(values) < 1e-12, 0.0, values)
 
 
 def _solve(system: np.ndarray[Any, Any], rhs: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
