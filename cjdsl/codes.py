@@ -472,10 +472,10 @@ TABLE_MISSING_COLUMN: Final = Code(
     "CJ611",
     "table-missing-column",
     E,
-    "A touchpoint table has no touchpoint column (or no header row): nothing is imported.",
-    "Phase,Schritt\nSuche,Anzeige",
+    "A touchpoint table has no touchpoint column, or no rows: nothing is imported.",
+    "Phase,Was\nSuche,Anzeige",
     "Name the column `Touchpoint` or `Kontaktpunkt`, or say which it is: "
-    "`--column touchpoint=Schritt`.",
+    "`--column touchpoint=Was`.",
     "text",
 )
 TABLE_UNKNOWN_COLUMN: Final = Code(

@@ -210,6 +210,21 @@ def test_xlsx_round_trip_and_same_bytes() -> None:
     assert [c.value for c in sheet[1]][:3] == ["Phase", "Kontaktpunkt", "ID"]
 
 
+def test_the_interop_page_shows_real_outputs() -> None:
+    page = (ROOT / "docs" / "interop.md").read_text("utf-8")
+    journey = load_journey(CASES / "interop" / "abholung.journey")
+    for made in (mermaid.journey, mermaid.flowchart, d2.d2, table_export.csv):
+        assert made(journey).data in page, made.__qualname__
+    for name in (
+        "abholung.journey",
+        "einkauf.mmd",
+        "einkauf.journey",
+        "reise.csv",
+        "reise.journey",
+    ):
+        assert (CASES / "interop" / name).read_text("utf-8") in page, name
+
+
 # -- the command ------------------------------------------------------------------------
 def run(*args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(

@@ -8,6 +8,10 @@ in their order, within and across stages, unless a ``next`` cell says where cust
 goal. What cannot be read is reported at its cell with row and column (CJ611–CJ615) and no
 journey is made.
 
+Longer than 450 lines: one reader per kind of cell (kind, channel, personas, emotion, key
+figures, money, reach, next), each with its own message; they share the reader's state
+(the stages, channels and personas met so far) and are this module's one job.
+
 >>> from cjdsl.interop import sheets
 >>> grid = sheets.read_csv("Phase;Kontaktpunkt;Kanal;Emotion\\nSuche;Anzeige;Web;+1\\n"
 ...     ";Shop;Web;0\\nKauf;Kasse;Laden;-1 genervt\\n".encode(), path="t.csv")
@@ -109,7 +113,15 @@ class _Reader:
         if "touchpoint" not in self.keys.values():
             return building.Imported(None, tuple(self.found))
         rows = self._rows()
-        if any(d.severity.rank == 0 for d in self.found):
+        if not rows:
+            if not self.found:
+                self._problem(
+                    codes.TABLE_MISSING_COLUMN,
+                    "the table has no rows below its header",
+                    None,
+                    "no touchpoints",
+                    "write one row per touchpoint",
+                )
             return building.Imported(None, tuple(self.found))
         rows = self._ends(rows)
         transitions = self._transitions(rows)
@@ -405,7 +417,7 @@ class _Reader:
         if target is None:
             self._problem(
                 codes.TABLE_UNKNOWN_NEXT,
-                f"`{name}` in row {cell.row} names no touchpoint of the table",
+                f"`{name}` names no touchpoint of the table",
                 cell,
                 "unknown touchpoint",
                 did_you_mean(
