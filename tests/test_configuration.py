@@ -342,3 +342,17 @@ def test_a_folder_named_on_the_command_line_is_searched_whatever_the_patterns(
     assert "journeys/build/z.journey" not in checked("journeys")
     write(tree / "journeys" / ".hidden" / "node_modules" / "n.journey", BAD)
     assert "journeys/.hidden/node_modules/n.journey" not in checked("journeys/.hidden")
+
+
+def test_import_root_refuses_imports_that_leave_it(here: pathlib.Path) -> None:
+    write(here / "shared" / "channels.journey", 'channel web "Web" online\n')
+    journey = write(
+        here / "project" / "shop.journey",
+        GOOD.replace('journey "Good"\n', 'journey "Good"\nimport "../shared/channels.journey"\n'),
+    )
+    code, _, err = run("check", str(journey))
+    assert code == 0, err
+    write(here / "project" / "cjdsl.toml", 'import-root = "."\n')
+    code, _, err = run("check", str(journey))
+    assert code == 1 and "error[CJ114]" in err
+    assert configuration.Finder().for_path(journey).settings.import_root == (here / "project")
