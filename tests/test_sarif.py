@@ -4,9 +4,12 @@ GitHub workflow: its YAML parses and every cjdsl command and option it names exi
 from __future__ import annotations
 
 import json
+import os
 import pathlib
 import re
 import shlex
+import subprocess
+import sys
 from typing import Any
 
 import jsonschema
@@ -187,3 +190,28 @@ def test_the_workflow_commands_run(project: pathlib.Path) -> None:
     assert "journeys/bad.journey" in uris and "journeys/shop.journey" in uris
     code, out, _ = run("analyze", "--format", "markdown", "journeys/shop.journey")
     assert code == 0 and out.lstrip().startswith("#")
+
+
+def test_as_a_real_process_in_a_project(project: pathlib.Path) -> None:
+    """`python -m cjdsl` in the project's folder, with its pyproject.toml: the configuration
+    applies, the log goes to stdout whole and validates, stderr stays empty."""
+    (project / "pyproject.toml").write_text(
+        '[tool.cjdsl]\nignore = ["CJ102"]\nextend-exclude = ["bad.journey"]\n', encoding="utf-8"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "cjdsl", "check", "--strict", "--format", "sarif", "journeys"],
+        capture_output=True,
+        cwd=project,
+        timeout=120,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert done.returncode == 1 and done.stderr == b""
+    log = json.loads(done.stdout)
+    jsonschema.validate(log, SCHEMA, cls=jsonschema.Draft4Validator)
+    found = {
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+        for r in log["runs"][0]["results"]
+    }
+    assert ("CJ201", "journeys/K%C3%BCndigung.journey") in found
+    assert not any(code == "CJ102" or "bad" in uri for code, uri in found)
