@@ -356,3 +356,12 @@ def test_import_root_refuses_imports_that_leave_it(here: pathlib.Path) -> None:
     code, _, err = run("check", str(journey))
     assert code == 1 and "error[CJ114]" in err
     assert configuration.Finder().for_path(journey).settings.import_root == (here / "project")
+
+
+@pytest.mark.parametrize("deep", ["a = " + "[" * 100_000 + "]" * 100_000, "a = " + "{b=" * 50_000])
+def test_hostile_nesting_is_a_located_problem_not_a_traceback(
+    here: pathlib.Path, deep: str
+) -> None:
+    write(here / "cjdsl.toml", deep)
+    code, _, err = run("check", str(write(here / "good.journey", GOOD)))
+    assert code == 2 and "error[CJ701]" in err and "Traceback" not in err

@@ -1,12 +1,12 @@
 """Which journey files the path arguments of `check` and `fmt` stand for.
 
 A file is itself (named on the command line, it is read whatever the patterns say, as
-ruff does, and a folder named is searched even if a pattern names it); a folder stands for the ``*.journey`` files under it, in sorted order, less
-what the ``exclude`` and ``extend-exclude`` settings name (hidden files and folders and
-``node_modules`` by default) and, unless ``respect-gitignore`` is false, what the
-``.gitignore`` files name: those of the folders walked and of the folders above, up to the
-repository's root. An excluded folder is never entered, so walking costs one listing per
-folder searched.
+ruff does, and a folder named is searched even if a pattern names it); a folder stands
+for the ``*.journey`` files under it, in sorted order, less what the ``exclude`` and
+``extend-exclude`` settings name (hidden files and folders and ``node_modules`` by
+default) and, unless ``respect-gitignore`` is false, what the ``.gitignore`` files name:
+those of the folders walked and of the folders above, up to the repository's root. An
+excluded folder is never entered, so walking costs one listing per folder searched.
 """
 
 from __future__ import annotations

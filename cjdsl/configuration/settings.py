@@ -225,6 +225,16 @@ def parse(
     folder = pathlib.Path(path).parent
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        return defaults(folder), (
+            Diagnostic(
+                codes.INVALID_CONFIG,
+                "the configuration nests arrays or tables too deeply to be read",
+                Span(source, 0, 0),
+                label="not read",
+                hint="cjdsl reads no setting of this file until it is fixed",
+            ),
+        )
     except tomllib.TOMLDecodeError as error:
         at = positions.toml_error_offset(text, str(error))
         message = str(error).split(" (at ", 1)[0]
