@@ -34,6 +34,7 @@ __all__ = [
     "build",
     "effective_probabilities",
     "move_between",
+    "neighbours",
     "outflow",
     "reachable",
     "stage_move",
@@ -73,19 +74,16 @@ def build(
     """
     graph = nx.DiGraph(title=journey.title)
     reach = numbers.reach
-    graph.add_nodes_from(
-        (
-            node.id,
-            {
-                "kind": node.kind,
-                "stage": node.stage,
-                "channel": node.channel,
-                "reach": reach.get(node.id, node.reach),
-            },
-        )
-        for node in journey.touchpoints
-        if persona is None or node.applies_to(persona)
-    )
+    add_node = graph.add_node  # not add_nodes_from: each (id, data) pair there costs a TypeError
+    for node in journey.touchpoints:
+        if persona is None or node.applies_to(persona):
+            add_node(
+                node.id,
+                kind=node.kind,
+                stage=node.stage,
+                channel=node.channel,
+                reach=reach.get(node.id, node.reach),
+            )
     present = set(graph)  # a set: NodeView's `in` is a Python call per transition
     transitions = [
         t
@@ -96,28 +94,35 @@ def build(
     ]
     shares = effective_probabilities(transitions, numbers.probabilities)
     durations = numbers.durations
-    # Parallel transitions merge into one edge: merged first, then added in one call.
+    given = numbers.probabilities
+    # Parallel transitions merge into one edge: merged first, then added in one call. An
+    # edge's transitions are a tuple, a list only while more are merged in (adding to a
+    # tuple copies it).
     edges: dict[tuple[str, str], dict[str, Any]] = {}
+    merged: list[dict[str, Any]] = []
     for transition, share in zip(transitions, shares, strict=True):
         key = (transition.source, transition.target)
         after = transition.after.value if transition.after else None
         data = edges.get(key)
-        if data is not None:
-            if key not in durations and (after is not None or data["after"] is not None):
-                # the edge's duration is the mean of its transitions', weighted by who takes them
-                total = data["p"] + share
-                mine, theirs = after or 0.0, data["after"] or 0.0
-                data["after"] = (theirs * data["p"] + mine * share) / total if total > 0 else theirs
-            data["p"] += share
-            data["transitions"].append(transition)
+        if data is None:
+            edges[key] = {
+                "p": share,
+                "explicit": transition.probability is not None or key in given,
+                "after": durations.get(key, after),
+                "transitions": (transition,),
+            }
             continue
-        edges[key] = {
-            "p": share,
-            "explicit": transition.probability is not None or key in numbers.probabilities,
-            "after": durations.get(key, after),
-            "transitions": [transition],  # a tuple once merged: adding to one copies it
-        }
-    for data in edges.values():
+        if key not in durations and (after is not None or data["after"] is not None):
+            # the edge's duration is the mean of its transitions', weighted by who takes them
+            total = data["p"] + share
+            mine, theirs = after or 0.0, data["after"] or 0.0
+            data["after"] = (theirs * data["p"] + mine * share) / total if total > 0 else theirs
+        data["p"] += share
+        if isinstance(data["transitions"], tuple):
+            data["transitions"] = list(data["transitions"])
+            merged.append(data)
+        data["transitions"].append(transition)
+    for data in merged:
         data["transitions"] = tuple(data["transitions"])
     graph.add_edges_from((u, v, data) for (u, v), data in edges.items())
     return graph
@@ -138,17 +143,20 @@ def effective_probabilities(
     [0.4, 0.6]
     """
     items = list(transitions)
-    given = given or {}
-    parallel = Counter(edge for t in items if (edge := (t.source, t.target)) in given)
+    fixed: list[float | None]
+    if given:
+        parallel = Counter(edge for t in items if (edge := (t.source, t.target)) in given)
 
-    def fixed_share(t: model.Transition) -> float | None:
-        """What the numbers from outside or the file fix; ``None``: a share of the rest."""
-        edge = (t.source, t.target)
-        if edge in given:
-            return given[edge] / parallel[edge]
-        return t.probability.value if t.probability is not None else None
+        def fixed_share(t: model.Transition) -> float | None:
+            """What the numbers from outside or the file fix; ``None``: a share of the rest."""
+            edge = (t.source, t.target)
+            if edge in given:
+                return given[edge] / parallel[edge]
+            return t.probability.value if t.probability is not None else None
 
-    fixed = [fixed_share(t) for t in items]
+        fixed = [fixed_share(t) for t in items]
+    else:  # only the file's numbers: no call per transition
+        fixed = [q.value if (q := t.probability) is not None else None for t in items]
     written: defaultdict[str, float] = defaultdict(float)
     unwritten: defaultdict[str, int] = defaultdict(int)
     for t, p in zip(items, fixed, strict=True):
@@ -190,7 +198,7 @@ def reachable(graph: nx.DiGraph, sources: Iterable[str], *, backwards: bool = Fa
     One traversal for all sources, where a union of ``nx.descendants`` would walk the graph
     once per source.
     """
-    adjacency = graph.pred if backwards else graph.succ
+    adjacency = neighbours(graph, backwards=backwards)
     seen = set(sources)
     stack = list(seen)
     while stack:
@@ -199,6 +207,12 @@ def reachable(graph: nx.DiGraph, sources: Iterable[str], *, backwards: bool = Fa
                 seen.add(neighbour)
                 stack.append(neighbour)
     return seen
+
+
+def neighbours(graph: nx.DiGraph, *, backwards: bool = False) -> dict[str, Mapping[str, Any]]:
+    """Each node's successors (or predecessors, ``backwards``) with the edge data, read in
+    one pass: ``graph.succ[u]`` makes a view object for every node it is asked about."""
+    return dict((nx.reverse_view(graph) if backwards else graph).adjacency())
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

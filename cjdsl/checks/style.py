@@ -38,8 +38,8 @@ def empty_stages(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnost
 @check(codes.UNUSED_PERSONA)
 def unused_personas(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
     """Personas of this file that no ``for`` names."""
-    used = {p for t in journey.touchpoints for p in t.personas}
-    used.update(p for t in journey.transitions for p in t.personas)
+    used = {ref.id for t in journey.touchpoints for ref in t.persona_refs}
+    used.update(ref.id for t in journey.transitions for ref in t.persona_refs)
     for persona in journey.personas:
         if persona.id not in used and persona.file == journey.span.file.path:
             yield Diagnostic(

@@ -214,7 +214,7 @@ class _Lowering(values.Reader):
     def node(self, tree: lark.Tree[lark.Token], stage: str | None) -> str:
         entry, kind_token, name, label, channel_ref, personas, block = tree.children
         assert is_token(name) and is_token(kind_token)
-        kind = model.NodeKind(str(kind_token))
+        kind = _NODE_KINDS[str(kind_token)]
         if entry is not None and kind is not model.NodeKind.TOUCHPOINT:
             assert is_token(entry)
             self.report(
@@ -226,7 +226,7 @@ class _Lowering(values.Reader):
             )
         fields: dict[str, Any] = {}
         link_span: Span | None = None
-        for attribute, known in self.known_attributes(block, "node", f"a {kind.value}"):
+        for attribute, known in self.known_attributes(block, "node", _A_NODE[kind]):
             value = self.value(attribute, known, is_entry=entry is not None)
             if value is None:
                 continue
@@ -256,16 +256,18 @@ class _Lowering(values.Reader):
 
     def transition(self, tree: lark.Tree[lark.Token]) -> None:
         # The hottest path of lowering (three transitions a touchpoint in real journeys):
-        # spans are made from the tokens directly, each once.
+        # spans are made from the tokens directly, each once, and names looked up once.
         source, *hops = tree.children
         assert is_token(source)
         file = self.source
+        add = self.found.transitions.append
         source_span = Span(file, source.start_pos or 0, source.end_pos or 0)
         start = source_span.start
         for hop in hops:
             assert isinstance(hop, lark.Tree)
-            _arrow, target, *details = hop.children
-            assert is_token(target)
+            children = hop.children
+            target = children[1]
+            assert target is not None and not isinstance(target, lark.Tree)
             target_span = Span(file, target.start_pos or 0, target.end_pos or 0)
             probability: model.Quantity | None = None
             probability_span: Span | None = None
@@ -273,16 +275,20 @@ class _Lowering(values.Reader):
             label: str | None = None
             personas: tuple[model.Ref, ...] = ()
             end = target_span.end
-            for detail in details:
+            for detail in children[2:]:
                 if isinstance(detail, lark.Tree):  # `after 2d` or `for anna, ben`
-                    last = detail.children[-1]
-                    assert is_token(last)
+                    words = detail.children
+                    last = words[-1]
+                    assert last is not None and not isinstance(last, lark.Tree)
                     end = last.end_pos or end
-                    if detail.data == "after":
+                    keyword = words[0]
+                    assert keyword is not None and not isinstance(keyword, lark.Tree)
+                    if keyword.type == "AFTER":
                         after = self.duration(last)
                     else:
                         personas = self.persona_refs(detail)
                     continue
+                assert detail is not None
                 end = detail.end_pos or end
                 if detail.type == "STRING":
                     label = text(detail)
@@ -296,7 +302,7 @@ class _Lowering(values.Reader):
                         hint="keep one probability",
                     )
                 probability, probability_span = self.probability(detail), at
-            self.found.transitions.append(
+            add(
                 model.Transition(
                     source=str(source),
                     target=str(target),
@@ -380,12 +386,19 @@ def _last(values: Sequence[str] | None) -> str | None:
     return values[-1] if values else None
 
 
-_NODE_FIELDS: Final = tuple((a.field, a.repeatable) for a in vocabulary.attributes("node"))
+_NODE_KINDS: Final = {kind.value: kind for kind in model.NodeKind}
+_A_NODE: Final = {kind: f"a {kind.value}" for kind in model.NodeKind}
+"""How messages name a node of each kind."""
+_NODE_EMPTY: Final[dict[str, Any]] = {
+    a.field: () if a.repeatable else None for a in vocabulary.attributes("node")
+}
+"""The model field of every node attribute, as a node without it has it."""
+_NODE_REPEATED: Final = frozenset(a.field for a in vocabulary.attributes("node") if a.repeatable)
 
 
 def _node_fields(read: dict[str, Any]) -> dict[str, Any]:
     """The model fields of a node's attributes: what was read, else empty or ``None``."""
-    return {
-        field: tuple(read.get(field, ())) if repeatable else read.get(field)
-        for field, repeatable in _NODE_FIELDS
-    }
+    fields = _NODE_EMPTY.copy()
+    for field, value in read.items():
+        fields[field] = tuple(value) if field in _NODE_REPEATED else value
+    return fields

@@ -9,9 +9,8 @@ wrong. ``lowering`` adds the statements on top.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
-from typing import TypeGuard
+from typing import TypeGuard, cast
 
 import lark
 
@@ -21,7 +20,7 @@ from ..source import SourceFile, Span
 from . import literals
 from .declarations import Declarations
 
-__all__ = ["Attribute", "Reader", "Value", "is_token", "text"]
+__all__ = ["Attribute", "Reader", "Value", "is_token", "text", "token_span"]
 
 
 class Reader(Reporter):
@@ -31,15 +30,17 @@ class Reader(Reporter):
         super().__init__()
         self.source = source
         self.found = Declarations()
+        self._quantities: dict[tuple[str, str], model.Quantity] = {}
+        """Numbers already read well, by text and place: a big journey writes the same
+        few (``30%``, ``2d``) tens of thousands of times."""
 
     def span(self, item: lark.Tree[lark.Token] | lark.Token) -> Span:
         """Where a token or a rule stands (a rule: its first token to its last)."""
-        if isinstance(item, lark.Tree):
-            first, last = _edge_token(item, False), _edge_token(item, True)
-            if first is None or last is None:
-                return Span(self.source, 0, 0)
-        else:
-            first = last = item
+        if not isinstance(item, lark.Tree):
+            return token_span(self.source, item)
+        first, last = _edge_token(item, False), _edge_token(item, True)
+        if first is None or last is None:
+            return Span(self.source, 0, 0)
         begin = first.start_pos or 0
         return Span(self.source, begin, last.end_pos or begin + len(last))
 
@@ -72,8 +73,12 @@ class Reader(Reporter):
 
     def quantity(self, token: lark.Token, place: str, *, example: str) -> model.Quantity | None:
         """The number read as a quantity for its ``place`` (a key of ``literals.NUMBER_UNITS``)."""
+        written = str(token)
+        known = self._quantities.get((written, place))
+        if known is not None:
+            return known
         units = literals.NUMBER_UNITS[place]
-        quantity = literals.quantity(str(token), units)
+        quantity = literals.quantity(written, units)
         if quantity is None:
             allowed = ", ".join(f"`{u}`" if u else "no unit" for u in units)
             self.report(
@@ -94,6 +99,8 @@ class Reader(Reporter):
                 f"(less than 10^{literals.MAX_DIGITS}), for example `{example}`",
             )
             return None
+        if quantity is not None:
+            self._quantities[written, place] = quantity
         return quantity
 
     def probability(self, token: lark.Token) -> model.Quantity | None:
@@ -171,33 +178,65 @@ class Reader(Reporter):
         return quantity.value if quantity else None
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
 class Value:
-    """One token of an attribute's value: its terminal type, the token and where it is."""
+    """One token of an attribute's value: its terminal type, the token and where it is.
 
-    kind: str
-    token: lark.Token
-    span: Span
+    The span is made when asked for: most values are read without ever needing it (a
+    value's ``Span`` was a tenth of lowering a big journey)."""
+
+    __slots__ = ("_file", "kind", "token")
+
+    def __init__(self, kind: str, token: lark.Token, file: SourceFile) -> None:
+        self.kind = kind
+        self.token = token
+        self._file = file
+
+    @property
+    def span(self) -> Span:
+        return token_span(self._file, self.token)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
 class Attribute:
-    """An attribute as written: its name, its value's tokens, its span and its name's."""
+    """An attribute as written: its name, its value's tokens, its span and its name's
+    (both spans made when asked for, as a value's are)."""
 
-    name: str
-    values: tuple[Value, ...]
-    span: Span
-    name_span: Span
+    __slots__ = ("_file", "_tree", "name", "values")
+
+    def __init__(
+        self, name: str, values: tuple[Value, ...], tree: lark.Tree[lark.Token], file: SourceFile
+    ) -> None:
+        self.name = name
+        self.values = values
+        self._tree = tree
+        self._file = file
+
+    @property
+    def span(self) -> Span:
+        children = self._tree.children
+        first, last = children[0], children[-1]
+        assert is_token(first) and is_token(last)
+        begin = first.start_pos or 0
+        return Span(self._file, begin, last.end_pos or begin + len(last))
+
+    @property
+    def name_span(self) -> Span:
+        name = self._tree.children[0]
+        assert is_token(name)
+        return token_span(self._file, name)
 
     @classmethod
     def of(cls, tree: lark.Tree[lark.Token], reader: Reader) -> Attribute:
-        name, *values = (t for t in tree.children if is_token(t))
-        return cls(
-            str(name),
-            tuple(Value(v.type, v, reader.span(v)) for v in values),
-            reader.span(tree),
-            reader.span(name),
-        )
+        # An attribute's children are all tokens (the grammar gives it no rule and no
+        # placeholder): its name, then its value's.
+        name, *values = cast("list[lark.Token]", tree.children)
+        file = reader.source
+        return cls(str(name), tuple(Value(v.type, v, file) for v in values), tree, file)
+
+
+def token_span(file: SourceFile, token: lark.Token) -> Span:
+    """Where a token stands."""
+    begin = token.start_pos or 0
+    return Span(file, begin, token.end_pos or begin + len(token))
 
 
 def _edge_token(tree: lark.Tree[lark.Token], last: bool) -> lark.Token | None:
@@ -205,7 +244,11 @@ def _edge_token(tree: lark.Tree[lark.Token], last: bool) -> lark.Token | None:
     item: object = tree
     while isinstance(item, lark.Tree):
         children: Sequence[object] = item.children
-        item = next((c for c in (reversed(children) if last else children) if c is not None), None)
+        item = None
+        for child in reversed(children) if last else children:
+            if child is not None:
+                item = child
+                break
     return item if is_token(item) else None
 
 
