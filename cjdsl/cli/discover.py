@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from . import progress
 from .common import Fail
 from .logs import LogArgs, log_options, open_log
 
@@ -38,6 +39,7 @@ __all__ = ["discover_command"]
     "Default: steps from the start.",
 )
 @log_options
+@progress.interruptible
 def discover_command(
     log: tuple[str, ...],
     output: str | None,
@@ -64,13 +66,15 @@ def discover_command(
             stages = discovery.parse_stages(text, stages_file)
         except LogError as error:
             raise Fail(str(error)) from None
-    opened = open_log(log, args)
+    with progress.status(f"reading {' '.join(log)}"):
+        opened = open_log(log, args)
     try:
-        found = counts(
-            opened,
-            cut_at_conversion=args.cut.cut_at_conversion,
-            session_gap=args.cut.session_gap,
-        )
+        with progress.status("cutting journeys and counting moves"):
+            found = counts(
+                opened,
+                cut_at_conversion=args.cut.cut_at_conversion,
+                session_gap=args.cut.session_gap,
+            )
         draft = discovery.discover(
             found, title=title, min_count=min_count, top_edges=top_edges, stages=stages
         )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from . import progress
 from .common import EXIT_PROBLEMS, Fail, problems, report
 from .logs import LogArgs, log_options, open_log
 
@@ -84,6 +85,7 @@ def map_option(command: Any) -> Any:
 )
 @map_option
 @log_options
+@progress.interruptible
 def fit_command(
     journey_path: str,
     log: tuple[str, ...],
@@ -115,7 +117,8 @@ def fit_command(
     if not document.ok or document.journey is None:
         report(problems(document.diagnostics), "text", 1)
         raise SystemExit(EXIT_PROBLEMS)
-    fitted = fit_log(document, log, args, table)
+    with progress.status(f"fitting {journey_path} to {' '.join(log)}"):
+        fitted = fit_log(document, log, args, table)
     found = conformance.check(document.journey, fitted)
     if output or write:
         text, notes = rewrite.rewrite(document.source, document.journey, fitted)

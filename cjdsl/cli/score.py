@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from . import progress
 from .common import EXIT_PROBLEMS, Fail, problems, report
 from .fit import fit_log, map_option
 from .logs import LogArgs, log_options
@@ -28,6 +29,7 @@ __all__ = ["score_command"]
 )
 @map_option
 @log_options
+@progress.interruptible
 def score_command(
     journey_path: str, log: tuple[str, ...], output: str, table: str | None, **kwargs: Any
 ) -> None:
@@ -49,7 +51,8 @@ def score_command(
         report(problems(document.diagnostics), "text", 1)
         sys.exit(EXIT_PROBLEMS)
     journey = document.journey
-    fitted = fit_log(document, log, args, table)
+    with progress.status(f"fitting {journey_path} to {' '.join(log)}"):
+        fitted = fit_log(document, log, args, table)
     chains: dict[str | None, scoring.Chain] = {
         None: scoring.chain(journey, graph.build(journey, numbers=fitted.numbers))
     }
