@@ -6,6 +6,12 @@ weighted by the customers they are means over).
 
 from __future__ import annotations
 
+import json
+import pathlib
+import subprocess
+import sys
+
+import jsonschema
 import pytest
 
 import cjdsl
@@ -13,6 +19,7 @@ from cjdsl import analysis, personas
 from cjdsl.analysis import Report
 
 DAY = 86400.0
+SCHEMA = pathlib.Path(__file__).parents[1] / "docs" / "analysis-schema.json"
 
 MIX = """\
 persona a "A"{a}
@@ -185,3 +192,34 @@ def test_over_100_percent_for_one_persona_names_it() -> None:
     result = analyze(body)
     assert any(n.startswith("for `a`: the probabilities leaving `t`") for n in result.notes)
     assert not any(n.startswith("for `b`") for n in result.notes)
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cjdsl", "analyze", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+def test_by_persona_shows_every_persona_and_everyone_side_by_side(
+    tmp_path: pathlib.Path,
+) -> None:
+    path = tmp_path / "mix.journey"
+    path.write_text(f'journey "Mix"\n{mix(a="40%")}', encoding="utf-8")
+    text = cli(str(path), "--by-persona")
+    assert text.returncode == 0, text.stderr
+    rows = {line.split()[0]: line.split()[1:] for line in text.stdout.splitlines()[3:] if line}
+    assert rows["figure"] == ["A", "B", "everyone"]
+    assert rows["share"] == ["40.0%", "60.0%", "100%"]
+    assert rows["conversion"] == ["10.0%", "2%", "5.2%"]
+    assert rows["customers"] == ["40", "12", "52"]  # their parts of the 1,000 add up
+    markdown = cli(str(path), "--by-persona", "--format", "markdown")
+    assert "| conversion | 10.0% | 2% | 5.2% |" in markdown.stdout
+    data = json.loads(cli(str(path), "--by-persona", "--format", "json").stdout)
+    assert [(s["persona"], s["share"]) for s in data["segments"]] == [("a", 0.4), ("b", 0.6)]
+    assert data["conversion"]["probability"] == pytest.approx(0.052)
+    jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))

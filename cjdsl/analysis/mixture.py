@@ -166,9 +166,22 @@ class _Mixer:
             notes=self.notes(),
             not_computed=missing,
             time_limit=reports[0].time_limit if reports else None,
-            segments=tuple(
-                report.Segment(s.persona, s.label, s.share, s.report.conversion)
-                for s in all_segments
+            segments=tuple(self.segment(s) for s in all_segments),
+        )
+
+    def segment(self, s: Segment) -> report.Segment:
+        """A persona's headline as its part of everyone: its share of the customers who
+        enter (so the personas' customers add up to everyone's)."""
+        own = s.report.conversion
+        entering = None if self.entering is None else s.share * self.entering
+        return report.Segment(
+            s.persona,
+            s.label,
+            s.share,
+            dataclasses.replace(
+                own,
+                entering=entering,
+                customers=None if entering is None else entering * own.probability,
             ),
         )
 

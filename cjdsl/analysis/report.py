@@ -327,7 +327,8 @@ class Segment:
     """One persona as a part of the audience: its share and its headline figures.
 
     The report for everyone mixes the personas' figures by these shares
-    (``docs/analysis.md``, "Personas are segments").
+    (``docs/analysis.md``, "Personas are segments"). ``conversion`` is the persona's,
+    with ``entering`` and ``customers`` its share of everyone's, so they add up.
     """
 
     persona: str

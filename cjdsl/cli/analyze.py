@@ -54,6 +54,12 @@ def _ids(value: str | None) -> tuple[str, ...]:
     help="Stop after this long: figures not done by then say “not computed: time limit” "
     "(0: no limit).",
 )
+@click.option(
+    "--by-persona",
+    is_flag=True,
+    help="Only the headline figures, side by side for every persona and for everyone "
+    "(their mixture by share); JSON: the report, whose `segments` hold them.",
+)
 @click.option("-o", "--output", default="-", show_default=True, help="Write to this file.")
 @cli_events.events_options
 @progress.interruptible
@@ -65,6 +71,7 @@ def analyze_command(
     without: tuple[str, ...],
     time_limit: float,
     output: str,
+    by_persona: bool = False,
     events: tuple[str, ...] = (),
     events_columns: str | None = None,
     events_map: str | None = None,
@@ -106,9 +113,9 @@ def analyze_command(
     if format_ == "json":
         out = analysis.to_json(result)
     elif format_ == "markdown":
-        out = tables.markdown(result)
+        out = tables.markdown(result, by_persona=by_persona)
     else:
-        out = tables.text(result)
+        out = tables.text(result, by_persona=by_persona)
     try:
         files.write_output(output, out.encode("utf-8"), source=path)
     except OSError as error:
