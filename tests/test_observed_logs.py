@@ -151,3 +151,11 @@ def test_empty_logs_and_missing_files_are_errors(tmp_path: pathlib.Path) -> None
     (tmp_path / "x.txt").write_text("")
     with pytest.raises(LogError, match="cjdsl reads event logs ending in"):
         expand([str(tmp_path / "x.txt")])
+
+
+def test_duplicates_are_counted(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "l.csv").write_text(
+        "user_id,timestamp,event\nu,2024-03-01 10:00,a\nu,2024-03-01 10:00,a\n"
+        "u,2024-03-01 10:00,a\nu,2024-03-01 10:00,b\nv,2024-03-01 10:00,a\n"
+    )
+    assert observed.open_log(str(tmp_path / "l.csv")).duplicates() == 2

@@ -49,6 +49,7 @@ def fit_log(document: Document, log: tuple[str, ...], args: LogArgs, table: str 
             events=events,
             unmapped=unmapped,
             total_events=total,
+            duplicates=opened.duplicates(),
         )
     except LogError as error:
         raise Fail(str(error)) from None

@@ -69,6 +69,7 @@ class Report:
     journeys: int
     converted: int
     events: int
+    duplicates: int
     undesigned: tuple[EdgeFit, ...]
     unobserved: tuple[tuple[str, str], ...]
     unvisited: tuple[str, ...]
@@ -132,6 +133,7 @@ def check(journey: model.Journey, fitted: Fit) -> Report:
         fitted.journeys,
         fitted.converted,
         fitted.events,
+        fitted.duplicates,
         tuple(undesigned),
         tuple(sorted(unobserved)),
         tuple(unvisited),
@@ -202,6 +204,10 @@ def render(report: Report, format_: str = "text", *, top: int = 10) -> str:
         f"{report.journeys} journeys, {report.converted} converted ({share:.1%}), "
         f"{report.events} events"
     )
+    if report.duplicates:
+        lines.append(
+            f"{report.duplicates} duplicate events (same user, time and event), kept as repeats"
+        )
     lines.append("")
     bullet = "- " if md else "  "
     section(
@@ -261,6 +267,7 @@ def _data(report: Report) -> dict[str, object]:
         "journeys": report.journeys,
         "converted": report.converted,
         "events": report.events,
+        "duplicates": report.duplicates,
         "undesigned": [
             {"source": e.source, "target": e.target, "n": e.n} for e in report.undesigned
         ],

@@ -55,6 +55,15 @@ class Log:
         """The number of usable events (runs a query)."""
         return int(self.table.count().execute())
 
+    def duplicates(self) -> int:
+        """Events that repeat another of the same user, time and event (runs a query).
+        They are kept, as repeats (a self-loop with a gap of 0), and reported."""
+        t = self.table
+        groups = t.group_by(["user", "ts_us", "event"]).aggregate(n=t.count())
+        extra = groups.filter(groups.n > 1).aggregate(d=(groups.n - 1).sum())
+        value = extra.to_pyarrow().to_pylist()[0]["d"]
+        return int(value or 0)
+
 
 def open_log(
     specs: str | Sequence[str],

@@ -164,6 +164,7 @@ class Fit:
     converted: int
     unmapped: tuple[tuple[str, int], ...] = ()
     events: int = 0
+    duplicates: int = 0
 
 
 def fit(
@@ -174,6 +175,7 @@ def fit(
     events: EventMap | None = None,
     unmapped: tuple[tuple[str, int], ...] = (),
     total_events: int = 0,
+    duplicates: int = 0,
 ) -> Fit:
     """Fit ``journey`` to the ``counts`` of a log whose events are touchpoint ids
     (``map_events``); ``segments``, the counts by segment, give the personas' numbers."""
@@ -201,6 +203,7 @@ def fit(
         converted,
         unmapped,
         total_events,
+        duplicates,
     )
 
 
