@@ -36,8 +36,17 @@ def test_render_takes_the_project_s_theme_direction_and_lang(tmp_path: pathlib.P
     )
     configured = dot(str(journey))
     assert 'rankdir="TB"' in configured and "#0d1117" in configured
+    assert "Legende" in configured and "Legend<" not in configured
     flags = dot(str(journey), "--direction", "LR", "--theme", "light", "--lang", "en")
     assert flags == plain  # the flags win over the file
+
+
+def test_a_journey_s_own_lang_beats_the_project_s(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "cjdsl.toml").write_text('lang = "de"\n', encoding="utf-8")
+    journey = tmp_path / "shop.journey"
+    journey.write_text(DEAD_END.replace("\n", '\n  lang "en"\n', 1), encoding="utf-8")
+    assert "Legend<" in dot(str(journey)) and "Legende" not in dot(str(journey))
+    assert "Legende" in dot(str(journey), "--lang", "de")
 
 
 def test_project_options_fill_only_what_the_plugin_leaves_at_its_default(

@@ -90,8 +90,8 @@ def render_options(
             click.option(
                 "--lang",
                 type=click.Choice(choices.LANGS),
-                help="Language of every word and figure drawn (default: the project's "
-                "`lang`, else the journey's `lang`, else English).",
+                help="Language of every word and figure drawn (default: the journey's "
+                "`lang`, else the project's, else English).",
             ),
             click.option(
                 "--engine",
@@ -147,11 +147,13 @@ def _project_defaults(fields: dict[str, Any], values: dict[str, Any], *, page: b
     from ..configuration import Finder
 
     paths = values.get("paths") or (values.get("path"),)
-    wanted = [name for name in ("theme", "direction", "lang") if fields[name] is None]
-    if wanted and paths[0] is not None:
+    wanted = [name for name in ("theme", "direction") if fields[name] is None]
+    if paths[0] is not None:
         settings = Finder().for_path(paths[0]).settings
         for name in wanted:
             fields[name] = settings[name]
+        # a journey's own `lang` beats the project's, so the project's is only a default
+        fields["default_lang"] = settings["lang"]
     if fields["theme"] is None:
         fields["theme"] = choices.AUTO if page else choices.DEFAULTS.theme
     if fields["direction"] is None:

@@ -89,7 +89,7 @@ class _Emitter:
         self.prefix = prefix
         self.html = html_labels
         self.overlay = overlay
-        self.t = i18n.locale(options.lang or journey.lang)
+        self.t = i18n.locale(options.lang_for(journey.lang))
         self.graph = graphs.build(journey, persona=self.persona)
         # for everyone: each persona's own graph, for the edges whose probability differs
         self.by_persona = (

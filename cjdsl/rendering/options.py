@@ -99,6 +99,8 @@ class Options:
     max_nodes: int | None = DEFAULT_MAX_NODES
     highlight: str | None = None
     lang: str | None = None
+    default_lang: str | None = None
+    """The project's language (``[tool.cjdsl] lang``): for journeys that name none."""
 
     def __post_init__(self) -> None:
         for value, allowed, what in (
@@ -108,6 +110,7 @@ class Options:
             (self.collapse_by, (None, *COLLAPSE), "collapse"),
             (self.highlight, (None, *HIGHLIGHTS), "highlight"),
             (self.lang, (None, *LANGS), "language"),
+            (self.default_lang, (None, *LANGS), "language"),
         ):
             if value not in allowed:
                 choices = ", ".join(a for a in allowed if a is not None)
@@ -120,6 +123,10 @@ class Options:
             )
         if self.max_nodes is not None and self.max_nodes < 1:
             raise RenderError(f"max_nodes must be at least 1 (got {self.max_nodes})")
+
+    def lang_for(self, journey_lang: str | None) -> str | None:
+        """The language to draw in: the one asked for, else the journey's, else the project's."""
+        return self.lang or journey_lang or self.default_lang
 
 
 DEFAULTS: Final = Options()
