@@ -50,13 +50,30 @@ def _cut(log: Log, session_gap: float | None) -> ir.Table:
 
 def _journeys(cut: ir.Table) -> ir.Table:
     """One row per journey: ``steps`` and ``times`` (µs) in order, ``converted``, ``value``,
-    ``end_us``."""
-    return cut.group_by(["user", "journey"]).aggregate(
-        steps=cut.event.collect(order_by=cut.seq),
-        times=cut.ts_us.collect(order_by=cut.seq),
+    ``end_us``.
+
+    The touches are collected as ``(seq, event, ts_us)`` structs and the array sorted
+    (structs sort by their first field): Spark has no ordered ``collect``, and this one
+    expression runs on both engines.
+    """
+    import ibis
+
+    touch = ibis.struct({"seq": cut.seq, "event": cut.event, "ts": cut.ts_us})
+    per = cut.group_by(["user", "journey"]).aggregate(
+        touches=touch.collect(),
         converted=cut.converted.max(),
         value=cut.journey_value.max(),
         end_us=cut.end_us.max(),
+    )
+    ordered = per.touches.sort()
+    return per.select(
+        "user",
+        "journey",
+        "converted",
+        "value",
+        "end_us",
+        steps=ordered.map(lambda t: t.event),
+        times=ordered.map(lambda t: t.ts),
     )
 
 
