@@ -14,6 +14,7 @@ import pathlib
 
 import pytest
 
+import cjdsl
 from cjdsl import analysis
 
 from . import simulation
@@ -27,8 +28,8 @@ def tolerance(p: float, n: int) -> float:
     return 5 * math.sqrt(max(p * (1 - p), 1e-6) / max(n, 1)) + 2e-4
 
 
-def compare(path: pathlib.Path, persona: str | None) -> None:
-    journey = load_journey(path)
+def compare(path: pathlib.Path | cjdsl.model.Journey, persona: str | None) -> None:
+    journey = path if isinstance(path, cjdsl.model.Journey) else load_journey(path)
     exact = analysis.analyze(journey, persona=persona)
     walked = simulation.walk(journey, persona=persona, customers=CUSTOMERS, seed=11)
     assert walked.stuck == 0
@@ -56,6 +57,10 @@ def compare(path: pathlib.Path, persona: str | None) -> None:
         assert exact.conversion.steps is not None
         spread = walked.steps[walked.converted].std() / math.sqrt(buyers)
         assert steps == pytest.approx(exact.conversion.steps, abs=5 * spread + 1e-3)
+        waited = walked.time[walked.converted]
+        assert exact.conversion.time is not None
+        spread = waited.std() / math.sqrt(buyers)
+        assert waited.mean() == pytest.approx(exact.conversion.time, abs=5 * spread + 1.0)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
@@ -68,3 +73,42 @@ def test_a_persona_agrees_with_a_random_walk() -> None:
     journey = load_journey(path)
     assert {p.id for p in journey.personas} >= {"anna", "carla"}
     compare(path, "carla")  # the only one who meets the friend's tip
+
+
+SEGMENTS = """\
+journey "Segments"
+persona gisela "Gisela" { share 25% }
+persona jonas "Jonas"
+persona lea "Lea" { share 15% }
+stage find "Find" {
+  entry touchpoint ad "Ad" { reach 3000 }
+  entry touchpoint store "Store" for gisela { reach 500 }
+  touchpoint call "Call" for gisela, lea
+}
+stage buy "Buy" {
+  touchpoint cart "Cart"
+  goal order "Order"
+  exit gone "Gone"
+}
+ad -> cart 20% after 1d for jonas
+ad -> cart 35% after 3d for gisela, lea
+ad -> call 30%
+store -> cart 60% after 2h
+call -> cart 50% after 4h
+call -> call 20% after 1h
+cart -> order 40% after 1h
+cart -> gone 30% for jonas
+cart -> ad 10%
+"""
+
+
+def test_personas_with_shares_agree_with_a_walk_that_draws_the_persona_first() -> None:
+    # every customer is a persona first (25% / 60% / 15%), then walks what it meets: the
+    # mixture's conversion, reach, removal effects, steps and time against the walk
+    journey = cjdsl.loads(SEGMENTS).journey
+    assert journey is not None
+    compare(journey, None)
+    exact = analysis.analyze(journey)
+    each = [analysis.analyze(journey, persona=p.id) for p in journey.personas]
+    low, high = sorted(r.conversion.probability for r in each)[::2]
+    assert low < exact.conversion.probability < high

@@ -474,3 +474,21 @@ def test_control_characters_never_reach_the_emotion_curve() -> None:
     page = journey_map.document(doc.journey, findings=views.findings(doc.journey))
     assert "\x01" not in page and "\x02" not in page
     assert "Ab" in page and "wx" in page
+
+
+def test_for_everyone_the_map_shows_each_personas_reach_where_they_differ() -> None:
+    journey = cjdsl.loads(
+        'journey "Mix"\npersona gisela "Gisela, 67" { share 40% }\npersona jonas "Jonas"\n'
+        'stage shop "Shop" {\n  entry touchpoint ad "Ad"\n  touchpoint store "Store" for gisela\n'
+        '  goal contract "Contract"\n}\nad -> contract 5% for gisela\nad -> contract 1% for jonas\n'
+        "ad -> store 30%\nstore -> contract 50%\n"
+    ).journey
+    assert journey is not None
+    page = page_of(journey)
+    # the goal: 40% × 20% + 60% × 1% = 8.6% for everyone, and each persona's own
+    (goal,) = found(r'<span class="cjm-out-fig">(.*?)</span>', page)
+    assert goal == "reached by 8.6% (Gisela 20% · Jonas 1.0%)"
+    assert found(r'<div class="cjm-reach-by">(.*?)</div>', page) == ["Gisela 30%"]  # the store
+    # everyone meets the ad alike: one figure; a persona's map: its own figures only
+    assert "cjm-reach-by" not in page_of(journey, persona="gisela")
+    assert "(Gisela" not in page_of(journey, persona="gisela")

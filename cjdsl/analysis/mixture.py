@@ -183,6 +183,7 @@ class _Mixer:
                 entering=entering,
                 customers=None if entering is None else entering * own.probability,
             ),
+            tuple(report.Reached(n.id, n.reach) for n in s.report.nodes),
         )
 
     # -- the headline and the entries ---------------------------------------

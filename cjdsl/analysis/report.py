@@ -35,6 +35,7 @@ __all__ = [
     "Move",
     "Node",
     "Path",
+    "Reached",
     "Report",
     "Segment",
     "Stage",
@@ -335,6 +336,15 @@ class Segment:
     label: str
     share: float
     conversion: Conversion
+    reach: tuple[Reached, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Reached:
+    """A node's reach for one persona (``Segment.reach``: where the map shows each's)."""
+
+    node: str
+    reach: float
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -373,9 +383,21 @@ class Report:
     segments: tuple[Segment, ...] = ()
     """For everyone in a journey with personas: each persona's share and headline."""
     _by_id: dict[str, Node] = dataclasses.field(init=False, repr=False, compare=False, hash=False)
+    _reach_by: dict[str, list[tuple[str, float]]] = dataclasses.field(
+        init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {n.id: n for n in self.nodes})
+        reach_by: dict[str, list[tuple[str, float]]] = {}
+        for segment in self.segments:
+            for reached in segment.reach:
+                reach_by.setdefault(reached.node, []).append((segment.persona, reached.reach))
+        object.__setattr__(self, "_reach_by", reach_by)
+
+    def reach_by_persona(self, id_: str) -> tuple[tuple[str, float], ...]:
+        """Each persona's reach of a node, for those who meet it (a lookup, as ``node``)."""
+        return tuple(self._reach_by.get(id_, ()))
 
     def node(self, id_: str) -> Node | None:
         """The figures of one node, or ``None`` (a lookup: maps and comparisons ask per node)."""

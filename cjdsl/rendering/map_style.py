@@ -283,6 +283,7 @@ _BASE: Final = """\
 .cjdsl-map .cjm-moment { color: var(--cjm-accent); }
 .cjdsl-map .cjm-loss { color: var(--cjm-exit); }
 .cjdsl-map .cjm-reach { margin-top: 8px; font-size: 11px; color: var(--cjm-muted); }
+.cjdsl-map .cjm-reach-by { margin-top: 2px; font-size: 10px; color: var(--cjm-muted); }
 .cjdsl-map .cjm-meter { display: block; height: 4px; margin-top: 3px; border-radius: 2px;
   background: var(--cjm-line); overflow: hidden; }
 .cjdsl-map .cjm-meter > span { display: block; height: 100%; min-width: 2px;

@@ -101,6 +101,22 @@ class _Figures:
             return None
         return next((s for s in self.report.stages if s.id == id_), None)
 
+    def by_persona(self, journey: model.Journey, id_: str) -> str | None:
+        """``Gisela 20.0% · Jonas 1%``: each persona's reach of a node, for everyone, where
+        the personas who meet it differ (or not all meet it); ``None`` where alike."""
+        if self.report is None or not self.report.segments:
+            return None
+        shown = [
+            (_short(persona), percent(reach))
+            for persona_id, reach in self.report.reach_by_persona(id_)
+            if (persona := journey.persona(persona_id)) is not None
+        ]
+        if not shown or (
+            len(shown) == len(self.report.segments) and len({p for _, p in shown}) == 1
+        ):
+            return None
+        return " · ".join(f"{name} {figure}" for name, figure in shown)
+
     @property
     def moments(self) -> frozenset[str]:
         return self.report.moment_set if self.report else frozenset()
@@ -191,6 +207,9 @@ def _card(
             f'<span class="cjm-meter" aria-hidden="true"><span style="width:{width}%"></span>'
             "</span></div>"
         )
+    split = figures.by_persona(journey, node.id)
+    if split:
+        parts.append(f'<div class="cjm-reach-by">{text(split)}</div>')
     if persona is None:
         parts.append(_persona_chips(journey, node))
     return f'<div class="cjm-card">{"".join(parts)}</div>'
@@ -262,12 +281,18 @@ def _stage_head(number: int, group: Group, figures: _Figures) -> str:
 
 
 def _outcome(
-    node: model.Touchpoint, figures: _Figures, findings: Findings, report: reports.Report | None
+    journey: model.Journey,
+    node: model.Touchpoint,
+    figures: _Figures,
+    findings: Findings,
+    report: reports.Report | None,
 ) -> str:
     goal = node.kind is model.NodeKind.GOAL
     figure = ""
     if goal and report is not None and (g := report.goal(node.id)) is not None:
-        figure = f' <span class="cjm-out-fig">reached by {percent(g.conversion)}</span>'
+        split = figures.by_persona(journey, node.id)
+        each = f" ({text(split)})" if split else ""
+        figure = f' <span class="cjm-out-fig">reached by {percent(g.conversion)}{each}</span>'
     elif not goal and (n := figures.node(node.id)) is not None:
         figure = f' <span class="cjm-out-fig">{percent(n.reach)} end here</span>'
     kind, mark = ("goal", "✓") if goal else ("exit", "✕")
@@ -348,7 +373,7 @@ def table(
             f'<td class="cjm-cell cjm-first" colspan="{len(g.columns)}">'
             + (
                 '<ul class="cjm-outcomes">'
-                + "".join(_outcome(o, figures, findings, report) for o in g.outcomes)
+                + "".join(_outcome(journey, o, figures, findings, report) for o in g.outcomes)
                 + "</ul>"
                 if g.outcomes
                 else ""
