@@ -213,7 +213,7 @@ Columns = tuple[int, int, "int | None", "int | None"]
 def _numbers(column: list[bytes]) -> Array | None:
     """A column of plain numbers ≥ 0, or ``None`` (the row-by-row reader says why)."""
     try:
-        x: Array = np.array(column).astype(np.float64)
+        x: Array = np.fromiter(map(float, column), np.float64, len(column))
     except ValueError:
         return None
     if not bool(np.isfinite(x).all()) or bool((x < 0).any()):
@@ -255,12 +255,18 @@ def _fast(chunk: bytes, columns: Columns, width: int, layout: Layout, collector:
     steps = joined.join(paths).split(joined)
     if len(steps) != int(count.sum()) + len(paths):
         return 0
-    core = layout.step_separator.strip()
-    for step in set(steps).difference(collector.ids):
-        name = step.decode("utf-8")
-        if not name or name != name.strip() or core in name:
-            return 0
-    collector.block(paths, count + 1, steps, conversions, value, null)
+    try:  # the channels are known after the first block, as a rule
+        flat = collector.numbered(steps)
+    except KeyError:
+        core = layout.step_separator.strip()
+        new = set(steps).difference(collector.ids)
+        for step in new:
+            name = step.decode("utf-8")
+            if not name or name != name.strip() or core in name:
+                return 0
+        collector.learn(new)
+        flat = collector.numbered(steps)
+    collector.block(paths, count + 1, flat, conversions, value, null)
     return len(lines)
 
 
@@ -273,27 +279,34 @@ class _Collector:
         self.keys: list[bytes] = []
         self.parts: list[tuple[NDArray[np.int64], NDArray[np.int64], Array, Array, Array]] = []
 
+    def learn(self, steps: Iterable[bytes]) -> None:
+        """Number channels not seen before (in the order given)."""
+        for step in steps:
+            self.ids.setdefault(step, len(self.ids))
+
+    def numbered(self, steps: list[bytes]) -> NDArray[np.int64]:
+        """The channel numbers of ``steps`` (``KeyError`` for one not learnt yet)."""
+        return np.fromiter(map(self.ids.__getitem__, steps), np.int64, len(steps))
+
     def block(
         self,
         keys: list[bytes],
         lengths: NDArray[np.int64],
-        steps: list[bytes],
+        flat: NDArray[np.int64],
         conversions: Array,
         value: Array,
         null: Array,
     ) -> None:
-        for step in set(steps).difference(self.ids):
-            self.ids[step] = len(self.ids)
-        flat = np.fromiter(map(self.ids.__getitem__, steps), np.int64, len(steps))
         self.keys += keys
         self.parts.append((lengths, flat, conversions, value, null))
 
     def add(self, steps: list[str], conversions: float, value: float, null: float) -> None:
         encoded = [s.encode("utf-8") for s in steps]
+        self.learn(encoded)
         self.block(
             [self.joined.join(encoded)],
             np.array([len(encoded)], dtype=np.int64),
-            encoded,
+            self.numbered(encoded),
             np.array([conversions]),
             np.array([value]),
             np.array([null]),
@@ -314,8 +327,8 @@ class _Collector:
         flat = rank[flat] if len(flat) else flat
         offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
-        unique = dict.fromkeys(self.keys)
-        if len(unique) < len(self.keys):  # equal paths: add them up, keep the first's place
+        if len(set(self.keys)) < len(self.keys):  # equal paths: added up, in the first's place
+            unique = dict.fromkeys(self.keys)
             number = {key: i for i, key in enumerate(unique)}
             group = np.fromiter(map(number.__getitem__, self.keys), np.int64, len(self.keys))
             _, first = np.unique(group, return_index=True)
