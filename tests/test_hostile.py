@@ -136,10 +136,10 @@ def test_a_long_run_of_spaces_or_tabs_with_no_separator_after_it_is_checked_in_l
         def seconds(width):
             text = 'journey "x"\\nentry touchpoint a\\ngoal b\\na -> b 30%\\na -> b'
             text += {blank!r} * width + "c\\n"
-            start = time.perf_counter()
+            start = time.process_time()
             doc = pipeline.compile_source(SourceFile("spaces.journey", text), read=None)
             assert [d.code.id for d in doc.diagnostics] == ["CJ001"], doc.diagnostics
-            return time.perf_counter() - start
+            return time.process_time() - start
         seconds(10)
         print(seconds(16_000), seconds(64_000))
         """,
@@ -272,9 +272,9 @@ def test_a_thousand_misspelt_targets_among_a_thousand_touchpoints_check_at_once(
         n = 1000
         text = 'journey "x"\\n' + "".join(f"touchpoint checkout_step_{i}\\n" for i in range(n))
         text += "".join(f"checkout_step_{i} -> checkout_stepp_{i + 1}\\n" for i in range(n))
-        start = time.perf_counter()
+        start = time.process_time()
         doc = pipeline.compile_source(SourceFile("unknown-refs-1000.journey", text))
-        print(time.perf_counter() - start)
+        print(time.process_time() - start)
         print(sum(d.code.id == "CJ101" for d in doc.diagnostics))
         print(doc.diagnostics[0].hint)
         """,
@@ -986,9 +986,9 @@ def test_64k_personas_are_checked_in_linear_time(transitions: str) -> None:
         from cjdsl import pipeline
         from cjdsl.source import SourceFile
         text = sys.stdin.read()
-        start = time.perf_counter()
+        start = time.process_time()  # CPU seconds: a shared, loaded machine inflates wall time
         doc = pipeline.compile_source(SourceFile("personas.journey", text), read=None)
-        print(time.perf_counter() - start, " ".join(d.code.id for d in doc.diagnostics))
+        print(time.process_time() - start, " ".join(d.code.id for d in doc.diagnostics))
         """,
         timeout=60,
         stdin=text,

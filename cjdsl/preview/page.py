@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from .. import reporting
+from .. import i18n, reporting
 from ..diagnostics import Diagnostic, Severity
 
 __all__ = ["View", "code_spans", "content", "diagnostics", "page", "status"]
@@ -45,6 +45,8 @@ class View:
     diagnostics: tuple[Diagnostic, ...] = ()
     stale: bool = False
     problem: str | None = None
+    lang: str | None = None
+    """The language of the page's own words (``i18n.LANGS``; ``None``: English)."""
 
 
 def code_spans(text: str) -> str:
@@ -97,19 +99,31 @@ def status(view: View) -> tuple[str, str]:
     >>> status(View(1, "a.journey", ""))
     ('ok', 'no problems')
     """
+    t = i18n.locale(view.lang)
     counts = {s: sum(d.severity is s for d in view.diagnostics) for s in Severity}
-    parts = [f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
+    parts = [_count(t, s, n) for s, n in counts.items() if n]
     if counts[Severity.ERROR] or counts[Severity.WARNING]:
         kind = "error" if counts[Severity.ERROR] else "warning"
         text = ", ".join(parts)
     else:
         kind = "info" if parts else "ok"
-        text = "no problems" + (f" · {parts[0]}" if parts else "")
+        text = t._("no problems") + (f" · {parts[0]}" if parts else "")
     if view.problem is not None:
         kind = "error"
         if not view.diagnostics:
-            text = "not rendered"
+            text = t._("not rendered")
     return kind, text
+
+
+def _count(t: i18n.Locale, severity: Severity, n: int) -> str:
+    """``1 error``, ``2 warnings``: a count of one severity, in the page's language."""
+    if severity is Severity.ERROR:
+        words = t.ngettext("{n} error", "{n} errors", n)
+    elif severity is Severity.WARNING:
+        words = t.ngettext("{n} warning", "{n} warnings", n)
+    else:
+        words = t.ngettext("{n} info", "{n} infos", n)
+    return words.format(n=n)
 
 
 def _figure(scheme: str, svg: str) -> str:
@@ -134,6 +148,10 @@ def content(view: View) -> str:
     """The live part of the page: the bar, the diagram and the problems; swapped in on
     each run."""
     kind, verdict = status(view)
+    t = i18n.locale(view.lang)
+    fit_title = t._("Fit the diagram to the window")
+    full_title = t._("Show the diagram at its natural size")
+    size, fit, live, canvas = t._("diagram size"), t._("Fit"), t._("live"), t._("diagram")
     ordered = sorted(view.diagnostics, key=lambda d: d.severity.rank)
     out = [
         f'<div id="live" data-version="{view.version}" class="{kind}">',
@@ -143,35 +161,35 @@ def content(view: View) -> str:
         f'<span class="path">{html.escape(view.path)}</span>',
         "</div>",
         f'<span class="status {kind}">{html.escape(verdict)}</span>',
-        '<div class="zoom" role="group" aria-label="diagram size">',
-        '<button type="button" data-zoom="fit" title="Fit the diagram to the window">Fit</button>',
-        '<button type="button" data-zoom="full" title="Show the diagram at its natural size">'
-        "100%</button>",
+        f'<div class="zoom" role="group" aria-label="{html.escape(size)}">',
+        f'<button type="button" data-zoom="fit" title="{html.escape(fit_title)}">'
+        f"{html.escape(fit)}</button>",
+        f'<button type="button" data-zoom="full" title="{html.escape(full_title)}">100%</button>',
         "</div>",
         '<span class="clock" id="clock"></span>',
-        '<span class="live-dot" id="dot" title="live"></span>',
+        f'<span class="live-dot" id="dot" title="{html.escape(live)}"></span>',
         "</header>",
         '<div class="panes">',
-        '<section class="canvas" aria-label="diagram">',
+        f'<section class="canvas" aria-label="{html.escape(canvas)}">',
     ]
     if view.problem is not None:
         out.append(f'<p class="banner problem">{code_spans(view.problem)}</p>')
     if view.stale and view.diagrams:
-        out.append(
-            '<p class="banner stale">The file has errors: the diagram shows the last version '
-            "that rendered.</p>"
-        )
+        stale = t._("The file has errors: the diagram shows the last version that rendered.")
+        out.append(f'<p class="banner stale">{html.escape(stale)}</p>')
     if view.diagrams:
         out.append('<div class="diagrams' + (" is-stale" if view.stale else "") + '">')
         out += [_figure(scheme, svg) for scheme, svg in view.diagrams]
         out.append("</div>")
     elif view.problem is None and not view.diagnostics:
-        out.append('<p class="empty">Nothing to show yet.</p>')
+        empty = t._("Nothing to show yet.")
+        out.append(f'<p class="empty">{html.escape(empty)}</p>')
     out.append("</section>")
     if ordered:
+        problems = t._("Problems")
         out += [
-            '<aside class="problems" aria-label="problems">',
-            f"<h2>Problems <span>{len(ordered)}</span></h2>",
+            f'<aside class="problems" aria-label="{html.escape(problems.lower())}">',
+            f"<h2>{html.escape(problems)} <span>{len(ordered)}</span></h2>",
             diagnostics(ordered),
             "</aside>",
         ]
@@ -181,14 +199,17 @@ def content(view: View) -> str:
 
 def page(view: View) -> str:
     """The whole page, with the first ``content`` in it (it works without script, too)."""
-    title = html.escape(f"{view.title or view.path} · cjdsl preview")
+    t = i18n.locale(view.lang)
+    title = html.escape((view.title or view.path) + " · " + t._("cjdsl preview"))
+    words = {"updated": t._("updated"), "live": t._("live"), "reconnecting": t._("reconnecting")}
+    data = "".join(f' data-{key}="{html.escape(value)}"' for key, value in words.items())
     return (
         "<!doctype html>\n"
-        '<html lang="en"><head><meta charset="utf-8">\n'
+        f'<html lang="{t.lang}"><head><meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="color-scheme" content="light dark">\n'
         f"<title>{title}</title>\n<style>{_STYLE}</style></head>\n"
-        '<body>\n<main class="fit">'
+        f'<body>\n<main class="fit"{data}>'
         f"{content(view)}</main>\n<script>{_SCRIPT}</script>\n</body></html>\n"
     )
 
@@ -294,13 +315,17 @@ _SCRIPT: Final = """
   let version = live.dataset.version;
   const clock = () => {
     const at = document.getElementById("clock");
-    if (at) at.textContent = "updated " + new Date().toLocaleTimeString();
+    if (at) at.textContent = main.dataset.updated + " " + new Date().toLocaleTimeString(
+      document.documentElement.lang);
   };
   let online = true;
   const connected = (yes) => {
     online = yes;
     const dot = document.getElementById("dot");
-    if (dot) { dot.classList.toggle("off", !yes); dot.title = yes ? "live" : "reconnecting"; }
+    if (dot) {
+      dot.classList.toggle("off", !yes);
+      dot.title = yes ? main.dataset.live : main.dataset.reconnecting;
+    }
   };
   const scrolled = () => [...live.querySelectorAll(".canvas, .problems")]
     .map((box) => [box.className, box.scrollLeft, box.scrollTop]);

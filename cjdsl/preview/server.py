@@ -95,11 +95,14 @@ def build_view(
     if doc is None:
         reason = found.error.strerror if found.error else None
         problem = f"cannot read `{shown}`: {reason or found.error}; waiting for it"
-        return View(version, shown, title, kept, (), bool(kept), problem), found.seen
+        lang = options.lang_for(None)
+        return View(version, shown, title, kept, (), bool(kept), problem, lang), found.seen
     if doc.journey is not None and doc.journey.title:
         title = doc.journey.title
+    lang = options.lang_for(doc.journey.lang if doc.journey is not None else None)
     if not doc.ok or doc.journey is None:
-        return View(version, shown, title, kept, doc.diagnostics, bool(kept)), found.seen
+        view = View(version, shown, title, kept, doc.diagnostics, bool(kept), lang=lang)
+        return view, found.seen
     journey = doc.journey
     shown_themes = rendering.options.page_themes(theme)
     schemes = shown_themes if theme == rendering.options.AUTO else ("any",)
@@ -113,9 +116,9 @@ def build_view(
         )
     except RenderError as error:
         problem = f"cannot render: {error}"
-        view = View(version, shown, title, kept, doc.diagnostics, bool(kept), problem)
+        view = View(version, shown, title, kept, doc.diagnostics, bool(kept), problem, lang)
         return view, found.seen
-    return View(version, shown, title, diagrams, doc.diagnostics), found.seen
+    return View(version, shown, title, diagrams, doc.diagnostics, lang=lang), found.seen
 
 
 class Preview:
