@@ -93,10 +93,14 @@ def child(engine: str, path: str, out: str) -> None:
         connection = (
             engines.connect("spark", spark=engines.spark_session(partitions=8, memory="4g"))
             if engine == "spark"
-            else engines.connect("duckdb")
+            else engines.connect("duckdb")  # duckdb, and dfg: DuckDB without the cut
         )
         log = observed.open_log(path, engine=connection, check_times=False)
-        rows = [[c.source, c.target, c.n, c.median_s, c.mean_s] for c in observed.counts(log)]
+        cut = engine != "dfg"  # dfg: one journey per user, as a process-mining case
+        found = observed.counts(log, cut_at_conversion=cut)
+        rows = [[c.source, c.target, c.n, c.median_s, c.mean_s] for c in found]
+        if engine == "dfg":
+            rows = [r[:3] for r in rows]
         if engine == "spark":
             connection.spark.stop()
     seconds = time.perf_counter() - started
@@ -142,14 +146,39 @@ def _sample(pids: list[int]) -> tuple[dict[int, float], int]:
     return cpu, rss
 
 
-def run(engine: str, path: pathlib.Path, folder: pathlib.Path) -> dict[str, Any]:
+PM4PY = """
+import json, sys, time, resource
+import pandas as pd
+started = time.perf_counter()
+import pm4py
+frame = pd.read_parquet(sys.argv[1])
+frame = frame.dropna(subset=["user_id", "timestamp", "event"])
+dfg, starts, ends = pm4py.discover_dfg(
+    frame, case_id_key="user_id", activity_key="event", timestamp_key="timestamp")
+rows = [["(start)", a, int(n)] for a, n in starts.items()]
+rows += [[a, b, int(n)] for (a, b), n in dfg.items()]
+rows += [[a, "(end)", int(n)] for a, n in ends.items()]
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+out = {"rows": rows, "seconds": time.perf_counter() - started, "peak_kb": peak}
+open(sys.argv[2], "w").write(json.dumps(out))
+"""
+"""pm4py's directly-follows graph of the same log, run by another interpreter (pm4py is
+AGPL: never imported here; ``--pm4py /tmp/venv/bin/python`` names one that has it)."""
+
+
+def run(
+    engine: str, path: pathlib.Path, folder: pathlib.Path, python: str | None = None
+) -> dict[str, Any]:
     """One engine in a fresh child process: wall, CPU and peak RSS of the whole process
     tree (sampled every 0.1 s from /proc, so the JVM counts), and its counts."""
     out = folder / f"{engine}.json"
     started = time.perf_counter()
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    command = [sys.executable, __file__, "--child", engine, str(path), str(out)]
+    if engine == "pm4py":
+        command = [python or "python3", "-c", PM4PY, str(path), str(out)]
     process = subprocess.Popen(
-        [sys.executable, __file__, "--child", engine, str(path), str(out)],
+        command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -198,6 +227,12 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--engines", default="duckdb,pandas")
     parser.add_argument("--json", help="Write the results here.")
+    parser.add_argument(
+        "--pm4py",
+        metavar="PYTHON",
+        help="Also time cjdsl's counts without the journey cut (dfg) against pm4py's "
+        "discover_dfg, run by this interpreter (a venv that has pm4py).",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cjdsl-bench-") as tmp:
         folder = pathlib.Path(tmp)
@@ -206,6 +241,8 @@ def main() -> None:
         generate(args.events, path)
         print(f"generated {args.events:,} events in {time.perf_counter() - started:.1f} s")
         results = [run(e, path, folder) for e in args.engines.split(",")]
+        if args.pm4py:
+            dfg = [run("dfg", path, folder), run("pm4py", path, folder, args.pm4py)]
     first = results[0]["rows"]
     print(f"{'engine':8} {'wall s':>8} {'work s':>8} {'CPU s':>8} {'peak MB':>8}  equal")
     for r in results:
@@ -216,6 +253,22 @@ def main() -> None:
     base = results[0]
     for r in results[1:]:
         print(f"{r['engine']} / {base['engine']}: {r['cpu_s'] / base['cpu_s']:.1f}x CPU")
+    if args.pm4py:
+        ours, theirs = dfg
+        mine = {
+            (a, "(end)" if b in ("(conversion)", "(null)") else b): 0 for a, b, _ in ours["rows"]
+        }
+        for a, b, n in ours["rows"]:
+            mine[a, "(end)" if b in ("(conversion)", "(null)") else b] += n
+        pm = {(a, b): n for a, b, n in theirs["rows"]}
+        equal = "yes" if mine == pm else f"NO ({sum(mine[k] != pm.get(k) for k in mine)} differ)"
+        for r in dfg:
+            print(
+                f"{r['engine']:8} {r['wall_s']:8.1f} {r['work_s']:8.1f} {r['cpu_s']:8.1f} "
+                f"{r['peak_rss_mb']:8.0f}  {equal if r is theirs else ''}"
+            )
+        print(f"pm4py / cjdsl dfg: {theirs['cpu_s'] / ours['cpu_s']:.1f}x CPU")
+        results += dfg
     if args.json:
         slim = [{k: v for k, v in r.items() if k != "rows"} for r in results]
         pathlib.Path(args.json).write_text(json.dumps(slim, indent=2) + "\n", "utf-8")

@@ -130,6 +130,7 @@ def test_the_report_lists_what_differs(log: str) -> None:
     found = conformance.check(journey, fitted)
     assert {name for name, _ in found.unmapped} == {"Newsletter", "Kündigung"}
     assert found.unvisited == ("nie",)
+    assert [node for node, _ in found.starts] == ["shop"]  # Filiale and Hotline start journeys
     assert ("shop", "web") in {(e.source, e.target) for e in found.backward}
     assert ("web", "web") in {(e.source, e.target) for e in found.undesigned}
     shop = next(c for c in found.checks if (c.source, c.target) == ("shop", "bought"))

@@ -2,7 +2,8 @@
 ``cjdsl fit --report``, as text, Markdown or JSON, and its ``--fail-on`` thresholds.
 
 It lists observed moves the design lacks (with counts), designed moves never observed,
-touchpoints never visited, events that map to no touchpoint, observed moves back to an
+touchpoints never visited, events that map to no touchpoint, journeys that start where the
+design has no entry, observed moves back to an
 earlier stage, and per designed probability the observed one with a 95% Wilson interval,
 flagging designs outside it. Pure: from a ``Fit`` and the journey to values and text.
 """
@@ -76,6 +77,8 @@ class Report:
     unmapped: tuple[tuple[str, int], ...]
     backward: tuple[EdgeFit, ...]
     checks: tuple[Check, ...]
+    starts: tuple[tuple[str, int], ...] = ()
+    """Journeys that start at a touchpoint the design has no ``entry`` for."""
 
     def counts(self) -> dict[str, float]:
         """Per ``KINDS`` entry, how many (``unmapped``: events, not names)."""
@@ -140,6 +143,16 @@ def check(journey: model.Journey, fitted: Fit) -> Report:
         fitted.unmapped,
         tuple(backward),
         tuple(checks),
+        tuple(
+            sorted(
+                (
+                    (node, n)
+                    for node, n in fitted.starts.items()
+                    if (found := journey.touchpoint(node)) is not None and not found.entry
+                ),
+                key=lambda s: (-s[1], s[0]),
+            )
+        ),
     )
 
 
@@ -233,6 +246,12 @@ def render(report: Report, format_: str = "text", *, top: int = 10) -> str:
         f"{bullet}none",
     )
     section(
+        "Journeys that start where the design has no entry",
+        [f"{bullet}{node}: {n}" for node, n in report.starts[:top]]
+        + _more(report.starts, top, bullet),
+        f"{bullet}none",
+    )
+    section(
         "Moves back to an earlier stage",
         [f"{bullet}{e.source} -> {e.target}: {e.n}" for e in report.backward[:top]]
         + _more(report.backward, top, bullet),
@@ -275,6 +294,7 @@ def _data(report: Report) -> dict[str, object]:
         "unvisited": list(report.unvisited),
         "unmapped": [{"event": name, "n": n} for name, n in report.unmapped],
         "backward": [_edge(e) for e in report.backward],
+        "starts": [{"touchpoint": node, "n": n} for node, n in report.starts],
         "probabilities": [dataclasses.asdict(c) | {"outside": c.outside} for c in report.checks],
         "counts": report.counts(),
     }
