@@ -126,3 +126,21 @@ def test_every_example_in_german_leaves_no_english_ui_word(path: object) -> None
     assert english - SAME_IN_BOTH, "the English render shows no UI word: the test sees nothing"
     left = (english & deutsch) - SAME_IN_BOTH
     assert not left, f"English UI words in the German render: {sorted(left)}"
+
+
+def test_the_preview_page_speaks_the_journey_s_language() -> None:
+    from cjdsl.preview import page
+
+    doc = cjdsl.loads(
+        'journey "T"\n  lang "de"\nentry touchpoint a\ntouchpoint b\ngoal g\na -> g\n'
+    )
+    view = page.View(1, "t.journey", "T", diagnostics=doc.diagnostics, lang="de")
+    shown = page.page(view)
+    assert (
+        '<html lang="de">' in shown
+        and "Einpassen" in shown
+        and 'data-updated="aktualisiert"' in shown
+    )
+    assert page.status(view) == ("warning", "2 Warnungen")  # b: unreachable and a dead end
+    english = page.page(dataclasses.replace(view, lang=None))
+    assert '<html lang="en">' in english and ">Fit<" in english
