@@ -558,6 +558,48 @@ UNUSED_SUPPRESSION: Final = Code(
     "Remove the comment, or the codes in it that no longer apply.",
 )
 
+# CJ8xx: scenarios and the service blueprint --------------------------------------
+SCENARIO_UNKNOWN_TARGET: Final = Code(
+    "CJ801",
+    "scenario-unknown-target",
+    E,
+    "A scenario changes or removes a touchpoint, stage or transition the journey does not "
+    "have (or one the scenario has already removed).",
+    'journey "Shop"\nentry touchpoint cart "Cart"\ngoal bought "Bought"\ncart -> bought\n'
+    'scenario to_be "To-be" {\n  remove chekout\n}',
+    "Name what the journey declares (the hint suggests the closest id); to add something "
+    "new, declare it in the scenario instead.",
+)
+SCENARIO_DUPLICATE: Final = Code(
+    "CJ802",
+    "scenario-duplicate",
+    E,
+    "A scenario declares a touchpoint whose id the journey already has.",
+    'journey "Shop"\nentry touchpoint cart "Cart"\ngoal bought "Bought"\ncart -> bought\n'
+    'scenario to_be "To-be" {\n  touchpoint cart "New cart"\n}',
+    "Write `change cart { … }` to change it, `remove cart` before declaring it anew, or give "
+    "the new touchpoint its own id.",
+)
+SCENARIO_REMOVES_NOTHING: Final = Code(
+    "CJ803",
+    "scenario-removes-nothing",
+    W,
+    "A scenario's `change` removes an attribute the touchpoint does not have.",
+    'journey "Shop"\nentry touchpoint cart "Cart"\ngoal bought "Bought"\ncart -> bought\n'
+    'scenario to_be "To-be" {\n  change cart { remove pain }\n}',
+    "Drop the `remove`, or name an attribute the touchpoint has.",
+)
+UNKNOWN_SCENARIO: Final = Code(
+    "CJ804",
+    "unknown-scenario",
+    E,
+    "`--scenario ID` (or a docs page's `scenario`) names no scenario of the journey.",
+    'journey "Shop"\nentry touchpoint cart "Cart"\ngoal bought "Bought"\ncart -> bought\n'
+    'scenario to_be "To-be" {\n  change cart { emotion +1 }\n}\n'
+    "# cjdsl check shop.journey --scenario tobe",
+    "Name a scenario the file declares (the hint lists them), or declare it.",
+)
+
 del E, W, N
 
 ALL: Final[tuple[Code, ...]] = tuple(
@@ -588,6 +630,7 @@ _GROUPS: Final = {
     "5": "Funnel order",
     "6": "Other formats read in",
     "7": "Configuration and suppressions",
+    "8": "Scenarios and the service blueprint",
 }
 
 

@@ -83,6 +83,16 @@ class JourneyLexer(RegexLexer):
                 _groups(Keyword.Declaration, Whitespace, Name.Namespace),
                 "statement",
             ),
+            (
+                rf"(scenario|process)(\s+)({NAME})",
+                _groups(Keyword.Declaration, Whitespace, Name.Namespace),
+                "statement",
+            ),
+            (
+                rf"(change|remove)(\s+)({NAME})",
+                _groups(Keyword, Whitespace, Name.Function),
+                "statement",
+            ),
             (rf"(entry)(\s+)(?=(?:touchpoint|goal|exit){_END})", _groups(Keyword, Whitespace)),
             (
                 rf"(touchpoint|goal|exit)(\s+)({NAME})",

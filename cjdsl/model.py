@@ -16,6 +16,7 @@ from .source import Span
 
 __all__ = [
     "CHANNEL_KINDS",
+    "Change",
     "Channel",
     "Emotion",
     "Journey",
@@ -25,6 +26,8 @@ __all__ = [
     "Persona",
     "Quantity",
     "Ref",
+    "Removal",
+    "Scenario",
     "Stage",
     "Touchpoint",
     "Transition",
@@ -228,6 +231,64 @@ class Stage:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Change:
+    """``change id "Label" @channel for p { attributes; remove name }`` in a scenario: what it
+    writes replaces the node's (a repeatable attribute's lines replace all of its lines),
+    ``remove name`` empties an attribute; what it does not write stays as it was.
+
+    ``None`` for the label, the channel or the personas: unchanged. ``attributes`` holds the
+    model field and its new value (``("emotion", Emotion(...))``) in the order written.
+    """
+
+    id: str
+    label: str | None
+    channel_ref: Ref | None
+    persona_refs: tuple[Ref, ...] | None
+    attributes: tuple[tuple[str, object], ...]
+    removed: tuple[Ref, ...]
+    """The attributes ``remove name`` empties, by attribute name (``pain``), as written."""
+    span: Span
+    name_span: Span
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Removal:
+    """``remove id`` (a node with its transitions, or a stage with its nodes) or
+    ``remove a -> b [for p]`` (the transitions from ``a`` to ``b`` for those personas)."""
+
+    id: str
+    target: str | None
+    persona_refs: tuple[Ref, ...]
+    span: Span
+    name_span: Span
+    target_span: Span | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Scenario:
+    """A to-be beside the as-is (``scenario to_be "Label" { … }``): what ``scenarios.apply``
+    does to the journey around it, in the file's order of each kind.
+
+    ``stages`` are the stages written in it: a new one (appended), or an existing one that
+    gets the nodes declared in it (and its label or description, when written).
+    """
+
+    id: str
+    label: str
+    description: str | None
+    stages: tuple[Stage, ...]
+    touchpoints: tuple[Touchpoint, ...]
+    transitions: tuple[Transition, ...]
+    changes: tuple[Change, ...]
+    removals: tuple[Removal, ...]
+    span: Span
+    name_span: Span
+    stage_labels: tuple[bool, ...] = ()
+    """For each of ``stages``: whether its label was written (``stage buy "Kauf" {``), so
+    that it relabels an existing stage; an unlabelled one keeps the label it has."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Journey:
     """A whole journey: header, definitions, nodes and transitions, in source order."""
 
@@ -243,6 +304,8 @@ class Journey:
     span: Span
     lang: str | None = None
     """The language cjdsl writes this journey's outputs in (``lang "de"``); ``None``: English."""
+    scenarios: tuple[Scenario, ...] = ()
+    """The to-be variants declared beside the journey (``scenarios.apply`` makes each a journey)."""
     _nodes: dict[str, Touchpoint] = dataclasses.field(
         init=False, repr=False, compare=False, hash=False
     )
@@ -274,6 +337,10 @@ class Journey:
     def persona(self, id_: str) -> Persona | None:
         """The persona with this id, or ``None``."""
         return self._personas.get(id_)
+
+    def scenario(self, id_: str) -> Scenario | None:
+        """The scenario with this id, or ``None``."""
+        return next((s for s in self.scenarios if s.id == id_), None)
 
 
 Meaning: TypeAlias = object

@@ -20,7 +20,7 @@ from typing import Final
 
 import networkx as nx
 
-from . import checks, codes, files, graph, model, resolving, suppression
+from . import checks, codes, files, graph, model, resolving, scenarios, suppression
 from .diagnostics import Diagnostic, has_errors, sort
 from .source import MAX_COMMAS, MAX_LINES, MAX_SOURCE_BYTES, SourceFile, Span
 
@@ -205,12 +205,14 @@ def compile(
     read: resolving.Reader | None = files.read_bounded,
     root: pathlib.Path | None = None,
     rules: suppression.Rules = suppression.DEFAULT,
+    scenario: str | None = None,
 ) -> Compiled:
     """Parse, lower, resolve and check one source, reading imports with ``read`` (``None``:
     none can be read), and note every file it asked for.
 
     ``root``: imports that lead outside this folder are refused (CJ114); ``rules``: which
-    codes are reported (the project's configuration; see ``suppression``).
+    codes are reported (the project's configuration; see ``suppression``); ``scenario``:
+    the document is that scenario of the journey (``scenarios.apply``; CJ804 if none).
     """
     reads: dict[pathlib.Path, Read] = {}
 
@@ -226,7 +228,7 @@ def compile(
         reads.setdefault(path, Read(path, data))
         return data
 
-    doc = compile_source(source, read=recorded, root=root, rules=rules)
+    doc = compile_source(source, read=recorded, root=root, rules=rules, scenario=scenario)
     return Compiled(doc, tuple(reads.values()))
 
 
@@ -236,8 +238,9 @@ def compile_source(
     read: resolving.Reader | None = files.read_bounded,
     root: pathlib.Path | None = None,
     rules: suppression.Rules = suppression.DEFAULT,
+    scenario: str | None = None,
 ) -> Document:
-    """Parse, lower and check one source.
+    """Parse, lower and check one source (``compile`` says what ``scenario`` does).
 
     With syntax errors, the model is still built from what parsed (for
     editors), but only syntax and literal diagnostics are reported: unknown
@@ -260,7 +263,7 @@ def compile_source(
     if surrogate is not None:
         return Document(source, None, (_lone_surrogate(source, surrogate.start()),))
     with _collector_paused():
-        return _compile(source, read, root, rules)
+        return _compile(source, read, root, rules, scenario)
 
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
@@ -283,6 +286,7 @@ def _compile(
     read: resolving.Reader | None,
     root: pathlib.Path | None,
     rules: suppression.Rules,
+    scenario: str | None,
 ) -> Document:
     journey, syntax, lowered = resolving.compile_model(source, read=read, root=root)
     found: list[Diagnostic] = [*syntax]
@@ -290,6 +294,14 @@ def _compile(
         found += [d for d in lowered if d.code is not codes.UNKNOWN_REFERENCE]
     else:
         found += lowered
+        if journey is not None and journey.scenarios:
+            found += scenarios.check_all(journey)
+        if journey is not None and scenario is not None:
+            chosen = journey.scenario(scenario)
+            if chosen is None:
+                found.append(scenarios.unknown(journey, scenario))
+            else:
+                journey = scenarios.apply(journey, chosen)[0]
         if journey is not None:
             findings = checks.run(journey, graph.build(journey))
             if has_errors(lowered):  # a graph with holes: its structure findings mislead
@@ -305,10 +317,11 @@ def compile_bytes(
     read: resolving.Reader | None = files.read_bounded,
     root: pathlib.Path | None = None,
     rules: suppression.Rules = suppression.DEFAULT,
+    scenario: str | None = None,
 ) -> Document:
     """Decode file bytes and compile them; bad encoding gives a document with one CJ006,
     more than ``MAX_SOURCE_BYTES`` one with CJ007 (see ``decode``)."""
     source, problem = decode(data, path)
     if problem is not None:
         return Document(source, None, (problem,))
-    return compile_source(source, read=read, root=root, rules=rules)
+    return compile_source(source, read=read, root=root, rules=rules, scenario=scenario)

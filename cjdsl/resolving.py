@@ -33,7 +33,9 @@ Compiled = dict[pathlib.Path, "model.Journey | None"]
 """The imports compiled in one run, by resolved path: each file is compiled (and its
 diagnostics reported) once, however many files import it."""
 
-_Declared = TypeVar("_Declared", model.Persona, model.Channel, model.Stage, model.Touchpoint)
+_Declared = TypeVar(
+    "_Declared", model.Persona, model.Channel, model.Stage, model.Touchpoint, model.Scenario
+)
 
 
 def compile_model(
@@ -250,6 +252,7 @@ class _Resolver(Reporter):
             transitions=tuple(found.transitions),
             import_refs=tuple(model.Ref(relative, at) for relative, at in found.imports),
             span=found.header_span or whole,
+            scenarios=tuple(self.unique(found.scenarios, "scenario")),
         )
 
     def unique(self, items: Iterable[_Declared], what: str) -> list[_Declared]:

@@ -22,6 +22,7 @@ LANGUAGE = ROOT / "docs" / "language.md"
 EVERY_KEYWORD = (
     'journey "J"\nimport "x.journey"\npersona p "P"\nchannel c "C" online\n'
     "stage s {\n  entry touchpoint a @c for p\n  goal g\n  exit x\n}\na -> g 40% after 2d for p\n"
+    "scenario t {\n  change a { emotion +1 }\n  remove a -> x\n}\n"
 )
 
 

@@ -54,8 +54,11 @@ def unused_personas(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagn
 
 @check(codes.UNUSED_CHANNEL)
 def unused_channels(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
-    """Channels of this file that no touchpoint uses."""
+    """Channels of this file that no touchpoint uses (a scenario's touchpoints count)."""
     used = {t.channel for t in journey.touchpoints}
+    for scenario in journey.scenarios:
+        used.update(n.channel for n in scenario.touchpoints)
+        used.update(c.channel_ref.id for c in scenario.changes if c.channel_ref is not None)
     for channel in journey.channels:
         if channel.id not in used and channel.file == journey.span.file.path:
             yield Diagnostic(

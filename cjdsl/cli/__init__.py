@@ -27,6 +27,7 @@ COMMANDS: Final = {
     "attribute": "attribute:attribute_command",
     "check": "check:check_command",
     "config": "config:config_command",
+    "diff": "diff:diff_command",
     "discover": "discover:discover_command",
     "explain": "explain:explain_command",
     "export": "export:export_command",

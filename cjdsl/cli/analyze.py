@@ -62,6 +62,7 @@ def _ids(value: str | None) -> tuple[str, ...]:
 )
 @click.option("-o", "--output", default="-", show_default=True, help="Write to this file.")
 @cli_events.events_options
+@common.scenario_option
 @progress.interruptible
 def analyze_command(
     path: str,
@@ -75,11 +76,12 @@ def analyze_command(
     events: tuple[str, ...] = (),
     events_columns: str | None = None,
     events_map: str | None = None,
+    scenario: str | None = None,
 ) -> None:
     """Analyse a journey: conversion, funnel, paths, moments of truth, attribution, emotion."""
     files.refuse_input(path, output)
     with progress.status(f"reading and checking {path}"):
-        doc = common.load(path)
+        doc = common.load(path, scenario=scenario)
     if shown := common.problems(doc.diagnostics):
         common.report(shown, "text", 1)
     if not doc.ok or doc.journey is None:

@@ -32,6 +32,7 @@ SEVERITIES = ("info", "warning", "error")
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics, but no summary.")
 @click.option("-s", "--silent", is_flag=True, help="Print nothing; only the exit code tells.")
+@common.scenario_option
 @common.config_options
 def check_command(
     paths: tuple[str, ...],
@@ -42,6 +43,7 @@ def check_command(
     quiet: bool,
     silent: bool,
     finder: common.FinderType,
+    scenario: str | None = None,
 ) -> None:
     """Check journey files (folders: the *.journey files in them; `-` reads stdin) and
     report every problem found.
@@ -60,7 +62,7 @@ def check_command(
         found = finder.for_path(path)
         configuration += found.diagnostics
         settings = found.settings.override({"strict": ("--strict", strict), **codes})
-        documents.append((common.load(path, settings=settings), settings.strict))
+        documents.append((common.load(path, settings=settings, scenario=scenario), settings.strict))
     worst = SEVERITIES.index(min_severity)
     shown = [
         d

@@ -35,6 +35,7 @@ __all__ = [
     "load",
     "problems",
     "report",
+    "scenario_option",
 ]
 
 CodeFlags: TypeAlias = Mapping[str, tuple[str, Any]]
@@ -54,11 +55,12 @@ class Fail(click.ClickException):
     exit_code = EXIT_ERROR
 
 
-def load(path: str, *, settings: Settings | None = None) -> Document:
+def load(path: str, *, settings: Settings | None = None, scenario: str | None = None) -> Document:
     """Load a path or ``-`` (stdin); I/O problems exit 2 with a one-line message.
 
     ``settings``: the project's, for which codes are reported, whether unused suppressions
-    are (``strict``) and the folder imports may not leave (``import-root``)."""
+    are (``strict``) and the folder imports may not leave (``import-root``); ``scenario``:
+    the document is that scenario of the journey (``--scenario``)."""
     from .. import files, pipeline  # the parser, NetworkX: only for commands that read journeys
     from ..suppression import DEFAULT, Rules
 
@@ -68,9 +70,11 @@ def load(path: str, *, settings: Settings | None = None) -> Document:
         reason = error.strerror or str(error)
         raise Fail(f"cannot read {path}: {reason}") from error
     if settings is None:
-        return pipeline.compile_bytes(data, display, rules=DEFAULT)
+        return pipeline.compile_bytes(data, display, rules=DEFAULT, scenario=scenario)
     rules = Rules(settings.enabled, report_unused=settings.strict)
-    return pipeline.compile_bytes(data, display, rules=rules, root=settings.import_root)
+    return pipeline.compile_bytes(
+        data, display, rules=rules, root=settings.import_root, scenario=scenario
+    )
 
 
 def journeys(paths: Sequence[str], finder: Finder) -> Iterator[str]:
@@ -124,6 +128,15 @@ def docs_url() -> str | None:
         return url
     page = pathlib.Path(__file__).resolve().parents[2] / "docs" / "diagnostics.md"
     return page.as_uri() if page.is_file() else None
+
+
+def scenario_option(command: F) -> F:
+    """``--scenario ID``: work on that scenario of the journey (docs/scenarios.md)."""
+    return click.option(
+        "--scenario",
+        metavar="ID",
+        help='Work on this scenario of the journey (`scenario ID "…" { … }`), applied to it.',
+    )(command)
 
 
 def format_option(command: F) -> F:

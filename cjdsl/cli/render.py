@@ -46,6 +46,7 @@ FORMATS: Final = (*rendering.FORMATS, "html")
     help="How to print diagnostics.",
 )
 @cli_events.events_options
+@common.scenario_option
 @progress.interruptible
 def render_command(
     paths: tuple[str, ...],
@@ -57,6 +58,7 @@ def render_command(
     events: tuple[str, ...] = (),
     events_columns: str | None = None,
     events_map: str | None = None,
+    scenario: str | None = None,
 ) -> None:
     """Render journey files to SVG, PNG, PDF, DOT, Graphviz JSON or an HTML journey map."""
     if len(paths) > 1 and output:
@@ -76,7 +78,7 @@ def render_command(
     for number, path in enumerate(paths, 1):
         of = f" ({number}/{len(paths)})" if len(paths) > 1 else ""
         with progress.status(f"reading and checking {path}{of}"):
-            doc = common.load(path)
+            doc = common.load(path, scenario=scenario)
         if shown := common.problems(doc.diagnostics):
             common.report(shown, diagnostics_format, 1)
         if not doc.ok or doc.journey is None:

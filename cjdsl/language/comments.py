@@ -20,6 +20,9 @@ from . import parsing
 
 __all__ = ["Block", "Item", "Note", "read"]
 
+_BODIES = ("block", "stage_body", "scenario_body")
+"""The rules whose children are a block's items."""
+
 
 def read(
     source: SourceFile, tree: lark.Tree[lark.Token], comments: Sequence[parsing.Comment]
@@ -105,11 +108,7 @@ class _Reader:
             if not isinstance(tree, lark.Tree):
                 continue
             body = next(
-                (
-                    c
-                    for c in tree.children
-                    if isinstance(c, lark.Tree) and c.data in ("block", "stage_body")
-                ),
+                (c for c in tree.children if isinstance(c, lark.Tree) and c.data in _BODIES),
                 None,
             )
             block = None

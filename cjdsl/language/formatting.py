@@ -37,6 +37,7 @@ ATTRIBUTE_ORDER: Final[dict[str, tuple[str, ...]]] = {
     "persona": vocabulary.names("persona"),
     "channel": vocabulary.names("channel"),
     "node": vocabulary.names("node"),
+    "change": ("remove", *vocabulary.names("node")),
 }
 """Attributes are written in this order; unknown ones follow in the order written."""
 
@@ -45,6 +46,8 @@ HOP_ORDER: Final = ("probability", "after", "label", "personas")
 
 _INDENT: Final = "  "
 _STAGE_FIRST: Final = vocabulary.names("stage")
+_BODIES: Final = ("stage", "scenario")
+"""Statements whose block holds statements, one a line (not attributes on one line)."""
 _TOP_FIRST: Final = ("import_", "persona", "channel")
 _TABLES: Final = {"transition": (" ", "  ", 2 + len(HOP_ORDER)), "channel": (" ", " ", 4)}
 """Statements in columns when consecutive: the gap after the first column and after the
@@ -207,15 +210,15 @@ class _Layout:
             return _lines(indent + self.attribute(item.tree, indent), item.trailing)
         head = head if head is not None else self.head(item.tree)
         block = item.block
-        if block is None or block.empty:
-            return _lines(indent + head, item.trailing)
-        if item.kind == "stage":
+        if block is None or block.empty:  # a scenario's braces are not optional
+            return _lines(indent + head + (" {}" if item.kind == "scenario" else ""), item.trailing)
+        if item.kind in _BODIES:
             first = [i for i in block.items if i.name in _STAGE_FIRST]
             inner = first + [i for i in block.items if i not in first]
         else:
             order = ATTRIBUTE_ORDER.get(item.kind, ())
             inner = sorted(block.items, key=lambda a: _rank(a.name, order))
-        if item.kind != "stage" and block.one_line and block.opening is None:
+        if item.kind not in _BODIES and block.one_line and block.opening is None:
             parts = [self.attribute(a.tree, indent + _INDENT) for a in inner]
             line = f"{indent}{head} {{ {'; '.join(parts)} }}"
             simple = not any(
@@ -224,13 +227,13 @@ class _Layout:
             if simple and not block.closing and len(line) <= MAX_WIDTH:
                 return [_Line(line, item.trailing)]
         lines = [_Line(f"{indent}{head} {{", block.opening)]
-        if item.kind == "stage":
+        if item.kind in _BODIES:
             lines += self.sequence(inner, depth + 1, top=False)
         else:
             for attribute in inner:
                 lines += self.leading(attribute, depth + 1, blanks=False)
                 lines += self.code(attribute, depth + 1)
-        stage = item.kind == "stage"
+        stage = item.kind in _BODIES
         lines += self.notes(block.closing, depth + 1, blanks=stage, first_blank=bool(inner))
         return [*lines, _Line(indent + "}", item.trailing)]
 
@@ -244,6 +247,9 @@ class _Layout:
                 words.append(f"@{child.children[-1]}")
             elif child is not None and child.data == "personas":
                 words.append(_personas(child))
+            elif child is not None and child.data == "hop":  # `remove a -> b for p`
+                _arrow, target, *details = child.children
+                words += ["->", str(target), *(self.detail(d) for d in details)]
         return " ".join(words)
 
     def cells(self, item: comments.Item) -> list[str]:

@@ -22,7 +22,7 @@ import lark
 from .. import codes, i18n, model
 from ..diagnostics import Diagnostic, did_you_mean
 from ..source import Span
-from . import parsing, values, vocabulary
+from . import parsing, variants, vocabulary
 from .declarations import Declarations
 from .values import Attribute, is_token, text
 
@@ -43,7 +43,7 @@ def lower(parsed: parsing.Parsed) -> tuple[Declarations | None, tuple[Diagnostic
     return lowering.found, tuple(lowering.diagnostics)
 
 
-class _Lowering(values.Reader):
+class _Lowering(variants.Reader):
     # -- statements --------------------------------------------------------
     def statements(self, items: Sequence[object], *, stage: str | None, top: bool) -> list[str]:
         """Lower statements; returns the ids of the nodes declared among them."""
@@ -70,6 +70,8 @@ class _Lowering(values.Reader):
                 self.stage(item)
             elif kind == "attribute":
                 self.loose_attribute(item, stage=stage, top=top)
+            elif kind == "scenario":
+                self.scenario(item)
         return nodes
 
     def header(self, tree: lark.Tree[lark.Token]) -> None:

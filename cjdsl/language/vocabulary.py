@@ -187,12 +187,17 @@ STATEMENTS: Final[tuple[Statement, ...]] = (
     Statement("touchpoint", 'touchpoint ad "Ad" @web', "A moment of contact.", top_only=False),
     Statement("goal", 'goal bought "Order placed"', "Reaching it is converting.", top_only=False),
     Statement("exit", 'exit lost "Cart abandoned"', "Customers are lost here.", top_only=False),
+    Statement(
+        "scenario",
+        'scenario to_be "To-be" { … }',
+        "A to-be beside the as-is: what it adds, `change`s and `remove`s (`--scenario to_be`).",
+    ),
 )
 """The keywords that start a statement, in the formatter's order of the top level."""
 
-KEYWORDS: Final = (*(s.keyword for s in STATEMENTS), "for", "after")
+KEYWORDS: Final = (*(s.keyword for s in STATEMENTS), "for", "after", "change", "remove")
 """Every keyword of the language: those that start statements, then ``for`` (a persona
-list) and ``after`` (a transition's duration)."""
+list), ``after`` (a transition's duration), and ``change`` and ``remove`` (in a scenario)."""
 
 
 def attributes(owner: Owner) -> tuple[Attribute, ...]:

@@ -23,7 +23,7 @@ import decimal
 from collections.abc import Iterator
 
 from .. import model
-from . import formatting, literals
+from . import formatting, literals, vocabulary
 
 __all__ = ["dumps"]
 
@@ -65,6 +65,7 @@ def _statements(journey: model.Journey, *, keep_imports: bool) -> Iterator[str]:
             yield f"channel {channel.id}{_label(channel.label, channel.id)}{kind}"
     yield from _nodes_and_stages(journey)
     yield from (_transition(t) for t in journey.transitions)
+    yield from (_scenario(s) for s in journey.scenarios)
 
 
 def _persona(persona: model.Persona) -> str:
@@ -117,31 +118,69 @@ def _node(node: model.Touchpoint) -> str:
 
 
 def _attributes(node: model.Touchpoint) -> Iterator[str]:
-    if node.description is not None:
-        yield f"description {_q(node.description)}"
-    if node.reach is not None:
-        yield f"reach {_number(node.reach)}"
-    if node.emotion is not None:
-        word = f" {_q(node.emotion.word)}" if node.emotion.word is not None else ""
-        yield f"emotion {_number(node.emotion.score, sign=True)}{word}"
-    for name, texts in (
-        ("action", node.actions),
-        ("motivation", node.motivations),
-        ("question", node.questions),
-        ("pain", node.pains),
-        ("opportunity", node.opportunities),
-    ):
-        yield from (f"{name} {_q(text)}" for text in texts)
-    yield from (f"kpi {kpi.name} {kpi.value.text}" for kpi in node.kpis)
-    if node.cost is not None:
-        yield f"cost {node.cost.text}"
-    if node.owner is not None:
-        yield f"owner {_q(node.owner)}"
-    if node.link is not None:
-        yield f"link {_q(node.link)}"
-    if node.tags:
-        yield "tags " + ", ".join(node.tags)
-    yield from (f"event {_q(name)}" for name in node.events)
+    for attribute in vocabulary.attributes("node"):
+        yield from _attribute(attribute, getattr(node, attribute.field))
+
+
+def _attribute(attribute: vocabulary.Attribute, value: object) -> Iterator[str]:
+    """The lines of one attribute's model value, by the shape the vocabulary gives it."""
+    name, shape = attribute.name, attribute.shape
+    if value is None or value == ():
+        return
+    if shape == "text":
+        yield f"{name} {_q(str(value))}"
+    elif shape == "texts":
+        yield from (f"{name} {_q(text)}" for text in value)  # type: ignore[attr-defined]
+    elif shape == "number":
+        yield f"{name} {_number(float(value))}"  # type: ignore[arg-type]
+    elif shape == "emotion":
+        assert isinstance(value, model.Emotion)
+        word = f" {_q(value.word)}" if value.word is not None else ""
+        yield f"{name} {_number(value.score, sign=True)}{word}"
+    elif shape == "kpi":
+        yield from (f"{name} {kpi.name} {kpi.value.text}" for kpi in value)  # type: ignore[attr-defined]
+    elif shape == "money":
+        assert isinstance(value, model.Money)
+        yield f"{name} {value.text}"
+    elif shape == "names":
+        yield f"{name} " + ", ".join(value)  # type: ignore[arg-type]
+
+
+def _scenario(scenario: model.Scenario) -> str:
+    lines = [f"scenario {scenario.id}{_label(scenario.label, scenario.id)} {{"]
+    if scenario.description is not None:
+        lines.append(f"description {_q(scenario.description)}")
+    nodes = {node.id: node for node in scenario.touchpoints}
+    labelled = scenario.stage_labels or (False,) * len(scenario.stages)
+    for stage, has_label in zip(scenario.stages, labelled, strict=True):
+        label = f" {_q(stage.label)}" if has_label else ""
+        lines.append(f"stage {stage.id}{label} {{")
+        if stage.description is not None:
+            lines.append(f"description {_q(stage.description)}")
+        lines += [_node(nodes[i]) for i in stage.touchpoints if i in nodes]
+        lines.append("}")
+    lines += [_node(node) for node in scenario.touchpoints if node.stage is None]
+    lines += [_change(change) for change in scenario.changes]
+    for removal in scenario.removals:
+        target = f" -> {removal.target}" if removal.target is not None else ""
+        lines.append(f"remove {removal.id}{target}{_for(removal.persona_refs)}")
+    lines += [_transition(t) for t in scenario.transitions]
+    return "\n".join([*lines, "}"])
+
+
+def _change(change: model.Change) -> str:
+    head = f"change {change.id}"
+    if change.label is not None:
+        head += f" {_q(change.label)}"
+    if change.channel_ref is not None:
+        head += f" @{change.channel_ref.id}"
+    if change.persona_refs:
+        head += _for(change.persona_refs)
+    by_field = {a.field: a for a in vocabulary.attributes("node")}
+    lines = [f"remove {ref.id}" for ref in change.removed]
+    for field, value in change.attributes:
+        lines += _attribute(by_field[field], value)
+    return head + _block(lines)
 
 
 def _transition(transition: model.Transition) -> str:
