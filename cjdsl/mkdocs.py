@@ -73,6 +73,7 @@ class PluginConfig(base.Config):  # type: ignore[no-untyped-call]
     theme = c.Choice(support.THEMES, default=choices.AUTO)
     format = c.Choice(support.FORMATS, default="inline")
     direction = c.Choice(choices.DIRECTIONS, default=choices.DEFAULTS.direction)
+    lang = c.Optional(c.Choice(choices.LANGS))
     engine = c.Choice(choices.ENGINES, default=choices.DEFAULTS.engine)
     source = c.Choice(support.SOURCES, default="none")
     diagnostics = c.Choice(support.DIAGNOSTICS, default="warning")
@@ -189,7 +190,12 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
                 "source": self.config.source,
                 "zoom": str(self.config.zoom),
             }
+            if self.config.lang:
+                site["lang"] = self.config.lang
             options = support.Options().replace(support.project_options(site, root))
+            theme = config.theme
+            locale = theme.get("language") or theme.get("locale") if theme is not None else None
+            options = support.site_language(options, locale, root)
         except support.OptionError as error:
             raise PluginError(f"cjdsl: {error}") from error
         folder = (root / self.config.cache_dir) if self.config.cache else None

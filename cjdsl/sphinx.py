@@ -58,7 +58,11 @@ def _settings(env: BuildEnvironment) -> support.Options:
         "source": config.cjdsl_source,
         "zoom": str(config.cjdsl_zoom),
     }
-    return support.Options().replace(support.project_options(site, pathlib.Path(env.srcdir)))
+    if config.cjdsl_lang:
+        site["lang"] = config.cjdsl_lang
+    folder = pathlib.Path(env.srcdir)
+    options = support.Options().replace(support.project_options(site, folder))
+    return support.site_language(options, config.language, folder)
 
 
 def _cache(env: BuildEnvironment) -> support.Cache:
@@ -85,6 +89,7 @@ class JourneyDirective(SphinxDirective):
         "persona": directives.unchanged_required,
         "theme": directives.unchanged_required,
         "direction": directives.unchanged_required,
+        "lang": directives.unchanged_required,
         "engine": directives.unchanged_required,
         "format": directives.unchanged_required,
         "view": directives.unchanged_required,
@@ -338,6 +343,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("cjdsl_format", "inline", "env", str)
     app.add_config_value("cjdsl_direction", choices.DEFAULTS.direction, "env", str)
     app.add_config_value("cjdsl_engine", choices.DEFAULTS.engine, "env", str)
+    app.add_config_value("cjdsl_lang", None, "env", (str, type(None)))
     app.add_config_value("cjdsl_source", "none", "env", str)
     app.add_config_value("cjdsl_zoom", "0.75", "env", (str, int, float))
     app.add_config_value("cjdsl_diagnostics", "warning", "env", str)

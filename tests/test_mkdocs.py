@@ -470,3 +470,15 @@ def test_a_missing_referenced_file_is_a_located_warning(site: pathlib.Path, buil
     _html, log = build(site, strict=False)
     assert "cannot read `journeys/missing.journey`" in log
     assert "Traceback" not in log
+
+
+def test_diagrams_speak_the_theme_s_language_unless_told(site: pathlib.Path, build: Build) -> None:
+    config = CONFIG.replace("  name: material\n", "  name: material\n  language: de\n")
+    (site / "mkdocs.yml").write_text(config, encoding="utf-8")
+    html, log = build(site)
+    assert "Legende" in html and ">Legend<" not in html
+    (site / "mkdocs.yml").write_text(
+        config.replace("  - cjdsl\n", "  - cjdsl:\n      lang: en\n"), encoding="utf-8"
+    )
+    html, log = build(site, site_dir="english")
+    assert ">Legend<" in html and "Legende" not in html

@@ -436,3 +436,19 @@ def test_imports_may_not_leave_the_source_folder_unless_allowed(
     conf.write_text(conf.read_text("utf-8") + "cjdsl_allow_imports_outside = True\n", "utf-8")
     code, warnings, _html = build(site, "-E")
     assert "CJ114" not in warnings
+
+
+def test_diagrams_speak_the_site_s_language_unless_told(site: pathlib.Path, build: Build) -> None:
+    (site / "conf.py").write_text(
+        'extensions = ["cjdsl.sphinx"]\nnumfig = True\nlanguage = "de"\n', encoding="utf-8"
+    )
+    code, warnings, html = build(site)
+    assert code == 0, warnings
+    assert "Legende" in html and ">Legend<" not in html
+    (site / "index.rst").write_text(
+        "Home\n====\n\n.. toctree::\n\n   other\n\n.. journey:: journeys/shop.journey\n   :lang: en\n",
+        encoding="utf-8",
+    )
+    code, warnings, html = build(site, out="english")
+    assert code == 0, warnings
+    assert ">Legend<" in html and "Legende" not in html

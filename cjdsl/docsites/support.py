@@ -137,12 +137,13 @@ class Options:
         return new
 
 
-_DRAWN: Final = ("persona", "direction", "engine", "timeout")
+_DRAWN: Final = ("persona", "direction", "lang", "engine", "timeout")
 """The options that go to ``Options.drawing``."""
 _FIELDS: Final = (
     "persona",
     "theme",
     "direction",
+    "lang",
     "engine",
     "format_",
     "view",
@@ -162,6 +163,7 @@ _OPTION_NAMES: Final = tuple(
 _CHOICES: Final[dict[str, tuple[str, ...]]] = {
     "theme": THEMES,
     "direction": choices.DIRECTIONS,
+    "lang": choices.LANGS,
     "engine": choices.ENGINES,
     "format_": FORMATS,
     "view": VIEWS,
@@ -277,6 +279,18 @@ def project_options(values: Mapping[str, str], folder: pathlib.Path) -> dict[str
         if out.get(name) == default and settings[name] is not None:
             out[name] = settings[name]
     return out
+
+
+def site_language(options: Options, code: object, folder: pathlib.Path) -> Options:
+    """``options`` drawing in the site's language (Sphinx ``language``, a MkDocs theme's
+    ``language`` or ``locale``: ``de``, ``de_DE``, ``de-AT``) where a journey names none,
+    else in the project's ``lang``; a language cjdsl does not write leaves English."""
+    base = str(code or "").replace("-", "_").split("_")[0].lower()
+    project = configuration.Finder().for_path(folder).settings["lang"]
+    fallback = base if base in choices.LANGS else project
+    return dataclasses.replace(
+        options, drawing=dataclasses.replace(options.drawing, default_lang=fallback)
+    )
 
 
 def compile_referenced(
@@ -619,6 +633,8 @@ def _key(
             theme,
             options.drawing.direction,
             options.drawing.engine,
+            options.drawing.lang,
+            options.drawing.default_lang,
         ],
         "highlight": options.highlight,
         "alt": options.alt if fmt == "html" else None,
