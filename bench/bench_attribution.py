@@ -134,6 +134,10 @@ def cpu() -> float:
 
 
 def run_cjdsl(table: pathlib.Path, orders: list[int]) -> dict[str, Any]:
+    # Warm up: SciPy loads parts of itself at the first solve, as ChannelAttribution's
+    # module is loaded before its clock starts.
+    warm = pathtables.read(["path;total_conversions;total_null", "a > b;1;1", "b;0;1"])
+    attribution.attribute(warm, attribution.Settings(models=("markov",), orders=tuple(orders)))
     start = cpu()
     paths = pathtables.read(files.read_blocks(str(table)))
     read = cpu() - start
