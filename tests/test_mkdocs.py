@@ -475,10 +475,10 @@ def test_a_missing_referenced_file_is_a_located_warning(site: pathlib.Path, buil
 def test_diagrams_speak_the_theme_s_language_unless_told(site: pathlib.Path, build: Build) -> None:
     config = CONFIG.replace("  name: material\n", "  name: material\n  language: de\n")
     (site / "mkdocs.yml").write_text(config, encoding="utf-8")
-    html, log = build(site)
+    html, _ = build(site)
     assert "Legende" in html and ">Legend<" not in html
     (site / "mkdocs.yml").write_text(
         config.replace("  - cjdsl\n", "  - cjdsl:\n      lang: en\n"), encoding="utf-8"
     )
-    html, log = build(site, site_dir="english")
+    html, _ = build(site, site_dir="english")
     assert ">Legend<" in html and "Legende" not in html

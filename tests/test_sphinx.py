@@ -446,7 +446,8 @@ def test_diagrams_speak_the_site_s_language_unless_told(site: pathlib.Path, buil
     assert code == 0, warnings
     assert "Legende" in html and ">Legend<" not in html
     (site / "index.rst").write_text(
-        "Home\n====\n\n.. toctree::\n\n   other\n\n.. journey:: journeys/shop.journey\n   :lang: en\n",
+        "Home\n====\n\n.. toctree::\n\n   other\n\n"
+        ".. journey:: journeys/shop.journey\n   :lang: en\n",
         encoding="utf-8",
     )
     code, warnings, html = build(site, out="english")
