@@ -1,4 +1,4 @@
-"""Aggregated path tables (ChannelAttribution's format) → ``Paths``, read line by line.
+"""Aggregated path tables (ChannelAttribution's format) → ``Paths``, a block at a time.
 
 The format most teams already have::
 
@@ -8,10 +8,10 @@ The format most teams already have::
 Steps are joined by `` > `` (the separator's surrounding spaces are optional: ``a>b``
 reads as ``a > b``); the column separator, the step separator and the four column names
 are a ``Layout``. The value and null columns may be missing (then 0). Rows with the same
-path are added up. The reader takes an iterable of lines (bytes or str), so a table of
-millions of rows streams through ``cjdsl.files.read_lines`` in memory linear in its
-distinct paths; every problem stops it with a ``PathTableError`` at a row and column,
-saying what was expected and what to do.
+path are added up. The reader takes an iterable of lines or of blocks of whole lines
+(bytes or str), so a table of millions of rows streams through ``cjdsl.files.read_blocks``
+in memory linear in its distinct paths; every problem stops it with a ``PathTableError``
+at a row and column, saying what was expected and what to do.
 
 Longer than 450 lines: the block reader (whole blocks by string and array operations)
 and the row reader (quotes, located errors) stand side by side because each must accept
