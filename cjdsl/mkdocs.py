@@ -311,7 +311,9 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             log.warning(f"cjdsl: {where}: {error}")
             return pages.error_html((), what=str(error))
         if block.text is not None:
-            compiled = support.compile_inline(block.text, path=page_path, root=site.imports_root)
+            compiled = support.compile_inline(
+                block.text, path=page_path, root=site.imports_root, scenario=options.scenario
+            )
             inline_at: tuple[str, int, int] | None = (page_path, block.first + 2, len(block.indent))
         else:
             assert block.path is not None
@@ -319,7 +321,10 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             self.watched.add(str(target))
             try:
                 compiled = support.compile_referenced(
-                    target, shown=f"`{block.path}`", root=site.imports_root
+                    target,
+                    shown=f"`{block.path}`",
+                    root=site.imports_root,
+                    scenario=options.scenario,
                 )
             except OSError as error:
                 log.warning(f"cjdsl: {where}: {error}")
@@ -477,6 +482,7 @@ def fence_formatter(
         textwrap.dedent(source),
         path=page_path or str(site.root / "fence.journey"),
         root=site.imports_root,
+        scenario=chosen.scenario,
     )
     shown = site.display(page_path) if page_path else "journey fence"
     inline_at = (page_path or shown, first + 1, 0) if first is not None else None

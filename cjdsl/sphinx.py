@@ -101,6 +101,7 @@ class JourneyDirective(SphinxDirective):
         "source": directives.unchanged_required,
         "timeout": directives.unchanged_required,
         "zoom": directives.unchanged_required,
+        "scenario": directives.unchanged_required,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -117,7 +118,10 @@ class JourneyDirective(SphinxDirective):
             self.env.note_dependency(relative)
             try:
                 compiled = support.compile_referenced(
-                    pathlib.Path(absolute), shown=self.arguments[0], root=self._imports_root()
+                    pathlib.Path(absolute),
+                    shown=self.arguments[0],
+                    root=self._imports_root(),
+                    scenario=options.scenario,
                 )
             except OSError as error:
                 return self._fail(f"journey directive: {error}")
@@ -126,7 +130,10 @@ class JourneyDirective(SphinxDirective):
             source, first = self.state_machine.get_source_and_line(self.content_offset + 1)
             page = source or self.env.doc2path(self.env.docname)
             compiled = support.compile_inline(
-                "\n".join(self.content), path=page, root=self._imports_root()
+                "\n".join(self.content),
+                path=page,
+                root=self._imports_root(),
+                scenario=options.scenario,
             )
             inline_at = (str(page), first or self.lineno + 1, _indent(page, first))
         else:

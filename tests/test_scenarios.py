@@ -296,3 +296,53 @@ def test_cli_scenario_on_check_analyze_render(project: pathlib.Path) -> None:
     page = project / "to-be.html"
     code, _, _ = run("render", shop, "--scenario", "click_collect", "-o", str(page))
     assert code == 0 and "Abholung" in page.read_text("utf-8")
+
+
+def test_the_mkdocs_plugin_shows_a_scenario(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("mkdocs")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from .conftest import need_dot
+
+    need_dot()
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "shop.journey").write_text(CASE.read_text("utf-8"), "utf-8")
+    page = "# Shop\n\n![Soll](shop.journey){scenario=click_collect}\n\n![Ist](shop.journey)\n"
+    (tmp_path / "docs" / "index.md").write_text(page, "utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - cjdsl\n", "utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    html = (tmp_path / "site" / "index.html").read_text("utf-8")
+    import re
+
+    to_be, as_is = re.findall(r'<div class="cjdsl-journey.*?</svg></div></div>', html, re.DOTALL)
+    assert "Abholung" in to_be and "Zahlung" not in to_be
+    assert "Zahlung" in as_is and "Abholung" not in as_is
+
+
+def test_the_preview_shows_a_scenario(project: pathlib.Path) -> None:
+    from cjdsl import rendering
+    from cjdsl.preview import server
+
+    from .conftest import need_dot
+
+    need_dot()
+    shop = project / "shop.journey"
+    view, _seen = server.build_view(
+        shop,
+        version=1,
+        previous=None,
+        theme="light",
+        options=rendering.Options(),
+        scenario="click_collect",
+    )
+    shown = "".join(svg for _scheme, svg in view.diagrams)
+    assert "Abholung" in shown and ">Zahlung<" not in shown

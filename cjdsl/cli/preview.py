@@ -33,6 +33,7 @@ __all__ = ["preview_command"]
     page=True, theme_help="Diagram colours; auto shows light or dark as the browser prefers."
 )
 @render_options.interval_option
+@common.scenario_option
 def preview_command(
     path: str,
     port: int,
@@ -40,6 +41,7 @@ def preview_command(
     options: rendering.Options,
     theme: str,
     interval: float,
+    scenario: str | None = None,
 ) -> None:
     """Show PATH's diagram and diagnostics on a local page that updates on every save.
 
@@ -66,7 +68,13 @@ def preview_command(
         click.echo(f"{stamp} run {view.version}: {found}{problem}", err=True)
 
     preview.watch_in_thread(
-        live, journey, theme=theme, options=options, interval=interval, report=report
+        live,
+        journey,
+        theme=theme,
+        options=options,
+        interval=interval,
+        report=report,
+        scenario=scenario,
     )
     click.echo(f"preview of {path} at {url} (Ctrl-C stops)", err=True)
     if open_:

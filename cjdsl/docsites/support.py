@@ -105,6 +105,8 @@ class Options:
     source: str = "none"
     zoom: float = 0.75
     """Inline SVG shrinks to the column but not below this share of its size (0: ``fit``)."""
+    scenario: str | None = None
+    """Show this scenario of the journey (docs/scenarios.md); ``None``: the journey itself."""
 
     def replace(self, values: Mapping[str, str | None]) -> Options:
         """These options with ``values`` (option names as users write them) applied.
@@ -155,6 +157,7 @@ _FIELDS: Final = (
     "source",
     "timeout",
     "zoom",
+    "scenario",
 )
 """Every option, in the order an unknown one's message lists them."""
 _OPTION_NAMES: Final = tuple(
@@ -255,7 +258,11 @@ def parse_info(info: str) -> dict[str, str | None]:
 
 
 def compile_inline(
-    text: str, *, path: str | os.PathLike[str], root: pathlib.Path | None = None
+    text: str,
+    *,
+    path: str | os.PathLike[str],
+    root: pathlib.Path | None = None,
+    scenario: str | None = None,
 ) -> pipeline.Compiled:
     """Parse and check ``text`` as if it were the file ``path`` (imports resolve beside it).
 
@@ -266,7 +273,7 @@ def compile_inline(
     """
     source = SourceFile(os.fspath(path), text.removeprefix("\ufeff"))
     enabled = configuration.Finder().for_path(os.fspath(path)).settings.enabled  # as `check`
-    return pipeline.compile(source, root=root, rules=suppression.Rules(enabled))
+    return pipeline.compile(source, root=root, rules=suppression.Rules(enabled), scenario=scenario)
 
 
 def project_options(values: Mapping[str, str], folder: pathlib.Path) -> dict[str, str]:
@@ -294,7 +301,11 @@ def site_language(options: Options, code: object, folder: pathlib.Path) -> Optio
 
 
 def compile_referenced(
-    path: pathlib.Path, *, shown: str, root: pathlib.Path | None = None
+    path: pathlib.Path,
+    *,
+    shown: str,
+    root: pathlib.Path | None = None,
+    scenario: str | None = None,
 ) -> pipeline.Compiled:
     """``compile_inline`` of the journey file a page refers to (shown as ``shown``).
 
@@ -311,7 +322,7 @@ def compile_referenced(
     source, problem = pipeline.decode(data, os.fspath(path))
     if problem is not None:
         return pipeline.Compiled(pipeline.Document(source, None, (problem,)))
-    return compile_inline(source.text, path=path, root=root)
+    return compile_inline(source.text, path=path, root=root, scenario=scenario)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -637,6 +648,7 @@ def _key(
             options.drawing.default_lang,
         ],
         "highlight": options.highlight,
+        "scenario": options.scenario,
         "alt": options.alt if fmt == "html" else None,
         "prefix": prefix,
         "format": fmt,

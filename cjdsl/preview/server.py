@@ -79,6 +79,7 @@ def build_view(
     previous: View | None,
     theme: str,
     options: rendering.Options,
+    scenario: str | None = None,
 ) -> tuple[View, watching.Snapshot]:
     """Check and render ``path`` once as SVG: the new view and the snapshot of the files read.
 
@@ -90,7 +91,7 @@ def build_view(
     kept = previous.diagrams if previous is not None else ()
     title = previous.title if previous is not None else ""
     shown = str(path)
-    found = watching.compile_watched(path)
+    found = watching.compile_watched(path, scenario=scenario)
     doc = found.document
     if doc is None:
         reason = found.error.strerror if found.error else None
@@ -164,6 +165,7 @@ def watch_in_thread(
     options: rendering.Options,
     interval: float,
     report: Callable[[View], None],
+    scenario: str | None = None,
 ) -> threading.Thread:
     """Rebuild the view on every change of ``path`` or its imports, in a daemon thread."""
 
@@ -171,7 +173,12 @@ def watch_in_thread(
         before = preview.view
         try:
             view, seen = build_view(
-                path, version=before.version + 1, previous=before, theme=theme, options=options
+                path,
+                version=before.version + 1,
+                previous=before,
+                theme=theme,
+                options=options,
+                scenario=scenario,
             )
         except Exception as error:  # a bug in one run must not freeze the page for good
             problem = (

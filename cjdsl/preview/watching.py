@@ -99,8 +99,9 @@ class Watched:
     seen: Snapshot
 
 
-def compile_watched(path: pathlib.Path) -> Watched:
-    """Read and check the journey at ``path`` and stamp every file it read.
+def compile_watched(path: pathlib.Path, *, scenario: str | None = None) -> Watched:
+    """Read and check the journey at ``path`` (its ``scenario``, when given) and stamp every
+    file it read.
 
     Diagnostics name the file as ``path`` is written; imports resolve beside
     it. Imports that cannot be read are noted as missing, so creating them is
@@ -125,7 +126,7 @@ def compile_watched(path: pathlib.Path) -> Watched:
     source, problem = pipeline.decode(data, str(path))
     if problem is not None:
         return Watched(Document(source, None, (problem,)), None, seen)
-    compiled = pipeline.compile(source)
+    compiled = pipeline.compile(source, scenario=scenario)
     for read in compiled.reads:
         seen.setdefault(read.path, _stamp_read(read.path, read.data))
     return Watched(compiled.document, None, seen)
