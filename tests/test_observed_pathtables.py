@@ -219,7 +219,7 @@ def table_texts(draw: st.DrawFn) -> str:
     lines = [HEADER]
     for steps, conv, null, value in rows:
         lines.append(f"{' > '.join(steps)};{conv};{value if conv else 0};{null}")
-    if rows and draw(st.booleans()):  # a row the fast reader leaves to the row reader
+    if draw(st.booleans()) and rows:  # a row the fast reader leaves to the row reader
         at = draw(st.integers(1, len(lines) - 1))
         lines.insert(at, draw(st.sampled_from(['"q > a";1;1;0', "a>b;1;0;0", "", " a ;0;0;1"])))
     return newline.join(lines) + draw(st.sampled_from(["", newline]))
