@@ -184,6 +184,8 @@ def test_cli_text_on_the_shipped_example() -> None:
         (("--paths", "good.csv", "--model", "lienar"), "unknown model `lienar`"),
         (("--paths", "good.csv", "--position", "50/20/40"), "add up to 100"),
         (("--paths", "good.csv", "--order", "eins"), "not a list of orders"),
+        (("--paths", "good.csv", "--order", "1-99999999999"), "go too high"),
+        (("--paths", "good.csv", "--order", "9"), "order must be 1 to 8"),
         (("--paths", "good.csv", "--half-life", "7 Tage"), "not a duration"),
         (("--paths", "good.csv", "-o", "good.csv"), "refusing to overwrite the input"),
     ],

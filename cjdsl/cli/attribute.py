@@ -50,6 +50,8 @@ def parse_orders(text: str) -> tuple[int, ...]:
         low, _, high = part.strip().partition("-")
         if not low.isdigit() or (high and not high.isdigit()):
             raise ValueError(f"`{text}` is not a list of orders; write 1, 1,2 or 1-3")
+        if int(high or low) > 99:  # checked before the range is made: `1-10000000000`
+            raise ValueError(f"the Markov orders `{text}` go too high; write 1, 1,2 or 1-3")
         orders += range(int(low), int(high or low) + 1)
     return tuple(dict.fromkeys(orders))
 
