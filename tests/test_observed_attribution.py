@@ -293,3 +293,12 @@ def test_settings_refuse_bad_values() -> None:
         attribution.Settings(orders=(0,))
     with pytest.raises(ValueError, match="order must be 1 to"):
         removal.chain(table("a;1;0;0"), 99)
+
+
+def test_too_many_channels_for_the_markov_model_is_refused_clearly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(removal, "MAX_WORK", 1000)
+    paths = pathtables.build(((f"c{i}", f"c{i + 1}"), 1, 0.0, 1) for i in range(100))
+    with pytest.raises(ValueError, match=r"would solve 101 chains .* group the channels"):
+        removal.removal_effects(paths, 1)

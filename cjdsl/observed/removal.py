@@ -31,12 +31,16 @@ from numpy.typing import NDArray
 
 from . import pathtables
 
-__all__ = ["MAX_ORDER", "Chain", "Effects", "chain", "removal_effects"]
+__all__ = ["MAX_ORDER", "MAX_WORK", "Chain", "Effects", "chain", "removal_effects"]
 
 Array = NDArray[np.float64]
 MAX_ORDER: Final = 8
 """The highest order offered: beyond it almost every window is seen once, and the
 chain only replays the observed paths."""
+MAX_WORK: Final = 200_000_000
+"""The most channels × transitions a removal analysis takes on: one solve per channel
+makes the work grow with both, so a table of thousands of distinct "channels" (pages,
+campaigns) is refused with a hint instead of running for hours."""
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -197,6 +201,12 @@ def removal_effects(paths: pathtables.Paths, order: int) -> Effects:
     """Every channel's exact removal effect on conversions and on value."""
     c = chain(paths, order)
     n = len(paths.channels)
+    if n * (c.q.nnz + c.q.shape[0]) > MAX_WORK:
+        raise ValueError(
+            f"the Markov model of order {order} would solve {n:,} chains of "
+            f"{c.q.shape[0]:,} states: too much; group the channels, lower the order, or "
+            "leave markov out (--model)"
+        )
     base = _absorb(c.q, c.r)
     probability, expected = float(base[0]), float(base[1])
     effect = np.zeros((n, 2))
