@@ -302,3 +302,16 @@ def test_too_many_channels_for_the_markov_model_is_refused_clearly(
     paths = pathtables.build(((f"c{i}", f"c{i + 1}"), 1, 0.0, 1) for i in range(100))
     with pytest.raises(ValueError, match=r"would solve 101 chains .* group the channels"):
         removal.removal_effects(paths, 1)
+
+
+def test_more_than_64_channels_take_the_set_route_with_the_same_figures() -> None:
+    rows = [((f"k{i}", f"k{(i * 7) % 70}", f"k{i}"), 1 + i % 3, float(i), 1) for i in range(70)]
+    paths = pathtables.build(rows)
+    assert len(paths.channels) == 70
+    result = attribution.attribute(
+        paths, attribution.Settings(models=("shapley", "linear-distinct"))
+    )
+    shapley, linear = result.models
+    assert shapley.conversions == pytest.approx(linear.conversions)
+    assert shapley.value == pytest.approx(linear.value)
+    assert attribution.totals(shapley)[0] == pytest.approx(float(paths.conversions.sum()))

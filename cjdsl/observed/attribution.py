@@ -170,8 +170,8 @@ def attribute(paths: pathtables.Paths, settings: Settings = Settings()) -> Attri
             for order in settings.orders:
                 credits.append(_markov(paths, order, settings))
             notes.append(_markov_note(settings))
-        elif model == "shapley":
-            conv, value = _shapley(paths)
+        elif model in ("shapley", "linear-distinct"):
+            conv, value = _shapley(paths) if model == "shapley" else _linear_distinct(paths)
             credits.append(Credit(model, label(model, settings), conv, value))
         else:
             weights = _WEIGHTS[model](paths, settings)
@@ -257,25 +257,37 @@ def _linear(paths: pathtables.Paths, settings: Settings) -> Array:
     return 1.0 / length
 
 
+def _masks(paths: pathtables.Paths) -> NDArray[np.uint64] | None:
+    """Each path's set of channels as a bit mask (one OR per path), for up to 64 channels."""
+    if len(paths.channels) > 64 or not paths.size:
+        return None
+    bits = np.left_shift(np.uint64(1), paths.flat.astype(np.uint64))
+    masks: NDArray[np.uint64] = np.bitwise_or.reduceat(bits, paths.offsets[:-1])
+    return masks
+
+
 def _distinct_pairs(paths: pathtables.Paths) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """The (path, channel) pairs of distinct channels per path, path-major."""
-    n = max(len(paths.channels), 1)
-    path_of = np.repeat(np.arange(paths.size, dtype=np.int64), paths.lengths)
-    pairs = np.unique(path_of * n + paths.flat)
-    return pairs // n, pairs % n
+    """The (path, channel) pairs of distinct channels per path, in no particular order."""
+    masks = _masks(paths)
+    if masks is None:
+        n = max(len(paths.channels), 1)
+        path_of = np.repeat(np.arange(paths.size, dtype=np.int64), paths.lengths)
+        pairs = np.unique(path_of * n + paths.flat)
+        return pairs // n, pairs % n
+    held = [np.flatnonzero(masks & np.uint64(1 << c)) for c in range(len(paths.channels))]
+    channel = np.repeat(np.arange(len(held), dtype=np.int64), [len(h) for h in held])
+    return np.concatenate(held).astype(np.int64), channel
 
 
-def _linear_distinct(paths: pathtables.Paths, settings: Settings) -> Array:
-    path_of = np.repeat(np.arange(paths.size, dtype=np.int64), paths.lengths)
-    pair_path, _ = _distinct_pairs(paths)
-    distinct = np.bincount(pair_path, minlength=paths.size)
-    # Each distinct channel's 1/D goes to its first step in the path.
-    n = max(len(paths.channels), 1)
-    key = path_of * n + paths.flat
-    _, first_step = np.unique(key, return_index=True)
-    weights = np.zeros(len(paths.flat))
-    weights[first_step] = 1.0 / distinct[path_of[first_step]]
-    return weights
+def _linear_distinct(paths: pathtables.Paths) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """``1/D`` of each path's conversions and value to each of its ``D`` distinct channels."""
+    pair_path, pair_channel = _distinct_pairs(paths)
+    distinct = np.bincount(pair_path, minlength=paths.size).astype(np.float64)
+    n = len(paths.channels)
+    share = 1.0 / distinct[pair_path]
+    conv = np.bincount(pair_channel, weights=share * paths.conversions[pair_path], minlength=n)
+    value = np.bincount(pair_channel, weights=share * paths.value[pair_path], minlength=n)
+    return tuple(conv.tolist()), tuple(value.tolist())
 
 
 def _position_based(paths: pathtables.Paths, settings: Settings) -> Array:
@@ -308,7 +320,6 @@ _WEIGHTS: Final = {
     "last-touch": _last,
     "last-non-direct": _last_non_direct,
     "linear": _linear,
-    "linear-distinct": _linear_distinct,
     "position-based": _position_based,
     "time-decay": _time_decay,
 }
@@ -351,8 +362,27 @@ def _normalise(
 
 
 def _shapley(paths: pathtables.Paths) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """``φ_i = Σ_{T ∋ i} C(T) / |T|`` over the observed channel sets T (module docstring)."""
-    pair_path, pair_channel = _distinct_pairs(paths)
+    """``φ_i = Σ_{T ∋ i} C(T) / |T|`` over the observed channel sets T (module docstring):
+    the paths grouped by their set of channels, then each set's worth split over it."""
+    n = len(paths.channels)
+    masks = _masks(paths)
+    if masks is None:
+        return _shapley_by_sets(paths)
+    sets, group = np.unique(masks, return_inverse=True)
+    worth = np.bincount(group, weights=paths.conversions, minlength=len(sets))
+    value = np.bincount(group, weights=paths.value, minlength=len(sets))
+    holds = [(sets & np.uint64(1 << c)) != 0 for c in range(n)]
+    size = np.sum(holds, axis=0) if holds else np.zeros(len(sets))
+    phi = [(float(worth[h] @ (1 / size[h])), float(value[h] @ (1 / size[h]))) for h in holds]
+    return tuple(p[0] for p in phi), tuple(p[1] for p in phi)
+
+
+def _shapley_by_sets(paths: pathtables.Paths) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The same for more than 64 channels, with the sets as tuples."""
+    n = max(len(paths.channels), 1)
+    path_of = np.repeat(np.arange(paths.size, dtype=np.int64), paths.lengths)
+    pairs = np.unique(path_of * n + paths.flat)
+    pair_path, pair_channel = pairs // n, pairs % n
     sets: dict[tuple[int, ...], list[float]] = {}
     bounds = np.searchsorted(pair_path, np.arange(paths.size + 1))
     members = pair_channel.tolist()
@@ -362,8 +392,7 @@ def _shapley(paths: pathtables.Paths) -> tuple[tuple[float, ...], tuple[float, .
         total = sets.setdefault(key, [0.0, 0.0])
         total[0] += conv[p]
         total[1] += value[p]
-    n = len(paths.channels)
-    phi = np.zeros((n, 2))
+    phi = np.zeros((len(paths.channels), 2))
     for key, (c, v) in sets.items():
         phi[list(key)] += (c / len(key), v / len(key))
     return tuple(phi[:, 0].tolist()), tuple(phi[:, 1].tolist())
