@@ -7,6 +7,7 @@ import pathlib
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 
@@ -107,7 +108,7 @@ def load(path: pathlib.Path) -> cjdsl.Journey:
     return journey
 
 
-def page_of(journey: cjdsl.Journey, persona: str | None = None, **options: str) -> str:
+def page_of(journey: cjdsl.Journey, persona: str | None = None, **options: Any) -> str:
     report, note = views.map_report(journey, persona=persona)
     assert note is None
     findings = views.findings(journey, persona=persona)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import re
 import shutil
 
 import pytest
@@ -321,8 +322,6 @@ def test_the_mkdocs_plugin_shows_a_scenario(
     finally:
         config.plugins.on_shutdown()
     html = (tmp_path / "site" / "index.html").read_text("utf-8")
-    import re
-
     to_be, as_is = re.findall(r'<div class="cjdsl-journey.*?</svg></div></div>', html, re.DOTALL)
     assert "Abholung" in to_be and "Zahlung" not in to_be
     assert "Zahlung" in as_is and "Abholung" not in as_is
@@ -346,3 +345,52 @@ def test_the_preview_shows_a_scenario(project: pathlib.Path) -> None:
     )
     shown = "".join(svg for _scheme, svg in view.diagrams)
     assert "Abholung" in shown and ">Zahlung<" not in shown
+
+
+def _group(svg: str, title: str) -> str:
+    """The SVG group of the node or edge whose ``<title>`` is ``title``."""
+    start = svg.index(f"<title>{title}</title>")
+    return svg[start : svg.index("</g>\n</g>", start)]
+
+
+def test_render_diff_colours_what_changed(project: pathlib.Path) -> None:
+    from cjdsl.rendering import diffview
+
+    from .conftest import need_dot
+
+    need_dot()
+    shop = str(project / "shop.journey")
+    out = project / "diff.svg"
+    code, _, err = run("render", "--diff", shop, "--scenario", "click_collect", "-o", str(out))
+    assert code == 0, err
+    svg = out.read_text("utf-8")
+    added, removed = _group(svg, "abholung"), _group(svg, "zahlung")
+    changed, same = _group(svg, "warenkorb"), _group(svg, "produkt")
+    assert f'stroke="{diffview.ADDED}"' in added
+    assert f'stroke="{diffview.REMOVED}"' in removed and "stroke-dasharray" in removed
+    assert f'stroke="{diffview.CHANGED}"' in changed
+    assert all(f'stroke="{c}"' not in same for c in (diffview.ADDED, diffview.REMOVED))
+    edge = _group(svg, "zahlung&#45;&gt;gekauft")
+    assert f'stroke="{diffview.REMOVED}"' in edge and "stroke-dasharray" in edge
+    assert f'stroke="{diffview.CHANGED}"' in _group(svg, "warenkorb&#45;&gt;abbruch")
+    caption = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+    assert "conversion 4.8% → 7.56% (+2.76 pp)" in caption
+    two = project / "two.svg"
+    to_be = project / "to-be.journey"
+    journey = cjdsl.load(shop).journey
+    assert journey is not None
+    to_be.write_text(cjdsl.dumps(scenarios.apply(journey, journey.scenarios[0])[0]), "utf-8")
+    code, _, _ = run("render", "--diff", shop, str(to_be), "-o", str(two))
+    assert code == 0 and f'stroke="{diffview.ADDED}"' in _group(two.read_text("utf-8"), "abholung")
+    assert run("render", "--diff", shop)[0] == 2
+
+
+def test_the_map_of_a_scenario_draws_the_as_is_curve_beneath(project: pathlib.Path) -> None:
+    shop = str(project / "shop.journey")
+    page = project / "to-be.html"
+    assert run("render", shop, "--scenario", "click_collect", "-o", str(page))[0] == 0
+    html = page.read_text("utf-8")
+    assert html.count('class="cjm-line-before"') == 1 and "emotion of the as-is" in html
+    plain = project / "as-is.html"
+    assert run("render", shop, "-o", str(plain))[0] == 0
+    assert 'class="cjm-line-before"' not in plain.read_text("utf-8")

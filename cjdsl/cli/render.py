@@ -47,6 +47,13 @@ FORMATS: Final = (*rendering.FORMATS, "html")
 )
 @cli_events.events_options
 @common.scenario_option
+@click.option(
+    "--diff",
+    "draw_diff",
+    is_flag=True,
+    help="Draw the union of two journeys (A B, or A --scenario ID): added green, removed red "
+    "and dashed, changed amber, the conversion before → after in the caption.",
+)
 @progress.interruptible
 def render_command(
     paths: tuple[str, ...],
@@ -59,8 +66,13 @@ def render_command(
     events_columns: str | None = None,
     events_map: str | None = None,
     scenario: str | None = None,
+    draw_diff: bool = False,
 ) -> None:
     """Render journey files to SVG, PNG, PDF, DOT, Graphviz JSON or an HTML journey map."""
+    if draw_diff:
+        from .render_diff import render_diff
+
+        render_diff(paths, scenario=scenario, output=output, format_=format_, options=options)
     if len(paths) > 1 and output:
         raise common.Fail("-o names one output; to render several files use --out-dir")
     fmt = render_options.output_format(format_, output, FORMATS)
@@ -94,7 +106,7 @@ def render_command(
         files.refuse_input(path, target)
         if fmt == "html":
             with progress.status(f"analysing {path} for its journey map{of}"):
-                data = _journey_map(journey, options)
+                data = _journey_map(journey, options, before=_as_is(path) if scenario else None)
         else:
             with progress.status(f"laying out {path} with Graphviz{of}"):
                 data = views.render(journey, format_=fmt, options=options)
@@ -109,7 +121,16 @@ def render_command(
     sys.exit(common.EXIT_PROBLEMS if failed else common.EXIT_OK)
 
 
-def _journey_map(journey: model.Journey, options: rendering.Options) -> bytes:
+def _as_is(path: str) -> dict[str, float]:
+    """The emotion of the journey a scenario is applied to, by node id: its map's as-is curve."""
+    base = common.load(path).journey
+    nodes = base.touchpoints if base is not None else ()
+    return {n.id: n.emotion.score for n in nodes if n.emotion is not None}
+
+
+def _journey_map(
+    journey: model.Journey, options: rendering.Options, *, before: dict[str, float] | None = None
+) -> bytes:
     """The journey map page; a failed analysis costs its figures (with a warning), not the map."""
     from ..rendering import journey_map
 
@@ -127,6 +148,7 @@ def _journey_map(journey: model.Journey, options: rendering.Options) -> bytes:
         persona=persona,
         theme=options.theme,
         note=note,
+        before=before,
     )
     return page.encode("utf-8")
 

@@ -13,7 +13,7 @@ from typing import Any, Final
 from ..analysis import tables
 from . import ADDED, REMOVED, Diff, Figure, NodeChange, TransitionChange
 
-__all__ = ["FORMATS", "json_text", "markdown", "text", "to_dict"]
+__all__ = ["FORMATS", "caption", "json_text", "markdown", "text", "to_dict"]
 
 FORMATS: Final = ("text", "markdown", "json")
 _MARK: Final = {ADDED: "+", REMOVED: "-"}
@@ -80,6 +80,16 @@ def markdown(diff: Diff) -> str:
         out.append("")
     out += [f"> note: {_md(note)}" for note in diff.notes]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def caption(diff: Diff) -> str:
+    """One line for a drawn diff: what is compared, and the conversion before → after."""
+    headline = diff.figure("conversion")
+    compared = f"{diff.before} → {diff.after}"
+    if headline is None:
+        return compared
+    before, after = _value(headline, headline.before), _value(headline, headline.after)
+    return f"{compared} · conversion {before} → {after} ({_change(headline)})"
 
 
 def to_dict(diff: Diff) -> dict[str, Any]:

@@ -190,6 +190,10 @@ class _Emitter:
             border, width = theme.flag, 2.0
         if self.overlay and node.id in self.overlay.nodes:
             border, width = theme.accent, 3.0 + 2.0 * (heat[0] if heat else 0.0)
+        marked = self.overlay.mark(node.id) if self.overlay else None  # render --diff
+        if marked:
+            border, width = marked[0], 3.0
+            style += ",dashed" if marked[1] else ""
         link = node.link if node.link and node.id in self.findings.links else None
         url = dotlang.url(link) if link else None
         if url and len(url) > dotlang.TEXT_LIMIT:  # a shortened link would lead somewhere else
@@ -250,11 +254,14 @@ class _Emitter:
                     colour, text, width = self.theme.accent, self.theme.accent, width + 2.5
                 else:  # dimmed: the highlighted path stands out
                     colour, text = f"{self.theme.edge}55", self.theme.muted
+            marked = self.overlay.mark(f"{source} -> {target}") if self.overlay else None
+            if marked:  # render --diff
+                colour, text, width = marked[0], marked[0], width + 1.5
             yield f"  {_node(source)} -> {_node(target)} " + dotlang.attrs(
                 id=f"{self.prefix}-e{index}",
                 label=self.label(lines) if lines else None,
                 penwidth=width,
-                style=None if data["explicit"] else "dashed",
+                style="dashed" if not data["explicit"] or (marked and marked[1]) else None,
                 constraint="false" if backwards else None,
                 tooltip=dotlang.escaped(f"{first.source} → {first.target}"),
                 color=colour,

@@ -24,7 +24,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from .. import model, personas
@@ -153,7 +153,13 @@ def _highlights(journey: model.Journey, report: reports.Report | None, note: str
     return f'<div class="cjm-highlights">\n{tiles}{notes_html}</div>'
 
 
-def _legend(journey: model.Journey, groups: Sequence[map_table.Group], persona: str | None) -> str:
+def _legend(
+    journey: model.Journey,
+    groups: Sequence[map_table.Group],
+    persona: str | None,
+    *,
+    before: bool = False,
+) -> str:
     used = {node.channel for g in groups for node in g.columns if node is not None}
     used |= {node.channel for g in groups for node in g.outcomes}
     chips = "".join(map_table.channel_chip(journey, c.id) for c in journey.channels if c.id in used)
@@ -170,7 +176,9 @@ def _legend(journey: model.Journey, groups: Sequence[map_table.Group], persona: 
         f'<div class="cjm-legend-part"><span class="cjm-mini">Emotion</span>{scale}</div>'
         '<div class="cjm-legend-part cjm-legend-marks"><span>▶ entry</span>'
         "<span>★ every converting customer passes</span><span>▼ customers lost here</span>"
-        "<span>✓ goal</span><span>✕ exit</span></div>"
+        "<span>✓ goal</span><span>✕ exit</span>"
+        + ("<span>- - - emotion of the as-is</span>" if before else "")
+        + "</div>"
     )
     figures = "Shares are of all customers who enter"
     if persona is not None:
@@ -190,6 +198,7 @@ def fragment(
     classes: Sequence[str] = (),
     label: str | None = None,
     note: str | None = None,
+    before: Mapping[str, float] | None = None,
 ) -> str:
     """The map as one ``<section>`` to put into a page; style it with ``map_style.CSS``.
 
@@ -204,6 +213,7 @@ def fragment(
         classes: extra classes on the section (trusted: CSS class names).
         label: what assistive technology announces (default: ``Journey map: <title>``).
         note: why there is no report, shown in place of the highlights.
+        before: the as-is emotion by node id (a scenario's map): a dashed curve beneath.
 
     Raises:
         ValueError: an unknown persona or theme, or a report of another persona.
@@ -235,8 +245,8 @@ def fragment(
         f'<section class="{names}" id="{prefix}" style="--cjm-n:{columns}" aria-label="'
         f'{text(label or "Journey map: " + journey.title)}">\n'
         f'<header class="cjm-head">{"".join(head)}</header>\n{top}\n'
-        f"{map_table.table(journey, groups, report, persona, prefix, findings)}\n"
-        f"{_legend(journey, groups, persona)}\n</section>\n"
+        f"{map_table.table(journey, groups, report, persona, prefix, findings, before)}\n"
+        f"{_legend(journey, groups, persona, before=before is not None)}\n</section>\n"
     )
 
 
@@ -248,6 +258,7 @@ def document(
     persona: str | None = None,
     theme: str = "light",
     note: str | None = None,
+    before: Mapping[str, float] | None = None,
 ) -> str:
     """The map as a self-contained HTML page: styles inline, nothing loaded from anywhere.
 
@@ -257,7 +268,9 @@ def document(
     Raises:
         ValueError: as ``fragment``.
     """
-    body = fragment(journey, report, findings=findings, persona=persona, theme=theme, note=note)
+    body = fragment(
+        journey, report, findings=findings, persona=persona, theme=theme, note=note, before=before
+    )
     chosen = journey.persona(persona) if persona else None
     title = journey.title + (f" · {chosen.label}" if chosen else "") + " · journey map"
     return (

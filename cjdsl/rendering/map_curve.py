@@ -90,10 +90,18 @@ def _curve(points: Sequence[tuple[float, float]]) -> str:
     return " ".join(parts)
 
 
-def svg(points: Sequence[Point], boundaries: Sequence[int], *, prefix: str) -> str:
+def svg(
+    points: Sequence[Point],
+    boundaries: Sequence[int],
+    *,
+    prefix: str,
+    before: Sequence[float | None] = (),
+) -> str:
     """The curve for ``points`` (one per column), with stage separators before ``boundaries``.
 
-    ``prefix`` makes the gradient's id unique on a page with several maps.
+    ``prefix`` makes the gradient's id unique on a page with several maps. ``before``: the
+    as-is scores of the same columns (a scenario's map), drawn as a dashed curve beneath,
+    the way CX tools draw an as-is and a to-be curve together.
     Returns ``""`` when no column has a score.
     """
     n = len(points)
@@ -123,6 +131,12 @@ def svg(points: Sequence[Point], boundaries: Sequence[int], *, prefix: str) -> s
         f'<line class="cjm-zero" x1="0" y1="{_number(_MIDDLE)}" x2="{width}" '
         f'y2="{_number(_MIDDLE)}" vector-effect="non-scaling-stroke"/>'
     )
+    was = [((i + 0.5) * _COLUMN, _y(s)) for i, s in enumerate(before) if s is not None]
+    if len(was) > 1:
+        inner.append(
+            f'<path class="cjm-line-before" d="{_curve(was)}" vector-effect="non-scaling-stroke">'
+            "<title>as-is</title></path>"
+        )
     if len(coords) > 1:
         line = _curve(coords)
         first, last = coords[0][0], coords[-1][0]

@@ -326,6 +326,8 @@ _BASE: Final = """\
 .cjdsl-map .cjm-stop-mid { stop-color: var(--cjm-i-z); stop-opacity: .04; }
 .cjdsl-map .cjm-stop-down { stop-color: var(--cjm-i-m2); stop-opacity: .32; }
 .cjdsl-map .cjm-line { fill: none; stroke: var(--cjm-text); stroke-width: 2; stroke-opacity: .7; }
+.cjdsl-map .cjm-line-before { fill: none; stroke: var(--cjm-text); stroke-width: 2;
+  stroke-opacity: .45; stroke-dasharray: 6 5; }
 .cjdsl-map .cjm-pt circle { stroke-width: 2; print-color-adjust: exact;
   -webkit-print-color-adjust: exact; }
 .cjdsl-map .cjm-pt text { font-size: 10px; fill: var(--cjm-text); }

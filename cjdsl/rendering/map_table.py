@@ -12,7 +12,7 @@ the checks' ``Findings`` list as safe.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from .. import model
@@ -309,9 +309,10 @@ def table(
     persona: str | None,
     prefix: str,
     findings: Findings,
+    before: Mapping[str, float] | None = None,
 ) -> str:
     """The grid of ``groups`` (``stage_groups``), with ``report``'s figures and the links
-    ``findings`` lists."""
+    ``findings`` lists; ``before``: the as-is emotion by node id, a dashed curve."""
     figures = _Figures(report)
 
     def card(node: model.Touchpoint) -> str:
@@ -339,7 +340,8 @@ def table(
         )
         for node in columns
     ]
-    curve = map_curve.svg(points, boundaries, prefix=prefix)
+    was = [before.get(node.id) if before and node else None for node in columns]
+    curve = map_curve.svg(points, boundaries, prefix=prefix, before=was)
     if curve:
         rows.append(
             '<tr class="cjm-row cjm-row-emotion">'

@@ -31,6 +31,17 @@ class Overlay:
     nodes: frozenset[str] = frozenset()
     edges: frozenset[tuple[str, str]] = frozenset()
     heat: tuple[tuple[str, float, str], ...] = ()
+    marks: tuple[tuple[str, str], ...] = ()
+    """Nodes (an id) and edges (``source -> target``) drawn in a colour of their own, with
+    ``dashed`` after a ``;`` (``("a -> b", "#e03131;dashed")``): ``cjdsl render --diff``."""
+
+    def mark(self, key: str) -> tuple[str, bool] | None:
+        """The colour of ``key`` (a node id or ``source -> target``) and whether it is dashed."""
+        found = next((m for k, m in self.marks if k == key), None)
+        if found is None:
+            return None
+        colour, _, style = found.partition(";")
+        return colour, style == "dashed"
 
     def heat_of(self, node: str) -> tuple[float, str] | None:
         """The intensity and note of ``node``, if it has heat."""
