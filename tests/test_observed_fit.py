@@ -181,3 +181,37 @@ def test_analyze_and_render_take_the_fitted_numbers(log: str, tmp_path: pathlib.
     [edge] = [line for line in dot.splitlines() if '"shop" -> "bought"' in line]
     assert f"<b>{rewrite_percent(fitted.numbers.probabilities['shop', 'bought'])}</b>" in edge
     assert path.read_text("utf-8") == JOURNEY
+
+
+def test_o_writes_a_new_file_and_write_refuses_a_changed_one(
+    log: str, tmp_path: pathlib.Path
+) -> None:
+    from cjdsl.cli.common import Fail
+    from cjdsl.cli.fit import write_back
+
+    path = tmp_path / "laden.journey"
+    path.write_text(JOURNEY, "utf-8")
+    table = tmp_path / "map.csv"
+    table.write_text("event,touchpoint\nNews*,ad\n", "utf-8")
+    out = tmp_path / "fitted.journey"
+    result = CliRunner().invoke(
+        cli, ["fit", str(path), log, "--map", str(table), "-o", str(out), "--report", "-"]
+    )
+    assert result.exit_code == 0, result.output
+    assert path.read_text("utf-8") == JOURNEY and out.read_text("utf-8") != JOURNEY
+    assert "Newsletter" not in result.output.split("map to no touchpoint")[1].split("\n\n")[1]
+    path.write_text(JOURNEY + "# edited meanwhile\n", "utf-8")
+    with pytest.raises(Fail, match="changed since it was read; nothing written"):
+        write_back(str(path), JOURNEY.encode("utf-8"), 'journey "X"\n')
+    assert path.read_text("utf-8").endswith("# edited meanwhile\n")
+
+
+def test_duckdb_spills_where_it_is_told(log: str, tmp_path: pathlib.Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["discover", log, "--memory-limit", "200MB", "--temp-dir", str(tmp_path / "spill")],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith('journey "Discovered journey"')
+    bad = CliRunner().invoke(cli, ["discover", log, "--memory-limit", "lots"])
+    assert bad.exit_code == 2 and "cannot start DuckDB" in bad.output

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..observed.fitting import Fit
     from ..pipeline import Document
 
-__all__ = ["fit_command", "fit_log"]
+__all__ = ["fit_command", "fit_log", "write_back"]
 
 REPORT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json"}
 
@@ -128,13 +128,9 @@ def fit_command(
             raise Fail(f"the fitted text of {journey_path} does not compile; nothing written")
         target = output or journey_path
         if write:
-            try:
-                now = files.read_bounded(pathlib.Path(journey_path))
-            except OSError as error:
-                raise Fail(f"cannot read {journey_path}: {error.strerror or error}") from None
-            if now != original:
-                raise Fail(f"{journey_path} changed since it was read; nothing written")
-        _write(target, text, None if write else journey_path)
+            write_back(journey_path, original, text)
+        else:
+            _write(target, text, journey_path)
         for note in notes:
             click.echo(f"note: {note}", err=True)
         click.echo(f"wrote {target}", err=True)
@@ -151,6 +147,20 @@ def fit_command(
         for line in failed:
             click.echo(f"fail-on {line}", err=True)
         raise SystemExit(EXIT_PROBLEMS)
+
+
+def write_back(path: str, original: bytes, text: str) -> None:
+    """Write ``text`` over ``path`` (atomically), unless the file is no longer ``original``:
+    someone changed it while the log was read, and their change would be lost."""
+    from .. import files
+
+    try:
+        now = files.read_bounded(pathlib.Path(path))
+    except OSError as error:
+        raise Fail(f"cannot read {path}: {error.strerror or error}") from None
+    if now != original:
+        raise Fail(f"{path} changed since it was read; nothing written")
+    _write(path, text, None)
 
 
 def _read(path: str) -> str:
