@@ -172,4 +172,6 @@ def test_a_browser_shows_the_journey_map_in_the_sites_scheme(
     assert seen["width"] > 600 and seen["height"] > 800 and seen["curve"] > 100
     assert seen["background"].startswith(background)
     assert seen["item"] == "0px", "the site's list style leaks into the map"
-    assert "Kündigung eingegangen" in seen["text"] and "Moments of truth".upper() in seen["text"]
+    assert (
+        "Kündigung eingegangen" in seen["text"] and "Momente der Wahrheit".upper() in seen["text"]
+    )  # lang "de"

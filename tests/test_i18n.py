@@ -8,7 +8,9 @@ catch a text that was never marked (it stays English, and the English render sho
 from __future__ import annotations
 
 import dataclasses
+import html.parser
 import re
+import tokenize
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -24,8 +26,10 @@ SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 WORD = re.compile(r"[^\W\d_]{3,}")
-# Words both languages write alike (KPIs, Persona, online …): not a sign of a missing text.
-SAME_IN_BOTH = {"KPIs", "Persona", "Emotion", "online", "offline"}
+# Words both languages write alike (KPIs, Persona, online …; German CX teams say "Customer
+# Journey Map" and "Moment der Wahrheit"): not a sign of a missing text.
+SAME_IN_BOTH = {"KPIs", "Persona", "Emotion", "online", "offline", "cjdsl"}
+SAME_IN_BOTH |= {"Customer", "Journey", "Map", "Moment"}
 
 
 def german() -> dict[str, list[str]]:
@@ -144,3 +148,65 @@ def test_the_preview_page_speaks_the_journey_s_language() -> None:
     assert page.status(view) == ("warning", "2 Warnungen")  # b: unreachable and a dead end
     english = page.page(dataclasses.replace(view, lang=None))
     assert '<html lang="en">' in english and ">Fit<" in english
+
+
+class _Visible(html.parser.HTMLParser):
+    """The text a reader sees on a page, and the titles and labels it announces."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.skip += tag in ("style", "script")
+        self.shown += [v for k, v in attrs if k in ("title", "aria-label") and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skip -= tag in ("style", "script")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.shown.append(data)
+
+
+def map_words(page: str, journey: model.Journey) -> set[str]:
+    seen = _Visible()
+    seen.feed(page)
+    authored = {w for t in user_texts(journey) for w in WORD.findall(t)}
+    return {w for t in seen.shown for w in WORD.findall(t)} - authored
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_journey_map_in_german_leaves_no_english_ui_word(path: object) -> None:
+    from cjdsl import views
+    from cjdsl.rendering import journey_map
+
+    doc = cjdsl.load(path)  # type: ignore[arg-type]
+    journey = doc.journey
+    assert journey is not None
+    report, _ = views.map_report(journey, persona=None)
+    found = views.findings(journey, persona=None)
+    pages = {
+        lang: journey_map.document(journey, report, findings=found, lang=lang)
+        for lang in ("en", "de")
+    }
+    assert '<html lang="de">' in pages["de"] and 'lang="de"' in pages["de"].split("<section")[1]
+    english, deutsch = (map_words(pages[lang], journey) for lang in ("en", "de"))
+    assert english - SAME_IN_BOTH, "the English map shows no UI word: the test sees nothing"
+    left = (english & deutsch) - SAME_IN_BOTH
+    assert not left, f"English UI words in the German map: {sorted(left)}"
+
+
+def test_no_marked_text_hides_in_an_f_string() -> None:
+    """Babel's extractor does not look into f-strings: a `t._("…")` there never reaches a
+    catalog, and the text stays English whatever the language."""
+    hidden = []
+    for path in sorted(catalog.PACKAGE.rglob("*.py")):
+        with path.open("rb") as handle:
+            for token in tokenize.tokenize(handle.readline):
+                if token.type == tokenize.STRING and "._(" in token.string:
+                    prefix = token.string.split("'")[0].split('"')[0].lower()
+                    if "f" in prefix:
+                        hidden.append(f"{path.name}:{token.start[0]}")
+    assert hidden == [], f"move these t._(…) out of their f-strings: {hidden}"

@@ -309,7 +309,9 @@ def test_the_emotion_curve_has_a_point_over_every_column_with_an_emotion() -> No
     assert xs == pytest.approx(expected, abs=1e-3)
     steps = re.findall(r'<g class="cjm-pt cjm-e-(\w+)">', text)
     assert steps == [map_curve.step(t.emotion.score) for t in columns if t.emotion]
-    assert 'aria-label="Emotion curve: Tarif im Vergleichsportal 0 abwägend;' in text
+    assert (
+        'aria-label="Emotionskurve: Tarif im Vergleichsportal 0 abwägend;' in text
+    )  # the journey says lang "de"
     assert map_curve.svg([map_curve.Point("a", None, None)], [0], prefix="p") == ""
 
 

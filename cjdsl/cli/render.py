@@ -149,6 +149,7 @@ def _journey_map(
         theme=options.theme,
         note=note,
         before=before,
+        lang=options.lang_for(journey.lang),
     )
     return page.encode("utf-8")
 

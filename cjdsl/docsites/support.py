@@ -605,6 +605,7 @@ def render_map(
             prefix=prefix,
             label=options.alt,
             note=note,
+            lang=options.drawing.lang_for(journey.lang),
         )
     except ValueError as error:
         raise RenderError(str(error)) from error

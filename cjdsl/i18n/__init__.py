@@ -119,15 +119,21 @@ class Locale:
             return "∞"
         return self.number(value, 0 if abs(value) >= 10 else 1)
 
-    def percent(self, p: float, significant: int = 3) -> str:
-        """A share to ``significant`` digits (``12.5%``, ``0.625%``), as the language writes it."""
+    def percent(self, p: float, significant: int = 3, *, places: int | None = None) -> str:
+        """A share to ``significant`` digits (``12.5%``, ``0.625%``), or to ``places`` decimal
+        places, as the language writes it (``12,5 %``)."""
         import babel.numbers
 
-        shown = decimal.Decimal(f"{p * 100:.{significant}g}")  # exact: no float noise
-        exponent = shown.normalize().as_tuple().exponent
-        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        digit = "0"  # fixed places keep their zeros: 1.0%
+        if places is None:
+            shown = decimal.Decimal(f"{p * 100:.{significant}g}")  # exact: no float noise
+            exponent = shown.normalize().as_tuple().exponent
+            places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+            digit = "#"
+        else:
+            shown = decimal.Decimal(f"{p * 100:.{places}f}")
         pattern = self.cldr.percent_formats[None].pattern.replace(
-            "#,##0", "#,##0" + ("." + "#" * places if places else ""), 1
+            "#,##0", "#,##0" + ("." + digit * places if places else ""), 1
         )
         return babel.numbers.format_percent(
             shown.scaleb(-2), format=pattern, locale=self.cldr, decimal_quantization=False

@@ -46,7 +46,7 @@ def id_prefix(
         persona or "",
         "" if theme == "light" else theme,
         "" if direction == "LR" else direction,
-        "" if lang in (None, journey.lang) else lang,
+        "" if not lang or lang == (journey.lang or "en") else lang,
     ]
     key = "\0".join([journey.span.file.text, *view]) if any(view) else journey.span.file.text
     return f"cj{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}"

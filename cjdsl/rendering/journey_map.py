@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
-from .. import model, personas
+from .. import i18n, model, personas
 from . import dot, map_curve, map_style, map_table, options
 from .findings import Findings
 from .map_curve import text
@@ -42,35 +42,24 @@ THEMES: Final = (*options.THEMES, options.AUTO)
 """``auto`` follows the colour scheme of the page the fragment sits in (``map_style``)."""
 
 
-def _duration(seconds: float) -> str:
-    """An expected duration in the largest unit that keeps it readable.
-
-    >>> [_duration(s) for s in (600, 18000, 302400, 1814400)]
-    ['10 min', '5 h', '3.5 days', '3 weeks']
-    """
-    for unit, size in (("weeks", 604800), ("days", 86400), ("h", 3600)):
-        if seconds >= size * (2 if unit == "weeks" else 1):
-            return f"{seconds / size:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{seconds / 60:.0f} min"
-
-
-def _count(value: float) -> str:
-    return f"{value:,.0f}"
-
-
 def _initial(persona: model.Persona) -> str:
     return next((c.upper() for c in persona.label if c.isalpha()), "?")
 
 
-def _persona_card(journey: model.Journey, persona: model.Persona, *, chosen: bool) -> str:
+def _persona_card(
+    journey: model.Journey, persona: model.Persona, t: i18n.Locale, *, chosen: bool
+) -> str:
     index = journey.personas.index(persona) % map_style.PERSONA_COLOURS
     parts = [f'<div class="cjm-persona-name">{text(persona.label)}</div>']
     if persona.description:
         parts.append(f'<div class="cjm-persona-desc">{text(persona.description)}</div>')
-    for title, values, marker in (("Goals", persona.goals, "◎"), ("Pains", persona.pains, "!")):
+    for title, values, marker in (
+        (t._("Goals"), persona.goals, "◎"),
+        (t._("Pains"), persona.pains, "!"),
+    ):
         if values:
             parts.append(
-                f'<div class="cjm-persona-list"><span class="cjm-mini">{title}</span>'
+                f'<div class="cjm-persona-list"><span class="cjm-mini">{text(title)}</span>'
                 f"{map_table.items(values, marker)}</div>"
             )
     kind = " cjm-chosen" if chosen else ""
@@ -82,71 +71,72 @@ def _persona_card(journey: model.Journey, persona: model.Persona, *, chosen: boo
 
 
 def _stat(key: str, title: str, value: str, detail: str) -> str:
+    """A highlight tile: ``title`` (plain text, escaped here), ``value`` and ``detail`` (HTML)."""
     return (
-        f'<div class="cjm-stat cjm-stat-{key}"><div class="cjm-stat-k">{title}</div>'
+        f'<div class="cjm-stat cjm-stat-{key}"><div class="cjm-stat-k">{text(title)}</div>'
         f'<div class="cjm-stat-v">{value}</div><div class="cjm-stat-s">{detail}</div></div>'
     )
 
 
-def _highlights(journey: model.Journey, report: reports.Report | None, note: str | None) -> str:
+def _highlights(
+    journey: model.Journey, report: reports.Report | None, note: str | None, t: i18n.Locale
+) -> str:
     if report is None:
-        reason = text(note) if note else "no analysis was given"
+        reason = text(note) if note else text(t._("no analysis was given"))
+        none = t._("No analysis figures: {reason}.").format(reason=reason)
+        title = text(t._("Highlights"))
         return (
-            '<div class="cjm-highlights cjm-no-figures"><div class="cjm-stat-k">Highlights</div>'
-            f"<p>No analysis figures: {reason}.</p></div>"
+            '<div class="cjm-highlights cjm-no-figures"><div class="cjm-stat-k">'
+            f"{title}</div><p>{none}</p></div>"
         )
     conversion = report.conversion
-    detail = "of entering customers reach a goal"
+    detail = t._("of entering customers reach a goal")
     if conversion.customers is not None and conversion.entering:
-        detail += f" · ≈ {_count(conversion.customers)} of {_count(conversion.entering)} customers"
-    stats = [_stat("conversion", "Conversion", percent(conversion.probability), detail)]
+        detail += " · ≈ " + t._("{converting} of {entering} customers").format(
+            converting=t.number(conversion.customers), entering=t.number(conversion.entering)
+        )
+    share = map_table.percent(conversion.probability, t)
+    stats = [_stat("conversion", t._("Conversion"), share, text(detail))]
     worst = report.node(report.bottlenecks[0]) if report.bottlenecks else None
+    drop = t._("Biggest drop-off")
     if worst is not None:
         stage = next((s.label for s in journey.stages if s.id == worst.stage), None)
-        where = f" · {text(stage)}" if stage else ""
-        stats.append(
-            _stat(
-                "drop",
-                "Biggest drop-off",
-                text(worst.label),
-                f"{percent(worst.lost_conversion)} of customers are lost here{where}",
-            )
+        lost = t._("{share} of customers are lost here").format(
+            share=map_table.percent(worst.lost_conversion, t)
         )
+        where = f" · {stage}" if stage else ""
+        stats.append(_stat("drop", drop, text(worst.label), text(lost + where)))
     else:
-        stats.append(_stat("drop", "Biggest drop-off", "None", "no touchpoint loses customers"))
+        none = text(t._("no touchpoint loses customers"))
+        stats.append(_stat("drop", drop, text(t._("None")), none))
     moments = [n.label for m in report.moments if (n := report.node(m))]
+    truth = t._("Moments of truth")
     if moments:
         listed = "".join(f"<li>{text(label)}</li>" for label in moments)
+        every = text(t._("every converting customer passes"))
         stats.append(
             _stat(
                 "moments",
-                "Moments of truth",
+                truth,
                 str(len(moments)),
-                f'every converting customer passes <ul class="cjm-stat-list">{listed}</ul>',
+                f'{every} <ul class="cjm-stat-list">{listed}</ul>',
             )
         )
     else:
-        stats.append(
-            _stat(
-                "moments", "Moments of truth", "None", "no touchpoint lies on every converting path"
-            )
-        )
+        nothing = text(t._("no touchpoint lies on every converting path"))
+        stats.append(_stat("moments", truth, text(t._("None")), nothing))
     if conversion.time:  # zero when the journey writes no durations (`after`)
-        steps = f" · {conversion.steps:.1f} touchpoints" if conversion.steps is not None else ""
+        detail = t._("expected, for customers who convert")
+        if conversion.steps is not None:
+            detail += " · " + t._("{steps} touchpoints").format(steps=t.number(conversion.steps, 1))
         stats.append(
-            _stat(
-                "time",
-                "Time to convert",
-                _duration(conversion.time),
-                f"expected, for customers who convert{steps}",
-            )
+            _stat("time", t._("Time to convert"), text(t.duration(conversion.time)), text(detail))
         )
     low = report.emotion.lowest
     if low and low[0].score is not None:
-        names = ", ".join(text(p.label) for p in low[:2])
-        stats.append(
-            _stat("low", "Emotional low", map_curve.score_text(low[0].score), f"at {names}")
-        )
+        names = ", ".join(p.label for p in low[:2])
+        at = text(t._("at {touchpoints}").format(touchpoints=names))
+        stats.append(_stat("low", t._("Emotional low"), map_curve.score_text(low[0].score), at))
     notes = "".join(f"<li>{text(n)}</li>" for n in report.notes)
     notes_html = f'<ul class="cjm-notes">{notes}</ul>' if notes else ""
     tiles = "\n".join(stats)
@@ -157,33 +147,48 @@ def _legend(
     journey: model.Journey,
     groups: Sequence[map_table.Group],
     persona: str | None,
+    t: i18n.Locale,
     *,
     before: bool = False,
 ) -> str:
     used = {node.channel for g in groups for node in g.columns if node is not None}
     used |= {node.channel for g in groups for node in g.outcomes}
-    chips = "".join(map_table.channel_chip(journey, c.id) for c in journey.channels if c.id in used)
+    chips = "".join(
+        map_table.channel_chip(journey, c.id, t) for c in journey.channels if c.id in used
+    )
     scale = "".join(
         f'<span class="cjm-scale cjm-e-{map_curve.step(s)}">{map_curve.score_text(s)}</span>'
         for s in (-2, -1, 0, 1, 2)
     )
     parts = []
     if chips:
+        channels = text(t._("Channels"))
         parts.append(
-            f'<div class="cjm-legend-part"><span class="cjm-mini">Channels</span>{chips}</div>'
+            f'<div class="cjm-legend-part"><span class="cjm-mini">{channels}</span>{chips}</div>'
         )
+    marks = [
+        "▶ " + t._("entry"),
+        "★ " + t._("every converting customer passes"),
+        "▼ " + t._("customers lost here"),
+        "✓ " + t._("goal"),
+        "✕ " + t._("exit"),
+    ]
+    if before:
+        marks.append("- - - " + t._("emotion of the as-is"))
+    )
+    emotion = text(t._("Emotion"))
     parts.append(
-        f'<div class="cjm-legend-part"><span class="cjm-mini">Emotion</span>{scale}</div>'
-        '<div class="cjm-legend-part cjm-legend-marks"><span>▶ entry</span>'
-        "<span>★ every converting customer passes</span><span>▼ customers lost here</span>"
-        "<span>✓ goal</span><span>✕ exit</span>"
-        + ("<span>- - - emotion of the as-is</span>" if before else "")
+        f'<div class="cjm-legend-part"><span class="cjm-mini">{emotion}</span>{scale}</div>'
+        '<div class="cjm-legend-part cjm-legend-marks">'
+        + "".join(f"<span>{text(mark)}</span>" for mark in marks)
         + "</div>"
     )
-    figures = "Shares are of all customers who enter"
-    if persona is not None:
-        figures += ", for this persona"
-    parts.append(f'<div class="cjm-legend-part cjm-made">{figures} · made with cjdsl</div>')
+    if persona is None:
+        figures = t._("Shares are of all customers who enter")
+    else:
+        figures = t._("Shares are of all customers who enter, for this persona")
+    made = text(figures + " · " + t._("made with cjdsl"))
+    parts.append(f'<div class="cjm-legend-part cjm-made">{made}</div>')
     return f'<div class="cjm-legend">{"".join(parts)}</div>'
 
 
@@ -199,6 +204,7 @@ def fragment(
     label: str | None = None,
     note: str | None = None,
     before: Mapping[str, float] | None = None,
+    lang: str | None = None,
 ) -> str:
     """The map as one ``<section>`` to put into a page; style it with ``map_style.CSS``.
 
@@ -214,6 +220,8 @@ def fragment(
         label: what assistive technology announces (default: ``Journey map: <title>``).
         note: why there is no report, shown in place of the highlights.
         before: the as-is emotion by node id (a scenario's map): a dashed curve beneath.
+        lang: the language of the map's own words and figures (``i18n.LANGS``; ``None``:
+            the journey's ``lang``, else English).
 
     Raises:
         ValueError: an unknown persona or theme, or a report of another persona.
@@ -223,30 +231,34 @@ def fragment(
     chosen = personas.choose(journey, persona)
     if report is not None and report.persona != persona:
         raise ValueError(f"the report is for persona `{report.persona}`, the map for `{persona}`")
-    prefix = prefix or dot.id_prefix(journey, persona=persona, theme=theme) + "-map"
+    t = i18n.locale(lang or journey.lang)
+    prefix = prefix or dot.id_prefix(journey, persona=persona, theme=theme, lang=lang) + "-map"
     groups = map_table.stage_groups(journey, persona)
-    who = f" · {text(chosen.label)}" if chosen else " · all personas"
+    who = " · " + text(chosen.label if chosen else t._("all personas"))
+    kicker = text(t._("Customer journey map"))
     head = [
-        f'<div class="cjm-kicker">Customer journey map<span class="cjm-who">{who}</span></div>',
+        f'<div class="cjm-kicker">{kicker}<span class="cjm-who">{who}</span></div>',
         f'<div class="cjm-title" role="heading" aria-level="2">{text(journey.title)}</div>',
     ]
     if journey.description:
         head.append(f'<div class="cjm-desc">{text(journey.description.strip())}</div>')
     if journey.owner:
-        head.append(f'<div class="cjm-owner"><span>Owner</span> {text(journey.owner)}</div>')
+        owner = text(t._("Owner"))
+        head.append(f'<div class="cjm-owner"><span>{owner}</span> {text(journey.owner)}</div>')
     shown = (chosen,) if chosen else journey.personas
-    cards = "\n".join(_persona_card(journey, p, chosen=chosen is not None) for p in shown)
+    cards = "\n".join(_persona_card(journey, p, t, chosen=chosen is not None) for p in shown)
     people = f'<div class="cjm-personas">{cards}</div>' if cards else ""
     kind = " cjm-one" if chosen else ""
-    top = f'<div class="cjm-top{kind}">{people}{_highlights(journey, report, note)}</div>'
+    top = f'<div class="cjm-top{kind}">{people}{_highlights(journey, report, note, t)}</div>'
     names = " ".join(["cjdsl-map", f"cjm-{theme}", *classes])
     columns = sum(len(g.columns) for g in groups)
+    named = label or t._("Journey map: {title}").format(title=journey.title)
     return (
-        f'<section class="{names}" id="{prefix}" style="--cjm-n:{columns}" aria-label="'
-        f'{text(label or "Journey map: " + journey.title)}">\n'
+        f'<section class="{names}" id="{prefix}" lang="{t.lang}" style="--cjm-n:{columns}" '
+        f'aria-label="{text(named)}">\n'
         f'<header class="cjm-head">{"".join(head)}</header>\n{top}\n'
-        f"{map_table.table(journey, groups, report, persona, prefix, findings, before)}\n"
-        f"{_legend(journey, groups, persona, before=before is not None)}\n</section>\n"
+        f"{map_table.table(journey, groups, report, persona, prefix, findings, before, t)}\n"
+        f"{_legend(journey, groups, persona, t, before=before is not None)}\n</section>\n"
     )
 
 
@@ -259,6 +271,7 @@ def document(
     theme: str = "light",
     note: str | None = None,
     before: Mapping[str, float] | None = None,
+    lang: str | None = None,
 ) -> str:
     """The map as a self-contained HTML page: styles inline, nothing loaded from anywhere.
 
@@ -268,13 +281,21 @@ def document(
     Raises:
         ValueError: as ``fragment``.
     """
+    t = i18n.locale(lang or journey.lang)
     body = fragment(
-        journey, report, findings=findings, persona=persona, theme=theme, note=note, before=before
+        journey,
+        report,
+        findings=findings,
+        persona=persona,
+        theme=theme,
+        note=note,
+        before=before,
+        lang=t.lang,
     )
     chosen = journey.persona(persona) if persona else None
-    title = journey.title + (f" · {chosen.label}" if chosen else "") + " · journey map"
+    title = journey.title + (f" · {chosen.label}" if chosen else "") + " · " + t._("journey map")
     return (
-        '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{t.lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

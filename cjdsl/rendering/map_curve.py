@@ -96,12 +96,14 @@ def svg(
     *,
     prefix: str,
     before: Sequence[float | None] = (),
+    label: str = "Emotion curve",
 ) -> str:
     """The curve for ``points`` (one per column), with stage separators before ``boundaries``.
 
     ``prefix`` makes the gradient's id unique on a page with several maps. ``before``: the
     as-is scores of the same columns (a scenario's map), drawn as a dashed curve beneath,
-    the way CX tools draw an as-is and a to-be curve together.
+    the way CX tools draw an as-is and a to-be curve together. ``label`` names the curve
+    for assistive technology, in the map's language.
     Returns ``""`` when no column has a score.
     """
     n = len(points)
@@ -172,7 +174,7 @@ def svg(
     )
     return (
         f'<svg class="cjm-curve-svg" width="100%" height="{HEIGHT}" role="img" '
-        f'aria-label="{text("Emotion curve: " + described)}">'
+        f'aria-label="{text(label + ": " + described)}">'
         f'<svg width="100%" height="100%" viewBox="0 0 {width} {HEIGHT}" '
         f'preserveAspectRatio="none" aria-hidden="true">{"".join(inner)}</svg>'
         f"{''.join(dots)}</svg>"

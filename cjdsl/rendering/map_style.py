@@ -152,6 +152,8 @@ _BASE: Final = """\
   border: 1px solid var(--cjm-line); border-radius: 12px;
   font-size: 13px; line-height: 1.42; text-align: left;
   font-variant-numeric: tabular-nums; overflow-wrap: break-word;
+  /* Long German compounds break at syllables (the section carries its lang), not anywhere. */
+  -webkit-hyphens: auto; hyphens: auto;
 }
 .cjdsl-map *, .cjdsl-map *::before, .cjdsl-map *::after { box-sizing: border-box; }
 /* Documentation themes style lists, tables and links in their content: this resets them. */
@@ -300,10 +302,13 @@ _BASE: Final = """\
   font-weight: 800; color: var(--cjm-lane, var(--cjm-muted)); }
 .cjdsl-map .cjm-row-pains td.cjm-cell li { color: var(--cjm-text); }
 .cjdsl-map .cjm-kpis { display: flex; flex-wrap: wrap; gap: 4px; }
-.cjdsl-map .cjm-kpi { display: inline-block; max-width: 100%; overflow-wrap: anywhere;
+.cjdsl-map .cjm-kpi { display: inline-block; max-width: 100%; overflow-wrap: break-word;
   padding: 1px 6px; border-radius: 4px; font-size: 11px;
   border: 1px solid var(--cjm-line); background: var(--cjm-surface); }
 .cjdsl-map .cjm-kpi-name { color: var(--cjm-muted); }
+.cjdsl-map .cjm-tags { display: flex; flex-wrap: wrap; gap: 3px; margin-top: 5px; }
+.cjdsl-map .cjm-tag { font-size: 10.5px; color: var(--cjm-muted); padding: 0 5px;
+  border: 1px dashed var(--cjm-line); border-radius: 8px; }
 .cjdsl-map .cjm-kpi-value { font-weight: 700; }
 .cjdsl-map .cjm-owner-of { margin-top: 6px; font-size: 11px; color: var(--cjm-muted); }
 .cjdsl-map .cjm-outcomes { display: flex; flex-wrap: wrap; gap: 6px; }
