@@ -175,7 +175,6 @@ def _legend(
     ]
     if before:
         marks.append("- - - " + t._("emotion of the as-is"))
-    )
     emotion = text(t._("Emotion"))
     parts.append(
         f'<div class="cjm-legend-part"><span class="cjm-mini">{emotion}</span>{scale}</div>'
