@@ -600,6 +600,60 @@ UNKNOWN_SCENARIO: Final = Code(
     "Name a scenario the file declares (the hint lists them), or declare it.",
 )
 
+BLUEPRINT_PAIN_UNSUPPORTED: Final = Code(
+    "CJ811",
+    "blueprint-pain-unsupported",
+    N,
+    "A frontstage touchpoint has a pain, but no process of the blueprint supports it.",
+    'journey "Shop"\nentry touchpoint cart "Cart" {\n  lane frontstage\n'
+    '  pain "Shipping is dear"\n  opportunity "Pick up in store"\n'
+    '  owner "Shop team"\n  kpi pickups 10%\n}\n'
+    'goal bought "Bought"\ncart -> bought\n'
+    'process picking "Picking" { owner "Warehouse"; supports bought }',
+    "Declare the process behind it (`process … { supports cart }`), or add `supports cart` "
+    "to the one that serves it: what fails backstage is often what hurts frontstage.",
+)
+UNUSED_PROCESS: Final = Code(
+    "CJ812",
+    "unused-process",
+    W,
+    "A process of the blueprint supports no touchpoint.",
+    'journey "Shop"\nentry touchpoint cart "Cart"\ngoal bought "Bought"\ncart -> bought\n'
+    'process picking "Picking" { owner "Warehouse" }',
+    "Add `supports` with the touchpoints it serves (the hint suggests one), or remove it.",
+)
+PROCESS_WITHOUT_OWNER: Final = Code(
+    "CJ813",
+    "process-without-owner",
+    W,
+    "A process of the blueprint has no `owner`: nobody answers for it.",
+    'journey "Shop"\nentry touchpoint cart "Cart"\ngoal bought "Bought"\ncart -> bought\n'
+    'process picking "Picking" { supports cart }',
+    'Name the team that runs it: `owner "Warehouse"`.',
+)
+PAIN_WITHOUT_OPPORTUNITY: Final = Code(
+    "CJ814",
+    "pain-without-opportunity",
+    N,
+    "In a blueprint, a touchpoint has a pain but no opportunity: the pain is traced to nothing.",
+    'journey "Shop"\nentry touchpoint cart "Cart" {\n  lane frontstage\n'
+    '  pain "Shipping is dear"\n}\n'
+    'goal bought "Bought"\ncart -> bought\n'
+    'process picking "Picking" { owner "Warehouse"; supports cart }',
+    'Write the answer to it: `opportunity "Pick up in store"` (pain → opportunity → owner → KPI).',
+)
+OPPORTUNITY_UNTRACED: Final = Code(
+    "CJ815",
+    "opportunity-untraced",
+    N,
+    "In a blueprint, a touchpoint has an opportunity but no `owner` or no `kpi` to measure it by.",
+    'journey "Shop"\nentry touchpoint cart "Cart" {\n  lane frontstage\n'
+    '  pain "Shipping is dear"\n'
+    '  opportunity "Pick up in store"\n}\ngoal bought "Bought"\ncart -> bought\n'
+    'process picking "Picking" { owner "Warehouse"; supports cart }',
+    'Say who takes it up and how success shows: `owner "Shop team"`, `kpi pickups 10%`.',
+)
+
 del E, W, N
 
 ALL: Final[tuple[Code, ...]] = tuple(

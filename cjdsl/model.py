@@ -24,6 +24,7 @@ __all__ = [
     "Money",
     "NodeKind",
     "Persona",
+    "Process",
     "Quantity",
     "Ref",
     "Removal",
@@ -165,6 +166,8 @@ class Touchpoint:
     """The log events that are this touchpoint (``event "cart*"``): names or globs."""
     span: Span
     name_span: Span
+    lane: str | None = None
+    """Who performs it (``lane frontstage``); ``None``: the customer (docs/blueprint.md)."""
 
     @property
     def channel(self) -> str | None:
@@ -228,6 +231,27 @@ class Stage:
     touchpoints: tuple[str, ...]
     span: Span
     name_span: Span
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Process:
+    """A backstage or support process of the service blueprint (``process picking { … }``):
+    linked to the touchpoints it ``supports``, never a state of the customer's chain."""
+
+    id: str
+    label: str
+    description: str | None
+    owner: str | None
+    lane: str
+    support_refs: tuple[Ref, ...]
+    span: Span
+    name_span: Span
+    file: str
+
+    @property
+    def supports(self) -> tuple[str, ...]:
+        """The ids of the touchpoints it serves."""
+        return tuple(ref.id for ref in self.support_refs)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -304,6 +328,8 @@ class Journey:
     span: Span
     lang: str | None = None
     """The language cjdsl writes this journey's outputs in (``lang "de"``); ``None``: English."""
+    processes: tuple[Process, ...] = ()
+    """The blueprint's processes behind the touchpoints (no states of the chain)."""
     scenarios: tuple[Scenario, ...] = ()
     """The to-be variants declared beside the journey (``scenarios.apply`` makes each a journey)."""
     _nodes: dict[str, Touchpoint] = dataclasses.field(

@@ -34,7 +34,13 @@ Compiled = dict[pathlib.Path, "model.Journey | None"]
 diagnostics reported) once, however many files import it."""
 
 _Declared = TypeVar(
-    "_Declared", model.Persona, model.Channel, model.Stage, model.Touchpoint, model.Scenario
+    "_Declared",
+    model.Persona,
+    model.Channel,
+    model.Stage,
+    model.Touchpoint,
+    model.Scenario,
+    model.Process,
 )
 
 
@@ -252,6 +258,7 @@ class _Resolver(Reporter):
             transitions=tuple(found.transitions),
             import_refs=tuple(model.Ref(relative, at) for relative, at in found.imports),
             span=found.header_span or whole,
+            processes=tuple(self.unique(found.processes, "process")),
             scenarios=tuple(self.unique(found.scenarios, "scenario")),
         )
 
@@ -294,6 +301,10 @@ class _Resolver(Reporter):
             channel = node.channel_ref
             if channel is not None and channel.id not in known_channels:
                 self.unknown("channel", channel.id, channel.span, hints)
+        for process in found.processes:
+            for ref in process.support_refs:
+                if ref.id not in known_nodes:
+                    self.unknown("touchpoint", ref.id, ref.span, hints)
         for transition in found.transitions:
             if transition.source not in known_nodes:
                 self.unknown("touchpoint", transition.source, transition.source_span, hints)

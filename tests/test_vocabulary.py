@@ -23,6 +23,7 @@ EVERY_KEYWORD = (
     'journey "J"\nimport "x.journey"\npersona p "P"\nchannel c "C" online\n'
     "stage s {\n  entry touchpoint a @c for p\n  goal g\n  exit x\n}\na -> g 40% after 2d for p\n"
     "scenario t {\n  change a { emotion +1 }\n  remove a -> x\n}\n"
+    'process p "P" { supports a }\n'
 )
 
 
@@ -94,6 +95,8 @@ def test_every_form_is_a_valid_attribute_of_each_owner(attribute: vocabulary.Att
         "channel": f'journey "J"\nchannel c {{ {attribute.form} }}\n{node} @c',
         "stage": f'journey "J"\nstage s {{\n  {attribute.form}\n  {node}\n}}',
         "node": f'journey "J"\n{node} {{ {attribute.form} }}',
+        "process": f'journey "J"\nprocess p {{ {attribute.form} }}\n{node}\n'
+        "touchpoint checkout; touchpoint pay; a -> checkout -> pay",
     }
     for owner in attribute.owners:
         doc = cjdsl.loads(blocks[owner] + "\ngoal g\na -> g\n", raise_on_error=False)

@@ -64,6 +64,6 @@ def run(journey: model.Journey, graph: nx.DiGraph) -> list[Diagnostic]:
         _facts.reset(token)
 
 
-from . import funnel, numbers, structure, style  # noqa: E402  (they register themselves)
+from . import blueprint, funnel, numbers, structure, style  # noqa: E402  (they register)
 
-__all__ += ["funnel", "numbers", "structure", "style"]
+__all__ += ["blueprint", "funnel", "numbers", "structure", "style"]

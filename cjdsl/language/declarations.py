@@ -27,6 +27,7 @@ class Declarations:
     nodes: list[model.Touchpoint] = dataclasses.field(default_factory=list)
     transitions: list[model.Transition] = dataclasses.field(default_factory=list)
     scenarios: list[model.Scenario] = dataclasses.field(default_factory=list)
+    processes: list[model.Process] = dataclasses.field(default_factory=list)
     imports: list[tuple[str, Span]] = dataclasses.field(default_factory=list)
     """Each import's relative path and where that path is written."""
     first: Span | None = None

@@ -38,6 +38,7 @@ ATTRIBUTE_ORDER: Final[dict[str, tuple[str, ...]]] = {
     "channel": vocabulary.names("channel"),
     "node": vocabulary.names("node"),
     "change": ("remove", *vocabulary.names("node")),
+    "process": vocabulary.names("process"),
 }
 """Attributes are written in this order; unknown ones follow in the order written."""
 

@@ -72,6 +72,8 @@ class _Lowering(variants.Reader):
                 self.loose_attribute(item, stage=stage, top=top)
             elif kind == "scenario":
                 self.scenario(item)
+            elif kind == "process":
+                self.process(item)
         return nodes
 
     def header(self, tree: lark.Tree[lark.Token]) -> None:
@@ -371,6 +373,8 @@ class _Lowering(variants.Reader):
             return self.names(attribute)
         if shape == "share":
             return self.share(attribute)
+        if shape == "lane":
+            return self.lane(attribute, vocabulary.LANES)
         return self.reach(attribute, is_entry)
 
     def persona_refs(self, tree: object) -> tuple[model.Ref, ...]:

@@ -1,5 +1,6 @@
-"""Lowering of the statements that say how a journey varies: ``scenario`` blocks with their
-``change`` and ``remove`` lines (docs/scenarios.md).
+"""Lowering of the statements beyond the customer's chain: ``scenario`` blocks with their
+``change`` and ``remove`` lines (docs/scenarios.md), and the service blueprint's ``process``
+declarations and ``lane`` values (docs/blueprint.md).
 
 A scenario's stages, nodes and transitions are read by the same code as the journey's
 (``statements``), into a ``Declarations`` of their own; what they mean for the journey is
@@ -181,5 +182,51 @@ class Reader(values.Reader):
             target_span=target_span,
         )
 
+    # -- the service blueprint -----------------------------------------------
+    def process(self, tree: lark.Tree[lark.Token]) -> None:
+        _keyword, name, label, block = tree.children
+        assert is_token(name)
+        read: dict[str, Any] = {}
+        supports: list[model.Ref] = []
+        for attribute, known in self.known_attributes(block, "process", "a process"):
+            if known.shape == "names":
+                supports += (
+                    model.Ref(str(v.token), v.span) for v in attribute.values if v.kind == "NAME"
+                )
+                self.names(attribute)  # reports a malformed list
+            elif known.shape == "lane":
+                read["lane"] = self.lane(attribute, _PROCESS_LANES)
+            else:
+                read[known.field] = self.one_string(attribute)
+        self.found.processes.append(
+            model.Process(
+                id=str(name),
+                label=text(label) if is_token(label) else str(name),
+                description=read.get("description"),
+                owner=read.get("owner"),
+                lane=read.get("lane") or _PROCESS_LANES[0],
+                support_refs=tuple(supports),
+                span=self.span(tree),
+                name_span=self.span(name),
+                file=self.source.path,
+            )
+        )
 
+    def lane(self, attribute: Attribute, allowed: Sequence[str]) -> str | None:
+        """A lane, one of ``allowed`` (``customer``, a touchpoint's default, is ``None``)."""
+        values = attribute.values
+        word = str(values[0].token) if len(values) == 1 else ""
+        if len(values) != 1 or values[0].kind != "NAME" or word not in allowed:
+            self.report(
+                codes.INVALID_VALUE,
+                f"`lane` expects one of {', '.join(allowed)}" + (f", not `{word}`" if word else ""),
+                attribute.span,
+                label="not a lane",
+                hint=did_you_mean(word, allowed) or f"write `lane {allowed[0]}`",
+            )
+            return None
+        return None if word == "customer" else word
+
+
+_PROCESS_LANES = ("backstage", "frontstage", "support", "process")
 _SCENARIO_WORDS = ("description", "stage", "touchpoint", "goal", "exit", "change", "remove")

@@ -22,6 +22,7 @@ __all__ = [
     "ID",
     "ID_PATTERN",
     "KEYWORDS",
+    "LANES",
     "OWNERS",
     "STATEMENTS",
     "Attribute",
@@ -41,14 +42,19 @@ or digit follows, so ``cart-email`` is one id and ``a->b`` a transition. The gra
 ``NAME`` terminal is this pattern (a test holds them equal)."""
 ID: Final = re.compile(ID_PATTERN)
 
-Owner = Literal["journey", "persona", "channel", "stage", "node"]
-OWNERS: Final[tuple[Owner, ...]] = ("journey", "persona", "channel", "stage", "node")
+Owner = Literal["journey", "persona", "channel", "stage", "node", "process"]
+OWNERS: Final[tuple[Owner, ...]] = ("journey", "persona", "channel", "stage", "node", "process")
 
-Shape = Literal["text", "texts", "number", "share", "emotion", "kpi", "money", "names"]
+LANES: Final = ("customer", "frontstage", "backstage", "support", "process")
+"""Who performs a step of the service blueprint (docs/blueprint.md), from the customer's own
+actions (a touchpoint's default) down to the processes behind them."""
+
+Shape = Literal["text", "texts", "number", "share", "emotion", "kpi", "money", "names", "lane"]
 """How an attribute's value is written and read: ``text`` one string (the last one counts),
 ``texts`` one string a line, repeatable; ``number`` a plain number; ``emotion`` a score and
 an optional word; ``kpi`` a name and a number or an amount; ``money`` an amount and an ISO
-4217 code; ``names`` ids separated by commas; ``share`` a percentage or a count."""
+4217 code; ``names`` ids separated by commas; ``share`` a percentage or a count; ``lane``
+one of ``LANES``."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -82,6 +88,15 @@ class Statement:
 
 ATTRIBUTES: Final[tuple[Attribute, ...]] = (
     Attribute("description", OWNERS, "text", "description", 'description "…"', "free text"),
+    Attribute(
+        "lane",
+        ("node", "process"),
+        "lane",
+        "lane",
+        "lane frontstage",
+        "who performs it: `customer` (a touchpoint's default), `frontstage`, `backstage`, "
+        "`support` or `process` (a process's default: `backstage`); the blueprint's rows",
+    ),
     Attribute(
         "lang",
         ("journey",),
@@ -155,7 +170,22 @@ ATTRIBUTES: Final[tuple[Attribute, ...]] = (
         "cost 1200 EUR",
         "what the touchpoint costs per period",
     ),
-    Attribute("owner", ("journey", "node"), "text", "owner", 'owner "Team"', "who is responsible"),
+    Attribute(
+        "owner",
+        ("journey", "node", "process"),
+        "text",
+        "owner",
+        'owner "Team"',
+        "who is responsible",
+    ),
+    Attribute(
+        "supports",
+        ("process",),
+        "names",
+        "supports",
+        "supports checkout, pay",
+        "the touchpoints a process serves (CJ812 when none)",
+    ),
     Attribute(
         "link",
         ("node",),
@@ -187,6 +217,11 @@ STATEMENTS: Final[tuple[Statement, ...]] = (
     Statement("touchpoint", 'touchpoint ad "Ad" @web', "A moment of contact.", top_only=False),
     Statement("goal", 'goal bought "Order placed"', "Reaching it is converting.", top_only=False),
     Statement("exit", 'exit lost "Cart abandoned"', "Customers are lost here.", top_only=False),
+    Statement(
+        "process",
+        'process picking "Picking" { owner "Warehouse"; supports pay }',
+        "A backstage or support process of the blueprint: no state of the customer's chain.",
+    ),
     Statement(
         "scenario",
         'scenario to_be "To-be" { … }',

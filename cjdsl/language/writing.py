@@ -65,6 +65,7 @@ def _statements(journey: model.Journey, *, keep_imports: bool) -> Iterator[str]:
             yield f"channel {channel.id}{_label(channel.label, channel.id)}{kind}"
     yield from _nodes_and_stages(journey)
     yield from (_transition(t) for t in journey.transitions)
+    yield from (_process(p) for p in journey.processes)
     yield from (_scenario(s) for s in journey.scenarios)
 
 
@@ -144,6 +145,19 @@ def _attribute(attribute: vocabulary.Attribute, value: object) -> Iterator[str]:
         yield f"{name} {value.text}"
     elif shape == "names":
         yield f"{name} " + ", ".join(value)  # type: ignore[arg-type]
+    elif shape == "lane":
+        yield f"{name} {value}"
+
+
+def _process(process: model.Process) -> str:
+    lines = [] if process.description is None else [f"description {_q(process.description)}"]
+    if process.lane != "backstage":
+        lines.append(f"lane {process.lane}")
+    if process.owner is not None:
+        lines.append(f"owner {_q(process.owner)}")
+    if process.supports:
+        lines.append("supports " + ", ".join(process.supports))
+    return f"process {process.id}{_label(process.label, process.id)}{_block(lines)}"
 
 
 def _scenario(scenario: model.Scenario) -> str:

@@ -36,12 +36,14 @@ _BLOCK_ATTRIBUTES: Final[dict[str, Sequence[str]]] = {
     "persona": vocabulary.names("persona"),
     "channel": vocabulary.names("channel"),
     "node": vocabulary.names("node"),
+    "process": vocabulary.names("process"),
 }
 _OWNERS: Final = {
     "journey": "journey",
     "persona": "persona",
     "channel": "channel",
     "stage": "stage",
+    "process": "process",
     **{s.keyword: "node" for s in vocabulary.STATEMENTS if not s.top_only},
 }
 _PARTIAL: Final = re.compile(r"(?<![\w-])[^\W\d][\w-]*\Z")

@@ -330,6 +330,11 @@ _BASE: Final = """\
 .cjdsl-map .cjm-stop-up { stop-color: var(--cjm-i-p2); stop-opacity: .32; }
 .cjdsl-map .cjm-stop-mid { stop-color: var(--cjm-i-z); stop-opacity: .04; }
 .cjdsl-map .cjm-stop-down { stop-color: var(--cjm-i-m2); stop-opacity: .32; }
+.cjdsl-map tr.cjm-bp-line td { padding: 0 8px; border-top: 2px solid var(--cjm-strong);
+  font-size: 10px; text-transform: uppercase; letter-spacing: .06em; color: var(--cjm-muted); }
+.cjdsl-map tr.cjm-bp-line-backstage td, .cjdsl-map tr.cjm-bp-line-support td {
+  border-top-style: dashed; }
+.cjdsl-map .cjm-bp-owner { color: var(--cjm-muted); font-size: 11px; }
 .cjdsl-map .cjm-line { fill: none; stroke: var(--cjm-text); stroke-width: 2; stroke-opacity: .7; }
 .cjdsl-map .cjm-line-before { fill: none; stroke: var(--cjm-text); stroke-width: 2;
   stroke-opacity: .45; stroke-dasharray: 6 5; }

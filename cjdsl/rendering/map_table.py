@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from .. import i18n, model
-from . import map_curve, map_style
+from . import map_curve, map_lanes, map_style
 from .findings import Findings
 from .map_curve import text
 
@@ -373,6 +373,9 @@ def table(
             + _lane_head("emotion", t._("Emotion"), t._("how it feels, −2 to +2"))
             + f'<td class="cjm-curve" colspan="{n}">{curve}</td></tr>'
         )
+    rows += map_lanes.rows(
+        journey, columns, head=_lane_head, cells=lambda render: _cells(groups, render)
+    )
     for field, title, hint, marker in _LANES:
         if not any(node is not None and getattr(node, field) for node in columns):
             continue
