@@ -152,3 +152,12 @@ def test_the_map_draws_lanes_as_rows_under_the_touchpoints() -> None:
     assert "Lager" in backstage and "Warenwirtschaft" not in backstage
     plain = load(_without_blueprint(CASE.read_text("utf-8"))).journey
     assert plain is not None and "cjm-bp-line" not in _map(plain).replace(".cjm-bp", "")
+
+
+def test_the_blueprint_rows_speak_german() -> None:
+    journey = cjdsl.load(CASE).journey
+    assert journey is not None
+    report, _note = views.map_report(journey)
+    html = journey_map.fragment(journey, report, findings=views.findings(journey), lang="de")
+    assert "Sichtbarkeitslinie" in html and "Interaktionslinie" in html
+    assert "line of visibility" not in html

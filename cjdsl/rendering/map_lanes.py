@@ -12,21 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from .. import model
+from .. import i18n, model
 from .map_curve import text
 
 __all__ = ["LANES", "rows"]
 
 LANES: Final = (
-    ("frontstage", "Frontstage", "what the customer sees us do"),
-    ("backstage", "Backstage", "what we do out of sight"),
-    ("support", "Support", "systems and partners"),
-    ("process", "Processes", "the processes behind"),
+    ("frontstage", i18n.N_("Frontstage"), i18n.N_("what the customer sees us do")),
+    ("backstage", i18n.N_("Backstage"), i18n.N_("what we do out of sight")),
+    ("support", i18n.N_("Support"), i18n.N_("systems and partners")),
+    ("process", i18n.N_("Processes"), i18n.N_("the processes behind")),
 )
 _LINES: Final = {
-    "frontstage": "line of interaction",
-    "backstage": "line of visibility",
-    "support": "line of internal interaction",
+    "frontstage": i18n.N_("line of interaction"),
+    "backstage": i18n.N_("line of visibility"),
+    "support": i18n.N_("line of internal interaction"),
 }
 
 
@@ -36,6 +36,7 @@ def rows(
     *,
     head: Callable[[str, str, str], str],
     cells: Callable[[Callable[[model.Touchpoint], str]], str],
+    t: i18n.Locale,
 ) -> list[str]:
     """The blueprint's rows for the map's ``columns`` (``head`` and ``cells`` draw a row's
     heading and its cells the way the map's other rows are drawn); none for a journey that
@@ -70,17 +71,15 @@ def rows(
                 )
             return f'<ul class="cjm-items">{"".join(items)}</ul>' if items else ""
 
-        line = _LINES.get(lane)
+        line = t._(_LINES[lane]) if lane in _LINES else None
         if line and not any(line in r for r in out):
             span = len(columns) + 1
             out.append(
                 f'<tr class="cjm-row cjm-bp-line cjm-bp-line-{lane}"><td colspan="{span}">'
-                f'<span class="cjm-bp-line-name">{line}</span></td></tr>'
+                f'<span class="cjm-bp-line-name">{text(line)}</span></td></tr>'
             )
-        out.append(
-            f'<tr class="cjm-row cjm-row-lane-{lane}">' + head(f"lane-{lane}", title, hint) + "\n"
-            + cells(cell) + "</tr>"
-        )  # fmt: skip
+        heading = head(f"lane-{lane}", t._(title), t._(hint))
+        out.append(f'<tr class="cjm-row cjm-row-lane-{lane}">{heading}\n{cells(cell)}</tr>')
     return out
 
 

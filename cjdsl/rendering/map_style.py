@@ -1,5 +1,9 @@
 """The journey map's stylesheet: every rule scoped under ``.cjdsl-map``, colours from the themes.
 
+Longer than 450 lines: it is one stylesheet, and its rules (the grid, the cards, the curve,
+the blueprint's lanes, the themes) style one table together; split, each part would need
+the others to be read.
+
 Colours are CSS custom properties set per theme (light, dark, print) from
 ``themes.THEMES``, so the map's channels and emotion scale match the
 diagram's. Dark colours apply on screens only: printed, every map is light

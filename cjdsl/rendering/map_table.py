@@ -374,7 +374,7 @@ def table(
             + f'<td class="cjm-curve" colspan="{n}">{curve}</td></tr>'
         )
     rows += map_lanes.rows(
-        journey, columns, head=_lane_head, cells=lambda render: _cells(groups, render)
+        journey, columns, head=_lane_head, cells=lambda render: _cells(groups, render), t=t
     )
     for field, title, hint, marker in _LANES:
         if not any(node is not None and getattr(node, field) for node in columns):
