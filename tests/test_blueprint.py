@@ -161,3 +161,45 @@ def test_the_blueprint_rows_speak_german() -> None:
     html = journey_map.fragment(journey, report, findings=views.findings(journey), lang="de")
     assert "Sichtbarkeitslinie" in html and "Interaktionslinie" in html
     assert "line of visibility" not in html
+
+
+def _y_of(svg: str, title: str) -> float:
+    """Where the node whose ``<title>`` is ``title`` stands, top to bottom."""
+    start = svg.index(f"<title>{title}</title>")
+    return float(re.search(r'<text[^>]* y="(-?[\d.]+)"', svg[start:]).group(1))  # type: ignore[union-attr]
+
+
+def test_the_blueprint_view_draws_lanes_as_bands_in_order(tmp_path: pathlib.Path) -> None:
+    from click.testing import CliRunner
+
+    from cjdsl.cli import cli
+
+    from .conftest import need_dot
+
+    need_dot()
+    out = tmp_path / "bp.svg"
+    result = CliRunner().invoke(cli, ["render", str(CASE), "--view", "blueprint", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    svg = out.read_text("utf-8")
+    bands = [
+        _y_of(svg, f"lane_{lane}") for lane in ("customer", "frontstage", "backstage", "support")
+    ]
+    assert bands == sorted(bands) and len(set(bands)) == 4
+    for node, lane in (
+        ("n_bestellen", "customer"),
+        ("n_bestaetigung", "frontstage"),
+        ("n_ausgabe", "frontstage"),
+        ("n_kommissionieren", "backstage"),
+        ("p_picking", "backstage"),
+        ("p_wms", "support"),
+    ):
+        assert abs(_y_of(svg, node) - _y_of(svg, f"lane_{lane}")) < 20, node
+    assert "line of visibility" in svg and "⚙ Kommissionierung" in svg
+
+
+def test_processes_do_not_change_the_ordinary_diagram() -> None:
+    text = CASE.read_text("utf-8")
+    without = "\n".join(line for line in text.splitlines() if not line.startswith("process "))
+    a, b = cjdsl.loads(text).journey, cjdsl.loads(without + "\n").journey
+    assert a is not None and b is not None
+    assert views.render(a, format_="dot", prefix="p") == views.render(b, format_="dot", prefix="p")

@@ -54,6 +54,14 @@ FORMATS: Final = (*rendering.FORMATS, "html")
     help="Draw the union of two journeys (A B, or A --scenario ID): added green, removed red "
     "and dashed, changed amber, the conversion before → after in the caption.",
 )
+@click.option(
+    "--view",
+    type=click.Choice(("diagram", "blueprint")),
+    default="diagram",
+    show_default=True,
+    help="`blueprint`: a horizontal band per lane (customer, frontstage, backstage, support, "
+    "process) with the processes behind the touchpoints (docs/blueprint.md).",
+)
 @progress.interruptible
 def render_command(
     paths: tuple[str, ...],
@@ -67,6 +75,7 @@ def render_command(
     events_map: str | None = None,
     scenario: str | None = None,
     draw_diff: bool = False,
+    view: str = "diagram",
 ) -> None:
     """Render journey files to SVG, PNG, PDF, DOT, Graphviz JSON or an HTML journey map."""
     if draw_diff:
@@ -109,7 +118,7 @@ def render_command(
                 data = _journey_map(journey, options, before=_as_is(path) if scenario else None)
         else:
             with progress.status(f"laying out {path} with Graphviz{of}"):
-                data = views.render(journey, format_=fmt, options=options)
+                data = _diagram(journey, fmt, options, view)
         try:
             if target != "-" and out_dir:
                 pathlib.Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -119,6 +128,15 @@ def render_command(
         if target != "-":
             click.echo(f"wrote {target}", err=True)
     sys.exit(common.EXIT_PROBLEMS if failed else common.EXIT_OK)
+
+
+def _diagram(journey: model.Journey, fmt: str, options: rendering.Options, view: str) -> bytes:
+    """The diagram, or with ``--view blueprint`` its lanes as horizontal bands."""
+    if view == "blueprint":
+        from ..rendering import blueprint_view
+
+        return blueprint_view.render(journey, format_=fmt, options=options)
+    return views.render(journey, format_=fmt, options=options)
 
 
 def _as_is(path: str) -> dict[str, float]:
