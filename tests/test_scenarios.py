@@ -394,3 +394,19 @@ def test_the_map_of_a_scenario_draws_the_as_is_curve_beneath(project: pathlib.Pa
     plain = project / "as-is.html"
     assert run("render", shop, "-o", str(plain))[0] == 0
     assert 'class="cjm-line-before"' not in plain.read_text("utf-8")
+
+
+def test_completion_in_a_scenario_and_a_change_block() -> None:
+    from cjdsl.lsp import completion
+    from cjdsl.source import SourceFile
+
+    def labels(text: str) -> list[str]:
+        doc = load(text)
+        found = completion.complete(text, len(text), doc.journey, source=SourceFile("x", text))
+        return [item.label for item in found]
+
+    inside = labels(BASE + "scenario s {\n  ")
+    assert inside[:3] == ["stage", "entry", "touchpoint"] and {"change", "remove"} <= set(inside)
+    assert "a" in inside  # a transition may start here too
+    assert "emotion" in labels(BASE + "scenario s {\n  change a {\n    ")
+    assert "supports" in labels(BASE + 'process p "P" {\n  ')

@@ -31,6 +31,14 @@ _IN_STAGE: Final = (
     *(s.keyword for s in vocabulary.STATEMENTS if not s.top_only),
     *vocabulary.names("stage"),
 )
+_IN_SCENARIO: Final = (
+    "stage",
+    *(s.keyword for s in vocabulary.STATEMENTS if not s.top_only),
+    "change",
+    "remove",
+    "description",
+)
+"""What a scenario's lines start with (docs/scenarios.md)."""
 _BLOCK_ATTRIBUTES: Final[dict[str, Sequence[str]]] = {
     "journey": vocabulary.names("journey"),
     "persona": vocabulary.names("persona"),
@@ -44,6 +52,8 @@ _OWNERS: Final = {
     "channel": "channel",
     "stage": "stage",
     "process": "process",
+    "scenario": "scenario",
+    "change": "node",
     **{s.keyword: "node" for s in vocabulary.STATEMENTS if not s.top_only},
 }
 _PARTIAL: Final = re.compile(r"(?<![\w-])[^\W\d][\w-]*\Z")
@@ -109,7 +119,7 @@ def _what(statement: Sequence[tokens.Token], block: str) -> str:
     if not statement:
         if block in _BLOCK_ATTRIBUTES:
             return "attribute"
-        return "statement" if block in ("top", "stage") else "none"
+        return "statement" if block in ("top", "stage", "scenario") else "none"
     last = statement[-1]
     if last.text == "->":
         return "node"
@@ -215,5 +225,6 @@ def complete(
             for a in _BLOCK_ATTRIBUTES[where.block]
         ]
     if where.what == "statement":
-        return keywords(_TOP if where.block == "top" else _IN_STAGE) + nodes()
+        shown = {"top": _TOP, "scenario": _IN_SCENARIO}.get(where.block, _IN_STAGE)
+        return keywords(shown) + nodes()
     return []
