@@ -26,7 +26,7 @@ import dataclasses
 from . import model
 from .diagnostics import did_you_mean
 
-__all__ = ["Shares", "choose", "shares"]
+__all__ = ["Shares", "alike", "choose", "shares"]
 
 _EPSILON = 1e-9
 
@@ -138,3 +138,32 @@ def shares(journey: model.Journey) -> Shares:
         )
     left = max(0.0, 1.0 - total) / len(rest) if rest else 0.0
     return Shares(tuple((p.id, p.share.value if p.share else left) for p in people))
+
+
+def alike(
+    journey: model.Journey,
+) -> list[tuple[list[model.Persona], tuple[model.Transition, ...]]]:
+    """The personas grouped by what they meet, each group with the transitions its view can
+    hold (those for everyone and those naming it, in declaration order): the personas of a
+    group see the same nodes and transitions, so one analysis serves them all.
+
+    Linear in the ``for`` lists, as the sums of CJ302 are: a persona's view is what is for
+    everyone plus what names it, and building it from those transitions alone keeps many
+    personas with a transition each from costing personas times transitions.
+    """
+    naming: dict[str, list[int]] = {}
+    items: list[model.Touchpoint | model.Transition] = [*journey.touchpoints, *journey.transitions]
+    for i, item in enumerate(items):
+        for named in dict.fromkeys(ref.id for ref in item.persona_refs):
+            naming.setdefault(named, []).append(i)
+    groups: dict[tuple[int, ...], list[model.Persona]] = {}
+    for persona in journey.personas:
+        groups.setdefault(tuple(naming.get(persona.id, ())), []).append(persona)
+    first = len(journey.touchpoints)
+    shared = [i for i, t in enumerate(journey.transitions) if not t.persona_refs]
+    out = []
+    for key, group in groups.items():
+        own = [i - first for i in key if i >= first]
+        merged = sorted([*shared, *own]) if own else shared
+        out.append((group, tuple(journey.transitions[i] for i in merged)))
+    return out

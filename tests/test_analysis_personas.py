@@ -223,3 +223,23 @@ def test_by_persona_shows_every_persona_and_everyone_side_by_side(
     assert [(s["persona"], s["share"]) for s in data["segments"]] == [("a", 0.4), ("b", 0.6)]
     assert data["conversion"]["probability"] == pytest.approx(0.052)
     jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+def test_personas_who_meet_the_same_share_one_analysis() -> None:
+    # a and c meet the same (no `for` names either differently): one group, one analysis
+    j = journey(
+        'persona a "A"\npersona b "B"\npersona c "C"\nentry touchpoint t\ngoal g\n'
+        "t -> g 10%\nt -> g 30% for b\n"
+    )
+    groups = [[p.id for p in group] for group, _ in personas.alike(j)]
+    assert groups == [["a", "c"], ["b"]]
+    (_, shared), (_, own) = personas.alike(j)
+    assert [t.probability.value for t in shared if t.probability] == [approx(0.1)]
+    assert len(own) == 2
+    result = analysis.analyze(j)
+    assert result.conversion.probability == approx((0.1 + 0.4 + 0.1) / 3)
+    assert [s.conversion.probability for s in result.segments] == [
+        approx(0.1),
+        approx(0.4),
+        approx(0.1),
+    ]

@@ -152,22 +152,28 @@ def _everyone(
     entering = (
         sum(reach) if starts and None not in reach and sum(r or 0.0 for r in reach) > 0 else None
     )
-    # every persona's core figures first: the time limit may only cut optional ones
-    cores: list[tuple[model.Persona, _Core, _Core | None]] = []
-    for p in journey.personas:
-        own = graphs.build(journey, persona=p.id, numbers=numbers)
-        base_core = _solved(journey, p.id, (), own)
-        cores.append((p, base_core, _solved(journey, p.id, removed, own) if what_if else None))
+    # every view's core figures first (personas who meet the same share one analysis):
+    # the time limit may only cut optional ones
+    cores: list[tuple[list[model.Persona], _Core, _Core | None]] = []
+    for group, transitions in personas.alike(journey):
+        first = group[0].id
+        view = dataclasses.replace(journey, transitions=transitions)
+        own = graphs.build(view, persona=first, numbers=numbers)
+        base_core = _solved(journey, first, (), own)
+        cores.append((group, base_core, _solved(journey, first, removed, own) if what_if else None))
     # then the baseline's optional figures, then the what-if's
-    base = [
-        mixture.Segment(p.id, p.label, found.of(p.id), *_finish(journey, p.id, top, core))
-        for p, core, _ in cores
-    ]
-    changed = [
-        mixture.Segment(p.id, p.label, found.of(p.id), *_finish(journey, p.id, top, core))
-        for p, _, core in cores
-        if core is not None
-    ]
+    base: list[mixture.Segment] = []
+    changed: list[mixture.Segment] = []
+    for which, out in ((1, base), (2, changed)):
+        for group, *both in cores:
+            core = both[which - 1]
+            if core is None:
+                continue
+            report_, chain = _finish(journey, group[0].id, top, core)
+            out += [mixture.Segment(p.id, p.label, found.of(p.id), report_, chain) for p in group]
+    order = {p.id: i for i, p in enumerate(journey.personas)}
+    base.sort(key=lambda s: order[s.persona])
+    changed.sort(key=lambda s: order[s.persona])
     mixed = [
         mixture.mix(journey, segments, everyone_entering=entering, top=top, top_paths=_top_paths)
         for segments in ((base, changed) if what_if else (base,))

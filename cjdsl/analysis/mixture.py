@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from typing import Final
 
 import numpy as np
+import scipy.sparse as sp
 
 from .. import model
 from . import budget, emotion, markov, order, report
@@ -47,21 +48,39 @@ class Segment:
     chain: markov.Chain
 
 
-def path_in(chain: markov.Chain, nodes: Sequence[str]) -> tuple[float, float]:
+def path_in(
+    chain: markov.Chain, nodes: Sequence[str], edges: _Edges | None = None
+) -> tuple[float, float]:
     """The probability that a customer of ``chain`` goes exactly along ``nodes`` (from
-    its start), and the path's duration there; ``(0, 0)`` where the chain lacks it."""
+    its start), and the path's duration there; ``(0, 0)`` where the chain lacks it.
+    ``edges``: the chain's transitions as ``_edges`` gives them (made when not given)."""
+    found = _edges(chain) if edges is None else edges
     try:
-        states = [chain.index(n) for n in nodes]
+        probability = float(chain.weights[chain.index(nodes[0])])
     except KeyError:
         return 0.0, 0.0
-    probability = float(chain.weights[states[0]])
     duration = 0.0
-    for u, v in itertools.pairwise(states):
-        probability *= float(chain.q[u, v])
-        duration += float(chain.after[u, v])
-        if probability == 0.0:
+    for u, v in itertools.pairwise(nodes):
+        step = found.get((u, v))
+        if step is None or probability == 0.0:
             return 0.0, 0.0
+        probability *= step[0]
+        duration += step[1]
     return probability, duration
+
+
+_Edges = dict[tuple[str, str], tuple[float, float]]
+
+
+def _edges(chain: markov.Chain) -> _Edges:
+    """Each transition of the chain with its probability and duration, by node ids."""
+    q = chain.q.tocoo()
+    after = np.asarray(sp.csr_array(chain.after)[q.row, q.col]).ravel().tolist()
+    nodes = chain.nodes
+    return {
+        (nodes[u], nodes[v]): (p, d)
+        for u, v, p, d in zip(q.row.tolist(), q.col.tolist(), q.data.tolist(), after, strict=True)
+    }
 
 
 def mix(
@@ -78,7 +97,15 @@ def mix(
     first goal (``goal`` ``None``) or to one goal (the threshold search asks for more
     until the mixture's best are certain).
     """
-    active = [s for s in segments if s.share > 0]
+    merged: dict[int, Segment] = {}  # personas who meet the same share one report: mixed once
+    for s in segments:
+        if s.share <= 0:
+            continue
+        same = merged.get(id(s.report))
+        merged[id(s.report)] = (
+            s if same is None else dataclasses.replace(same, share=same.share + s.share)
+        )
+    active = list(merged.values())
     return _Mixer(journey, active, everyone_entering, top, top_paths).build(segments)
 
 
@@ -105,6 +132,8 @@ class _Mixer:
         self.conversion = sum(s.share * s.report.conversion.probability for s in segments)
         self.order = {t.id: i for i, t in enumerate(journey.touchpoints)}
         self.missing: list[str] = []
+        self.paths: dict[tuple[str, ...], report.Path] = {}
+        self.edges: dict[int, _Edges] = {}
 
     def customers(self, probability: float | None) -> float | None:
         if probability is None or self.entering is None:
@@ -112,14 +141,22 @@ class _Mixer:
         return probability * self.entering
 
     def path(self, nodes: Sequence[str]) -> report.Path:
-        """A path with its probability (and mean duration) for everyone."""
+        """A path with its probability (and mean duration) for everyone (each path once)."""
+        key = tuple(nodes)
+        found = self.paths.get(key)
+        if found is not None:
+            return found
         probability = duration = 0.0
         for s in self.segments:
-            p, d = path_in(s.chain, nodes)
+            edges = self.edges.get(id(s.chain))
+            if edges is None:
+                edges = self.edges[id(s.chain)] = _edges(s.chain)
+            p, d = path_in(s.chain, nodes, edges)
             probability += s.share * p
             duration += s.share * p * d
         mean = duration / probability if probability > 0 else 0.0
-        return report.Path(tuple(nodes), probability, len(nodes) - 1, mean)
+        found = self.paths[key] = report.Path(key, probability, len(nodes) - 1, mean)
+        return found
 
     def build(self, all_segments: Sequence[Segment]) -> report.Report:
         reports = [s.report for s in self.segments]

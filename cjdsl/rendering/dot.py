@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from typing import Final
 
 from .. import graph as graphs
 from .. import i18n, model
@@ -26,7 +27,10 @@ from .findings import Findings
 from .options import DEFAULTS, Options
 from .overlay import Overlay
 
-__all__ = ["id_prefix", "to_dot"]
+__all__ = ["PER_PERSONA", "id_prefix", "to_dot"]
+
+PER_PERSONA: Final = 12
+"""Personas up to which an edge for everyone shows each one's probability (more: ``for …``)."""
 
 
 def id_prefix(
@@ -92,9 +96,10 @@ class _Emitter:
         self.t = i18n.locale(options.lang_for(journey.lang))
         self.graph = graphs.build(journey, persona=self.persona)
         # for everyone: each persona's own graph, for the edges whose probability differs
+        # (up to PER_PERSONA personas: a label cannot name more, and the graphs stay few)
         self.by_persona = (
             [(p, graphs.build(journey, persona=p.id)) for p in journey.personas]
-            if self.persona is None
+            if self.persona is None and len(journey.personas) <= PER_PERSONA
             else []
         )
         self.channel_colour = {
