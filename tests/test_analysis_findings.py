@@ -137,6 +137,9 @@ def test_f11_no_start_says_so() -> None:
     )
     assert result.weighting == "none" and result.entries == ()
     assert any("the journey has no start" in note for note in result.notes)
+    text = tables.text(result)
+    assert "Nobody enters: the journey has no start" in text
+    assert "Conversion: 0%" not in text and "Lost without converting" not in text
 
 
 def test_f12_a_persona_that_meets_no_entry_is_told_where_it_starts() -> None:

@@ -148,6 +148,12 @@ def _headline(r: report.Report) -> _Section:
         lines.append(f"Everyone is the personas' mixture by their shares: {parts}.")
     if r.without:
         lines.append(f"Without {', '.join(f'`{w}`' for w in r.without)}.")
+    if r.weighting == "none":  # nobody enters: no conversion and no loss to speak of (F11)
+        lines.append(
+            "Nobody enters: the journey has no start (no `entry` met, and every touchpoint met "
+            "has a way in), so nobody converts and nobody is lost."
+        )
+        return _Section(r.title, tuple(lines))
     customers = (
         f" ({_count(c.customers)} of {_count(c.entering)})" if c.customers is not None else ""
     )
