@@ -35,7 +35,7 @@ from .diagnostics import Diagnostic, Related, Reporter, did_you_mean
 from .language import vocabulary
 from .source import Span
 
-__all__ = ["apply", "check_all", "unknown"]
+__all__ = ["apply", "check_all", "emotions", "unknown"]
 
 
 def apply(
@@ -52,6 +52,12 @@ def apply(
 def check_all(journey: model.Journey) -> tuple[Diagnostic, ...]:
     """What is wrong in any of the journey's scenarios (``cjdsl check`` reports them all)."""
     return tuple(d for scenario in journey.scenarios for d in apply(journey, scenario)[1])
+
+
+def emotions(journey: model.Journey | None) -> dict[str, float]:
+    """The emotion of each node that has one: the as-is curve a scenario's map draws beneath."""
+    nodes = journey.touchpoints if journey is not None else ()
+    return {n.id: n.emotion.score for n in nodes if n.emotion is not None}
 
 
 def unknown(journey: model.Journey, id_: str) -> Diagnostic:

@@ -141,9 +141,9 @@ def _diagram(journey: model.Journey, fmt: str, options: rendering.Options, view:
 
 def _as_is(path: str) -> dict[str, float]:
     """The emotion of the journey a scenario is applied to, by node id: its map's as-is curve."""
-    base = common.load(path).journey
-    nodes = base.touchpoints if base is not None else ()
-    return {n.id: n.emotion.score for n in nodes if n.emotion is not None}
+    from .. import scenarios
+
+    return scenarios.emotions(common.load(path).journey)
 
 
 def _journey_map(

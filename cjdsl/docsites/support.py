@@ -30,7 +30,17 @@ import shlex
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
-from .. import __version__, configuration, files, model, pipeline, rendering, suppression, views
+from .. import (
+    __version__,
+    configuration,
+    files,
+    model,
+    pipeline,
+    rendering,
+    scenarios,
+    suppression,
+    views,
+)
 from ..diagnostics import Severity, did_you_mean
 from ..errors import RenderError
 from ..language import vocabulary
@@ -606,12 +616,20 @@ def render_map(
             label=options.alt,
             note=note,
             lang=options.drawing.lang_for(journey.lang),
+            before=_as_is(compiled) if options.scenario else None,
         )
     except ValueError as error:
         raise RenderError(str(error)) from error
     if note is None:
         cache.store(key, "html", html.encode("utf-8"))
     return MapHtml(html, key, note)
+
+
+def _as_is(compiled: pipeline.Compiled) -> dict[str, float]:
+    """The emotion of the journey a scenario was applied to (its touchpoints are all in its
+    own text: imports bring none), for the as-is curve of the scenario's map."""
+    base = pipeline.compile_source(compiled.document.source, read=None).journey
+    return scenarios.emotions(base)
 
 
 def _analysis_overlay(journey: model.Journey, options: Options) -> rendering.Overlay | None:
