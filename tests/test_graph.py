@@ -142,7 +142,9 @@ def test_numbers_from_outside_the_text_take_the_place_of_the_written_ones() -> N
     written = graph.build(doc.journey)
     assert written.nodes["a"]["reach"] == 100
     assert written.edges["a", "x"]["p"] == pytest.approx(0.3)
-    assert written.edges["a", "b"]["after"] == 86400.0
+    # parallel transitions: the mean of their durations by probability (30% after 1d, and
+    # the unwritten 30% that takes no time)
+    assert written.edges["a", "b"]["after"] == pytest.approx(43200.0)
     assert doc.journey.touchpoints[0].reach == 100  # the model is untouched
 
 

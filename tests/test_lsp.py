@@ -515,7 +515,7 @@ async def test_completion_offers_what_fits_the_cursor(
     assert "touchpoint" not in attributes
     in_stage = await labels("\n  ", at_end_of='exit weg "Gekündigt"')
     assert in_stage[:5] == ["entry", "touchpoint", "goal", "exit", "description"]
-    assert await labels('\npersona x "X" {\n  ') == ["description", "goal", "pain"]
+    assert await labels('\npersona x "X" {\n  ') == ["description", "goal", "share", "pain"]
     assert await labels('\ntouchpoint x "Kein @ hier') == []
     assert await labels("\n# weg -> ") == []
     close(client, doc)
