@@ -414,3 +414,11 @@ def test_completion_in_a_scenario_and_a_change_block() -> None:
     assert "a" in inside  # a transition may start here too
     assert "emotion" in labels(BASE + "scenario s {\n  change a {\n    ")
     assert "supports" in labels(BASE + 'process p "P" {\n  ')
+
+
+def test_a_finding_of_the_journey_and_its_scenario_is_reported_once(project: pathlib.Path) -> None:
+    shop = str(project / "shop.journey")
+    code, _, err = run("diff", shop, "--scenario", "click_collect")
+    assert code == 0 and err.count("warning[CJ404]") == 1
+    code, _, err = run("render", "--diff", shop, "--scenario", "click_collect", "-f", "html")
+    assert code == 2 and "--diff draws a diagram" in err

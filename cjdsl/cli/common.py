@@ -33,6 +33,7 @@ __all__ = [
     "format_option",
     "journeys",
     "load",
+    "once",
     "problems",
     "report",
     "scenario_option",
@@ -75,6 +76,21 @@ def load(path: str, *, settings: Settings | None = None, scenario: str | None = 
     return pipeline.compile_bytes(
         data, display, rules=rules, root=settings.import_root, scenario=scenario
     )
+
+
+def once(*found: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics of several documents of one file (a journey and its scenario), each
+    finding once: by code, place and message, whichever compile found it."""
+    seen: dict[tuple[str, str, int, str], Diagnostic] = {}
+    for diagnostic in (d for group in found for d in group):
+        key = (
+            diagnostic.code.id,
+            diagnostic.span.file.path,
+            diagnostic.span.start,
+            diagnostic.message,
+        )
+        seen.setdefault(key, diagnostic)
+    return list(seen.values())
 
 
 def journeys(paths: Sequence[str], finder: Finder) -> Iterator[str]:

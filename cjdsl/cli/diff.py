@@ -69,8 +69,7 @@ def diff_command(
     with progress.status(f"reading and checking {', '.join(dict.fromkeys(paths))}"):
         before = common.load(before_path)
         after = common.load(after_path, scenario=scenario)
-    found = dict.fromkeys((*before.diagnostics, *after.diagnostics))  # once each
-    if shown := common.problems(list(found)):
+    if shown := common.problems(common.once(before.diagnostics, after.diagnostics)):
         common.report(shown, "text", len(set(paths)))
     if not (before.ok and after.ok) or before.journey is None or after.journey is None:
         sys.exit(common.EXIT_PROBLEMS)

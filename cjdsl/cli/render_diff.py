@@ -32,13 +32,17 @@ def render_diff(
         raise common.Fail("--diff with --scenario draws one file against its scenario: one path")
     if scenario is None and len(paths) != 2:
         raise common.Fail("--diff draws two journeys (A B), or one with --scenario ID")
+    if format_ == "html":
+        raise common.Fail(
+            "--diff draws a diagram (svg, png, pdf, dot, json); the journey map of a scenario "
+            "(-f html --scenario ID) draws the as-is emotion curve beneath the to-be's"
+        )
     fmt = render_options.output_format(format_, output, rendering.FORMATS)
     before_path, after_path = (paths[0], paths[0]) if scenario else paths
     with progress.status("reading and checking both"):
         before = common.load(before_path)
         after = common.load(after_path, scenario=scenario)
-    found = dict.fromkeys((*before.diagnostics, *after.diagnostics))
-    if shown := common.problems(list(found)):
+    if shown := common.problems(common.once(before.diagnostics, after.diagnostics)):
         common.report(shown, "text", len(set(paths)))
     if not (before.ok and after.ok) or before.journey is None or after.journey is None:
         sys.exit(common.EXIT_PROBLEMS)
