@@ -210,3 +210,38 @@ def test_no_marked_text_hides_in_an_f_string() -> None:
                     if "f" in prefix:
                         hidden.append(f"{path.name}:{token.start[0]}")
     assert hidden == [], f"move these t._(…) out of their f-strings: {hidden}"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_analysis_report_in_german_leaves_no_english_ui_word(path: object) -> None:
+    """`cjdsl analyze --lang de`, as text and as Markdown (the words the author wrote aside)."""
+    from cjdsl import analysis
+    from cjdsl.analysis import tables
+
+    doc = cjdsl.load(path)  # type: ignore[arg-type]
+    journey = doc.journey
+    assert journey is not None
+    result = analysis.analyze(journey)
+    authored = {w for t in user_texts(journey) for w in WORD.findall(t)}
+    for write in (tables.text, tables.markdown):
+        for by_persona in (False, True):
+            english, deutsch = (
+                set(WORD.findall(write(result, by_persona=by_persona, lang=lang))) - authored
+                for lang in ("en", "de")
+            )
+            assert english - SAME_IN_BOTH, "the English report shows no UI word"
+            left = (english & deutsch) - SAME_IN_BOTH
+            assert not left, f"English UI words in the German {write.__name__}: {sorted(left)}"
+
+
+def test_the_german_report_writes_figures_as_germans_do() -> None:
+    from cjdsl import analysis
+    from cjdsl.analysis import tables
+
+    doc = cjdsl.load(EXAMPLES[0])
+    assert doc.journey is not None
+    shown = tables.text(analysis.analyze(doc.journey), lang="de")
+    assert "Konversion: " in shown and "\xa0%" in shown and "%" in shown
+    assert tables.percent(0.0162, i18n.locale("de")) == "1,62\xa0%"
+    assert tables.percent(-0.0162) == "−1.62%" and tables.percent(0.12) == "12.0%"
+    assert tables.duration(5_500_000) == "2mo 3d"

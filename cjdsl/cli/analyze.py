@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .. import analysis, files, graph
+from .. import analysis, files, graph, i18n, model
 from ..analysis import tables
 from . import common, progress
 from . import events as cli_events
@@ -60,6 +60,12 @@ def _ids(value: str | None) -> tuple[str, ...]:
     help="Only the headline figures, side by side for every persona and for everyone "
     "(their mixture by share); JSON: the report, whose `segments` hold them.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(i18n.LANGS),
+    help="Language of the text and Markdown report's words and figures (default: the "
+    "journey's `lang`, else the project's, else English); JSON stays language-neutral.",
+)
 @click.option("-o", "--output", default="-", show_default=True, help="Write to this file.")
 @cli_events.events_options
 @common.scenario_option
@@ -73,6 +79,7 @@ def analyze_command(
     time_limit: float,
     output: str,
     by_persona: bool = False,
+    lang: str | None = None,
     events: tuple[str, ...] = (),
     events_columns: str | None = None,
     events_map: str | None = None,
@@ -115,10 +122,22 @@ def analyze_command(
     if format_ == "json":
         out = analysis.to_json(result)
     elif format_ == "markdown":
-        out = tables.markdown(result, by_persona=by_persona)
+        out = tables.markdown(result, by_persona=by_persona, lang=_lang(lang, doc.journey, path))
     else:
-        out = tables.text(result, by_persona=by_persona)
+        out = tables.text(result, by_persona=by_persona, lang=_lang(lang, doc.journey, path))
     try:
         files.write_output(output, out.encode("utf-8"), source=path)
     except OSError as error:
         raise common.Fail(f"cannot write {output}: {error.strerror or error}") from error
+
+
+def _lang(asked: str | None, journey: model.Journey, path: str) -> str | None:
+    """The report's language: ``--lang``, else the journey's ``lang``, else the project's."""
+    if asked or journey.lang:
+        return asked or journey.lang
+    if path == "-":
+        return None
+    from ..configuration import Finder
+
+    chosen = Finder().for_path(path).settings["lang"]
+    return chosen if isinstance(chosen, str) else None
