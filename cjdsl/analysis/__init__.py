@@ -2,7 +2,9 @@
 
 ``analyze`` treats the journey as an absorbing Markov chain (``markov``) and
 returns one typed ``Report`` (``report``); ``docs/analysis.md`` explains every
-figure.
+figure. For everyone in a journey with personas, each persona (a segment of the
+audience, ``personas.shares``) is analysed on its own and the report is the
+share-weighted mixture of theirs (``mixture``).
 
 >>> import cjdsl
 >>> from cjdsl import analysis
