@@ -92,6 +92,7 @@ def _node(node: model.Touchpoint) -> dict[str, Any]:
         "link": node.link,
         "tags": list(node.tags),
         "events": list(node.events),
+        "lane": node.lane,
     }
 
 
