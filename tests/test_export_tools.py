@@ -106,6 +106,7 @@ def test_mermaid_draws_every_export(tmp_path: pathlib.Path) -> None:
     *drawn, mine, broken = results
     assert "error" in broken, "a diagram Mermaid cannot parse must fail here"
     assert "error" not in mine, mine
+    assert "Einkauf im Elektromarkt" in str(mine["text"])  # the front matter's title
     expected = [journey_labels(j) for j in journeys] + [flowchart_labels(j) for j in journeys]
     problems = {}
     for path, labels, result in zip(JOURNEYS * 2, expected, drawn, strict=True):

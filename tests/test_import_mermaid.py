@@ -105,7 +105,7 @@ def test_upstream_task_definitions() -> None:
 # -- the lexer's ways ---------------------------------------------------------------------
 def test_keywords_in_any_case_comments_and_spaces_around_colons() -> None:
     got = diagram(
-        "%% before\n  JOURNEY\n  Title  Shop # a comment\n  %% a line comment\n"
+        "%% before\n  journey\n  Title  Shop # a comment\n  %% a line comment\n"
         "  SECTION Suche # why\n    Shop finden  :  4  :  Anna ,  Ben   \n"
         "    # a hash comment\n  AccTitle : Zugang\n  ACCDESCR: Kurz\n"
     )
@@ -168,6 +168,14 @@ def test_mermaid_quirks_are_kept() -> None:
     got = diagram("journey\n  section S\n    Title page: 5\n    a%% b: 3\n    ab%% c: 3\n")
     assert got.title == "page: 5"
     assert [t.name for t in got.tasks] == ["ab%% c"]
+
+
+def test_journey_is_recognised_in_lowercase_only() -> None:
+    """Mermaid's detector (``/^\\s*journey/``) is case-sensitive, its lexer is not."""
+    (error,) = mermaid.read("%% x\nJourney\n  a: 3\n", path="t.mmd").diagnostics
+    assert "lowercase" in (error.hint or "") and (error.span.line, error.span.col) == (2, 1)
+    assert mermaid.read("%%\njourney\n", path="t.mmd").journey is None  # `%%` alone stays
+    assert journey("%% x\n%%{init: {}}%%\njourney\n  A: 3\n").touchpoints
 
 
 @pytest.mark.parametrize(
@@ -237,6 +245,7 @@ def test_linear_in_the_size_of_the_input() -> None:
     pass: a thousandfold input must not take a millionfold time (checked by size here;
     the timing is bench material)."""
     line = "    Task " + "x" * 200 + ": 3: " + ", ".join(["A"] * 50) + " %% " + "y" * 200 + "\n"
+    line += "%% a comment at the start of a line\n# and another\n"
     text = "journey\n  section S\n" + line * 2000
     imported = mermaid.read(text, path="big.mmd")
     assert imported.journey is not None and len(imported.journey.touchpoints) == 2000

@@ -34,7 +34,7 @@ SCORE_RANGE: Final = (1.0, 5.0)
 EXPORT_MARK: Final = "\u200b"
 """A zero-width space ``export -f mermaid-journey`` puts before a task name Mermaid would
 otherwise read as a keyword (``Title page``); reading drops it again."""
-_DECIMAL: Final = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_DECIMAL: Final = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _RADIX: Final = {"0x": 16, "0o": 8, "0b": 2}
 
 
@@ -132,7 +132,8 @@ def js_number(text: str) -> float | None:
     base = _RADIX.get(text[:2].lower())
     if base is not None:
         try:
-            return float(int(text[2:], base)) if text[2:].isalnum() else None
+            digits = text[2:]
+            return float(int(digits, base)) if digits.isascii() and digits.isalnum() else None
         except ValueError:
             return None
     return float(text) if _DECIMAL.fullmatch(text) else None

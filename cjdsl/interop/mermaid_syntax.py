@@ -20,7 +20,7 @@ from .. import codes
 from ..diagnostics import Diagnostic
 from ..source import SourceFile, Span
 
-__all__ = ["Diagram", "Section", "Task", "normalise", "read"]
+__all__ = ["Diagram", "Section", "Task", "front_matter", "normalise", "read"]
 
 _SPACE: Final = frozenset(" \t\n\r\f\v\u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff") | {
     chr(c) for c in range(0x2000, 0x200B)
@@ -88,8 +88,21 @@ def read(source: SourceFile) -> tuple[Diagram | None, tuple[Diagnostic, ...]]:
     ``source`` should hold ``normalise``d text.
     """
     text = source.text
-    title, body = _front_matter(text)
+    title, body = front_matter(text)
     reading = _Reading(source)
+    start = _detected(text, body)
+    if not text.startswith("journey", start):
+        first = text[start:].split("\n", 1)[0].strip()
+        lowercase = first[:7].lower() == "journey"
+        reading.error(
+            Span(source, start, start + len(first)),
+            "this is no Mermaid journey diagram" + (f": it starts with `{first}`" if first else ""),
+            "expected `journey`",
+            "write `journey` in lowercase: Mermaid tells diagrams apart by their first word"
+            if lowercase
+            else "a journey diagram starts with the line `journey`",
+        )
+        return None, tuple(reading.errors)
     for token in _tokens(text, body):
         if not reading.take(token):
             return None, tuple(reading.errors)
@@ -266,7 +279,7 @@ def _why(token: _Token) -> str:
     return "not part of a journey diagram"
 
 
-def _front_matter(text: str) -> tuple[str | None, int]:
+def front_matter(text: str) -> tuple[str | None, int]:
     """The front matter's ``title`` and where the diagram starts after it (0: none).
 
     Mermaid's ``frontMatterRegex`` (``^-{3}\\s*[\\n\\r](.*?)[\\n\\r]-{3}\\s*[\\n\\r]+``)
@@ -295,6 +308,21 @@ def _front_matter(text: str) -> tuple[str | None, int]:
     return None, 0
 
 
+def _detected(text: str, pos: int) -> int:
+    """Where Mermaid's detector (``/^\\s*journey/``, case-sensitive) looks for ``journey``:
+    past blanks, ``%%{…}%%`` directives and whole-line ``%%`` comments (with a character
+    after the ``%%``), which preprocessing removes; a ``#`` comment it does not remove."""
+    while True:
+        pos = _skip_space(text, pos)
+        if text.startswith("%%{", pos):
+            end = text.find("}%%", pos)
+            pos = len(text) if end < 0 else end + 3
+        elif text.startswith("%%", pos) and _line_end(text, pos) > pos + 2:
+            pos = _line_end(text, pos)
+        else:
+            return pos
+
+
 def _yaml_scalar(value: str) -> str:
     """A one-line YAML scalar: quoted (``''`` or ``\\"`` inside) or plain (to a `` #``)."""
     value = value.strip()
@@ -315,8 +343,10 @@ def _tokens(text: str, pos: int) -> Iterator[_Token]:
         if text.startswith("%%{", pos):  # a directive: preprocessing cut it out
             end = text.find("}%%", pos)
             pos = n if end < 0 else end + 3
-        elif text.startswith("%%", pos) or (char != "}" and text.startswith("%%", pos + 1)):
+        elif text.startswith("%%", pos):
             pos = _line_end(text, pos)
+        elif char != "}" and text.startswith("%%", pos + 1):  # `[^}]%%…`: the character too
+            pos = _line_end(text, pos + 1)
         elif char == "\n":
             start = pos
             while pos < n and text[pos] == "\n":
