@@ -19,7 +19,8 @@ from cjdsl.interop import mermaid, mermaid_syntax
 from cjdsl.source import SourceFile
 
 from .browser import Browser, chromium
-from .test_export_tools import MERMAID, need
+from .conftest import need
+from .test_export_tools import MERMAID
 
 AWKWARD = [
     "journey\n title T\n section S\n  a: 5: Bob\n  b: 3:\n",
