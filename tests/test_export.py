@@ -67,6 +67,13 @@ def test_the_schema_holds_the_model_to_account() -> None:
     written = set(SCHEMA["properties"]["touchpoints"]["items"]["properties"])
     renamed = {"channel_ref": "channel", "persona_refs": "personas"}
     assert {renamed.get(f, f) for f in node_fields} == written
+    journey_fields = {f for f in model.Journey.__dataclass_fields__ if not f.startswith("_")}
+    renamed = {"import_refs": "imports"}
+    left_out = {"span", "scenarios"}  # scenarios: not in version 1 (docs/interop.md)
+    assert {renamed.get(f, f) for f in journey_fields - left_out} == set(SCHEMA["properties"]) - {
+        "format",
+        "version",
+    }
 
 
 # -- Mermaid journey: out and back in ---------------------------------------------------
@@ -172,6 +179,7 @@ def table_meaning(journey: model.Journey) -> object:
             [(k.name, k.value.text) for k in n.kpis],
             (n.cost.text if n.cost else None, n.reach, n.owner, n.link, n.tags, n.description),
             n.events,
+            n.lane,
         )
         for n in journey.touchpoints
     ]

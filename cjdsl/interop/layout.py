@@ -116,6 +116,13 @@ COLUMNS: Final[tuple[Column, ...]] = (
     Column("tags", "Tags", "Tags", ("schlagworte",), "comma-separated"),
     Column("events", "Events", "Ereignisse", ("event", "ereignis"), "log events, one a line"),
     Column(
+        "lane",
+        "Lane",
+        "Ebene",
+        ("swimlane", "bahn"),
+        "`frontstage`, `backstage`, `support`, `process` (empty: the customer)",
+    ),
+    Column(
         "next",
         "Next",
         "Weiter",

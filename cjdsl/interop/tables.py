@@ -265,6 +265,8 @@ class _Reader:
             fields["cost"] = self._money(cells["cost"], cells["cost"].text, "`1200 EUR`")
         if "reach" in cells and cells["reach"].text:
             fields["reach"] = self._reach(cells["reach"])
+        if "lane" in cells and cells["lane"].text:
+            fields["lane"] = self._lane(cells["lane"])
         if stage is not None:
             self.members[stage].append(id_)
         return building.node(id_, name.text, name.span, kind=kind, stage=stage, **fields)
@@ -348,6 +350,15 @@ class _Reader:
         if report:
             self._invalid(cell, f"`{text}` is no amount", f"an amount and a currency: {form}")
         return None
+
+    def _lane(self, cell: sheets.Cell) -> str | None:
+        lane = cell.text.lower()
+        if lane in ("customer", "kunde"):
+            return None
+        if lane not in vocabulary.LANES:
+            self._invalid(cell, f"`{cell.text}` is no lane", ", ".join(vocabulary.LANES))
+            return None
+        return lane
 
     def _reach(self, cell: sheets.Cell) -> float | None:
         if _NUMBER.fullmatch(cell.text) and float(cell.text) >= 0:

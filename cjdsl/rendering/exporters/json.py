@@ -3,7 +3,8 @@
 What ``model.meaning`` compares, as plain JSON: no spans and no source files, references
 as ids, numbers with the text they were written as. ``docs/journey.schema.json`` is its
 JSON schema (a test validates every example against it); ``format`` and ``version`` let a
-reader tell it apart from what later versions write.
+reader tell it apart from what later versions write. Scenarios (``scenario … { … }``) are
+not in it yet: export a scenario's journey instead.
 
 >>> import cjdsl
 >>> data = to_data(cjdsl.loads('journey "J"\\nentry touchpoint a { emotion +1 }\\ngoal b\\n'
@@ -39,6 +40,7 @@ def to_data(journey: model.Journey) -> dict[str, Any]:
         "title": journey.title,
         "description": journey.description,
         "owner": journey.owner,
+        "lang": journey.lang,
         "imports": list(journey.imports),
         "personas": [
             {
@@ -62,6 +64,17 @@ def to_data(journey: model.Journey) -> dict[str, Any]:
         ],
         "touchpoints": [_node(n) for n in journey.touchpoints],
         "transitions": [_transition(t) for t in journey.transitions],
+        "processes": [
+            {
+                "id": p.id,
+                "label": p.label,
+                "description": p.description,
+                "owner": p.owner,
+                "lane": p.lane,
+                "supports": list(p.supports),
+            }
+            for p in journey.processes
+        ],
     }
 
 

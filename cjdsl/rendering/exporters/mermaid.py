@@ -208,11 +208,14 @@ def _lost(journey_: model.Journey, changed: list[str]) -> Iterator[str]:
             ("links", "link"),
             ("tags", "tags"),
             ("events", "events"),
+            ("lanes", "lane"),
         )
         if any(getattr(n, field) for n in nodes)
     ]
     if present:
         yield "the touchpoints' " + ", ".join(present)
+    if journey_.processes:
+        yield "the blueprint's processes"
     if any(p.description or p.goals or p.pains for p in journey_.personas):
         yield "what personas say of themselves (description, goals, pains)"
     used = {ref.id for n in nodes for ref in n.persona_refs}

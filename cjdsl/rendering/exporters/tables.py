@@ -120,6 +120,7 @@ def _cells(
         "link": node.link or "",
         "tags": ", ".join(node.tags),
         "events": "\n".join(node.events),
+        "lane": node.lane or "",
         "next": ", ".join(
             f"{t.target} {t.probability.text}" if t.probability is not None else t.target
             for t in journey.transitions
@@ -154,6 +155,8 @@ def _lost(journey: model.Journey) -> Iterator[str]:
         yield "what personas say of themselves (description, goals, pains)"
     if any(s.description for s in journey.stages) or journey.description or journey.owner:
         yield "the journey's description and owner, the stages' descriptions"
+    if journey.processes:
+        yield "the blueprint's processes (a table has a row per touchpoint only)"
     if empty := [s.id for s in journey.stages if not s.touchpoints]:
         yield "empty stages: " + ", ".join(f"`{s}`" for s in empty)
     named = [(s.id, s.label) for s in journey.stages]
