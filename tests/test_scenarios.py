@@ -422,3 +422,35 @@ def test_a_finding_of_the_journey_and_its_scenario_is_reported_once(project: pat
     assert code == 0 and err.count("warning[CJ404]") == 1
     code, _, err = run("render", "--diff", shop, "--scenario", "click_collect", "-f", "html")
     assert code == 2 and "--diff draws a diagram" in err
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(journeys())
+def test_a_journey_differs_from_itself_reformatted_in_nothing(text: str) -> None:
+    journey = load(text).journey
+    formatted = formatting.format_text(text)
+    assert journey is not None and formatted is not None
+    again = load(formatted).journey
+    assert again is not None
+    d = diffing.compare(journey, again, time_limit=5)
+    assert d.same and d.new_dead_ends == () and d.new_unreachable == ()
+    assert all(f.change in (0, None) for f in d.figures)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(journeys())
+def test_removing_a_node_in_a_scenario_is_what_the_diff_reports(text: str) -> None:
+    journey = load(text).journey
+    assert journey is not None
+    if not journey.touchpoints:
+        return
+    gone = journey.touchpoints[-1].id
+    scenario = load(text + f"\nscenario weg {{\n  remove {gone}\n}}\n").journey
+    assert scenario is not None
+    after, found = scenarios.apply(scenario, scenario.scenarios[-1])
+    assert found == ()
+    d = diffing.compare(journey, after, time_limit=5)
+    assert [(n.id, n.change) for n in d.touchpoints] == [(gone, "removed")]
+    assert {(t.source, t.target) for t in d.transitions} == {
+        (t.source, t.target) for t in journey.transitions if gone in (t.source, t.target)
+    }
