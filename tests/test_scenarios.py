@@ -454,3 +454,14 @@ def test_removing_a_node_in_a_scenario_is_what_the_diff_reports(text: str) -> No
     assert {(t.source, t.target) for t in d.transitions} == {
         (t.source, t.target) for t in journey.transitions if gone in (t.source, t.target)
     }
+
+
+def test_navigation_finds_what_scenarios_and_processes_name() -> None:
+    from cjdsl.lsp import index
+
+    text = BASE + 'process p "P" { owner "O"; supports b }\n'
+    text += "scenario s {\n  change b { emotion 1 }\n  remove a -> b\n  b -> x 10%\n}\n"
+    found = index.build(load(text))
+    declaration = next(o for o in found.occurrences if o.name == "b" and o.declaration)
+    lines = sorted(o.span.line for o in found.references(declaration, include_declaration=False))
+    assert lines == [6, 8, 9, 11, 12, 13]  # a -> b, b -> g, supports, change, remove, b -> x

@@ -112,6 +112,45 @@ def _occurrences(journey: model.Journey) -> Iterator[Occurrence]:
         ):
             yield Occurrence(kinds.get(name, "touchpoint"), name, span, False)
         yield from _personas(transition.persona_refs)
+    for process in journey.processes:  # what a process supports is a touchpoint
+        for ref in process.support_refs:
+            yield Occurrence(kinds.get(ref.id, "touchpoint"), ref.id, ref.span, False)
+    for scenario in journey.scenarios:
+        yield from _scenario(scenario, kinds, {s.id for s in journey.stages})
+
+
+def _scenario(
+    scenario: model.Scenario, kinds: dict[str, str], stages: set[str]
+) -> Iterator[Occurrence]:
+    """What a scenario names: the nodes it adds (declared there), the stages, nodes and
+    transitions it adds to, changes and removes (references to the journey's)."""
+    kinds = kinds | {t.id: t.kind.value for t in scenario.touchpoints}
+    for stage in scenario.stages:
+        yield Occurrence("stage", stage.id, stage.name_span, stage.id not in stages)
+    for node in scenario.touchpoints:
+        yield Occurrence(node.kind.value, node.id, node.name_span, node.id not in kinds)
+        if node.channel_ref is not None:
+            yield Occurrence("channel", node.channel_ref.id, node.channel_ref.span, False)
+        yield from _personas(node.persona_refs)
+    for change in scenario.changes:
+        yield Occurrence(kinds.get(change.id, "touchpoint"), change.id, change.name_span, False)
+        if change.channel_ref is not None:
+            yield Occurrence("channel", change.channel_ref.id, change.channel_ref.span, False)
+        yield from _personas(change.persona_refs or ())
+    for removal in scenario.removals:
+        kind = kinds.get(removal.id, "stage" if removal.id in stages else "touchpoint")
+        yield Occurrence(kind, removal.id, removal.name_span, False)
+        if removal.target is not None and removal.target_span is not None:
+            target = kinds.get(removal.target, "touchpoint")
+            yield Occurrence(target, removal.target, removal.target_span, False)
+        yield from _personas(removal.persona_refs)
+    for transition in scenario.transitions:
+        for name, span in (
+            (transition.source, transition.source_span),
+            (transition.target, transition.target_span),
+        ):
+            yield Occurrence(kinds.get(name, "touchpoint"), name, span, False)
+        yield from _personas(transition.persona_refs)
 
 
 def _personas(refs: tuple[model.Ref, ...]) -> Iterator[Occurrence]:
