@@ -47,10 +47,14 @@ def findings(journey: model.Journey, *, persona: str | None = None) -> rendering
 
 
 def overlay_of(
-    journey: model.Journey, *, highlight: str | None, persona: str | None = None
+    journey: model.Journey,
+    *,
+    highlight: str | None,
+    persona: str | None = None,
+    lang: str | None = None,
 ) -> rendering.Overlay | None:
     """The overlay of ``highlight`` (one of ``overlay.HIGHLIGHTS``; ``None``: no overlay),
-    from the analysis of what ``persona`` meets.
+    from the analysis of what ``persona`` meets, its caption in ``lang``.
 
     Raises:
         RenderError: an unknown persona.
@@ -63,7 +67,7 @@ def overlay_of(
         report = analysis.analyze(journey, persona=persona)
     except ValueError as error:  # the persona: every other argument is the default
         raise RenderError(str(error)) from error
-    return rendering.overlay.from_report(report, highlight)
+    return rendering.overlay.from_report(report, highlight, lang)
 
 
 def collapsed(journey: model.Journey, options: Options) -> Collapsed | None:
@@ -102,7 +106,12 @@ def render(
         collapsed=collapsing,
     )
     if overlay is None and not collapsing:
-        overlay = overlay_of(journey, highlight=options.highlight, persona=options.persona)
+        overlay = overlay_of(
+            journey,
+            highlight=options.highlight,
+            persona=options.persona,
+            lang=options.lang_for(journey.lang),
+        )
     return rendering.render(
         journey,
         format_=format_,

@@ -8,6 +8,7 @@ catch a text that was never marked (it stays English, and the English render sho
 from __future__ import annotations
 
 import dataclasses
+import html
 import html.parser
 import re
 import tokenize
@@ -26,6 +27,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 WORD = re.compile(r"[^\W\d_]{3,}")
+LABEL = re.compile(r'(?:label|tooltip)=(?:<((?:[^<>]|<[^<>]*>)*)>|"((?:[^"\\]|\\.)*)")')
+TAG = re.compile(r"<[^<>]*>")
 # Words both languages write alike (KPIs, Persona, online …; German CX teams say "Customer
 # Journey Map" and "Moment der Wahrheit"): not a sign of a missing text.
 SAME_IN_BOTH = {"KPIs", "Persona", "Emotion", "online", "offline", "cjdsl"}
@@ -245,3 +248,35 @@ def test_the_german_report_writes_figures_as_germans_do() -> None:
     assert tables.percent(0.0162, i18n.locale("de")) == "1,62\xa0%"
     assert tables.percent(-0.0162) == "−1.62%" and tables.percent(0.12) == "12.0%"
     assert tables.duration(5_500_000) == "2mo 3d"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_highlight_captions_and_the_collapsed_view_in_german(path: object) -> None:
+    """`--highlight` captions and notes, and the collapsed view's labels, leave no English
+    UI word in German (the DOT source: Graphviz draws these texts as they are)."""
+    from cjdsl import analysis, rendering
+    from cjdsl.analysis import aggregate
+    from cjdsl.rendering import collapse, overlay
+
+    doc = cjdsl.load(path)  # type: ignore[arg-type]
+    journey = doc.journey
+    assert journey is not None
+    authored = {w for t in user_texts(journey) for w in WORD.findall(t)}
+    result = analysis.analyze(journey)
+
+    def words(lang: str) -> set[str]:
+        shown = []
+        for kind in overlay.HIGHLIGHTS:
+            drawn = overlay.from_report(result, kind, lang)
+            shown += [drawn.caption, *(note for _, _, note in drawn.heat)]
+        for by in ("stage", "channel"):
+            options = rendering.Options(lang=lang)
+            source = collapse.to_dot(aggregate.collapse(journey, by=by), options=options)
+            for html_label, plain in LABEL.findall(source):
+                shown.append(html.unescape(TAG.sub(" ", html_label) if html_label else plain))
+        return {w for t in shown for w in WORD.findall(t)} - authored
+
+    english, deutsch = words("en"), words("de")
+    assert english - SAME_IN_BOTH, "the English captions show no UI word"
+    left = (english & deutsch) - SAME_IN_BOTH
+    assert not left, f"English UI words in the German captions: {sorted(left)}"

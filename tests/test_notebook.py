@@ -510,3 +510,14 @@ def test_a_record_type_only_a_type_checker_knows_is_a_plain_column() -> None:
         later: NotImported  # type: ignore[name-defined]  # noqa: F821
 
     assert reports._columns(Figures) == ("name", "later")
+
+
+def test_the_report_html_speaks_german_when_asked() -> None:
+    from cjdsl import analysis
+    from cjdsl.notebook import reports as notebook_reports
+
+    doc = cjdsl.loads('journey "T"\nentry touchpoint a\ngoal g\na -> g\n')
+    assert doc.journey is not None
+    shown = notebook_reports.html(analysis.analyze(doc.journey), lang="de")
+    assert 'lang="de"' in shown and "Einstiege" in shown and "100\xa0%" in shown
+    assert "Entries" in notebook_reports.html(analysis.analyze(doc.journey))

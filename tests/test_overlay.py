@@ -61,7 +61,7 @@ def test_critical_path_is_the_slowest_way(journey: cjdsl.Journey) -> None:
     source, shown = highlighted(journey, "critical")
     colours = edge_colours(source)
     assert colours["ad", "shop"] == colours["shop", "bought"] == ACCENT
-    assert "Bought: 4 d" in shown.caption
+    assert "Bought: 4d" in shown.caption  # the units analyze and the map print
 
 
 def test_moments_of_truth_are_marked(journey: cjdsl.Journey) -> None:

@@ -86,6 +86,8 @@ class Collapsed:
     groups: tuple[Group, ...]
     flows: tuple[Flow, ...]
     basis: str
+    lang: str | None = None
+    """The journey's ``lang``, the language the collapsed view is drawn in by default."""
 
 
 def _group_of(node: model.Touchpoint, by: str) -> str:
@@ -159,7 +161,7 @@ def collapse(journey: model.Journey, *, by: str, persona: str | None = None) -> 
         )
         if source != target
     )
-    return Collapsed(by, journey.title, tuple(groups), flows, basis)
+    return Collapsed(by, journey.title, tuple(groups), flows, basis, journey.lang)
 
 
 def _order(

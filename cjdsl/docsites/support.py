@@ -636,7 +636,10 @@ def _analysis_overlay(journey: model.Journey, options: Options) -> rendering.Ove
     kind = (options.highlight or "").strip()
     if kind not in choices.HIGHLIGHTS:
         return None
-    return views.overlay_of(journey, highlight=kind, persona=options.drawing.persona)
+    drawing = options.drawing
+    return views.overlay_of(
+        journey, highlight=kind, persona=drawing.persona, lang=drawing.lang_for(journey.lang)
+    )
 
 
 def _key(

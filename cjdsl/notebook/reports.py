@@ -33,6 +33,7 @@ import typing
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Final
 
+from .. import i18n
 from ..analysis import report as reports
 from ..analysis import tables
 from ..diagnostics import did_you_mean
@@ -215,9 +216,10 @@ def _inline(text: str) -> str:
 _CELL: Final = "padding:2px 8px;border-bottom:1px solid rgba(127,127,127,0.3)"
 
 
-def _html_table(table: tables._Table) -> str:
+def _html_table(table: tables._Table, t: i18n.Locale) -> str:
     if not table.rows:
-        return '<p style="margin:2px 0 8px">(none)</p>'
+        none = _inline(t._("(none)"))
+        return f'<p style="margin:2px 0 8px">{none}</p>'
     align = ["right" if right else "left" for right in table.right]
     head = "".join(
         f'<th style="text-align:{a};{_CELL}">{_inline(h)}</th>'
@@ -238,11 +240,12 @@ def _html_table(table: tables._Table) -> str:
     )
 
 
-def html(report: reports.Report) -> str:
+def html(report: reports.Report, lang: str | None = None) -> str:
     """The report as ``cjdsl analyze`` prints it, as HTML: a title per section, tables
-    with numbers right-aligned, the section's sentences between them."""
-    out = ['<div class="cjdsl-report">']
-    for index, section in enumerate(tables._sections(report)):  # the one list of sections
+    with numbers right-aligned, the section's sentences between them; in ``lang``."""
+    t = i18n.locale(lang)
+    out = [f'<div class="cjdsl-report" lang="{t.lang}">']
+    for index, section in enumerate(tables._sections(report, t)):  # the one list of sections
         size = "1.25em" if index == 0 else "1.05em"
         out.append(
             f'<div style="font-weight:bold;font-size:{size};margin:10px 0 4px">'
@@ -259,7 +262,7 @@ def html(report: reports.Report) -> str:
             if isinstance(block, str):
                 out.append(f'<p style="margin:2px 0 6px">{_inline(block)}</p>')
             else:
-                out.append(_html_table(block))
+                out.append(_html_table(block, t))
         if items:
             out.append(f'<ul style="margin:2px 0 8px">{"".join(items)}</ul>')
     out.append("</div>")

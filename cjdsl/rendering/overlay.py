@@ -2,7 +2,8 @@
 
 An ``Overlay`` is plain data the DOT emitter reads; ``from_report`` builds
 one from an analysis ``Report`` for ``cjdsl render --highlight``, so the
-overlay works in every output format and with every engine.
+overlay works in every output format and with every engine. Its caption and notes are
+in the diagram's language, durations printed as the report and the map print them.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from typing import TYPE_CHECKING, Final
+
+from .. import i18n
 
 if TYPE_CHECKING:  # the diagram draws an overlay without importing the analysis (NumPy)
     from ..analysis import report as reports
@@ -52,12 +55,10 @@ def _path(nodes: tuple[str, ...]) -> tuple[set[str], set[tuple[str, str]]]:
     return set(nodes), set(itertools.pairwise(nodes))
 
 
-def _days(seconds: float) -> str:
-    return f"{seconds / 86400:.3g} d" if seconds >= 86400 else f"{seconds / 3600:.3g} h"
-
-
-def from_report(report: reports.Report, kind: str) -> Overlay:
-    """The overlay of one kind of ``HIGHLIGHTS`` for an analysis report."""
+def from_report(report: reports.Report, kind: str, lang: str | None = None) -> Overlay:
+    """The overlay of one kind of ``HIGHLIGHTS`` for an analysis report, its caption and
+    notes in ``lang`` (``None``: English)."""
+    t = i18n.locale(lang)
     if kind not in HIGHLIGHTS:
         raise ValueError(f"unknown highlight `{kind}` (choose from {', '.join(HIGHLIGHTS)})")
     nodes: set[str] = set()
@@ -67,31 +68,44 @@ def from_report(report: reports.Report, kind: str) -> Overlay:
         for goal in report.goals:
             if kind == "critical" and goal.critical is not None:
                 path = goal.critical.path
-                parts.append(f"{goal.label}: {_days(path.duration)}")
+                parts.append(f"{goal.label}: {t.duration(path.duration)}")
             elif kind == "probable" and goal.most_probable is not None:
                 path = goal.most_probable
-                parts.append(f"{goal.label}: {path.probability * 100:.2g}%")
+                parts.append(f"{goal.label}: {t.percent(path.probability, 2)}")
             else:
                 continue
             more_nodes, more_edges = _path(path.nodes)
             nodes |= more_nodes
             edges |= more_edges
-        title = "Critical path (longest time)" if kind == "critical" else "Most probable path"
-        caption = f"{title} to each goal — " + ("; ".join(parts) or "no goal is reachable")
+        if kind == "critical":
+            title = t._("Critical path (longest time) to each goal")
+        else:
+            title = t._("Most probable path to each goal")
+        caption = f"{title} — " + ("; ".join(parts) or t._("no goal is reachable"))
         return Overlay(caption, frozenset(nodes), frozenset(edges))
     if kind == "moments":
         moments = frozenset(report.moments)
-        heat = tuple((n, 1.0, "★ moment of truth") for n in sorted(moments))
-        caption = "Moments of truth: touchpoints every converting customer passes"
+        note = "★ " + t._("moment of truth")
+        heat = tuple((n, 1.0, note) for n in sorted(moments))
+        caption = t._("Moments of truth: touchpoints every converting customer passes")
         return Overlay(caption, moments, frozenset(), heat)
     losing = sorted(
         (n for n in report.nodes if n.lost_conversion > 0),
         key=lambda n: (-n.lost_conversion, n.id),
     )[:BOTTLENECKS_SHOWN]
     top = losing[0].lost_conversion if losing else 1.0
+    lost = t._("{share} of customers lost here")
     heat = tuple(
-        (n.id, n.lost_conversion / top, f"▼ {n.lost_conversion:.1%} of customers lost here")
+        (
+            n.id,
+            n.lost_conversion / top,
+            "▼ " + lost.format(share=t.percent(n.lost_conversion, places=1)),
+        )
         for n in losing
     )
-    caption = f"Bottlenecks: the {len(losing)} touchpoints where most conversion is lost"
+    caption = t.ngettext(
+        "Bottlenecks: the {n} touchpoint where most conversion is lost",
+        "Bottlenecks: the {n} touchpoints where most conversion is lost",
+        len(losing),
+    ).format(n=len(losing))
     return Overlay(caption, frozenset(n.id for n in losing), frozenset(), heat)
