@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
 import cjdsl
-from cjdsl import codes, diffing, model, scenarios
+from cjdsl import analysis, codes, diffing, model, scenarios
 from cjdsl.cli import cli
 from cjdsl.diffing import formats, thresholds
 from cjdsl.language import formatting
 
-from .conftest import CASES, Golden
+from .conftest import CASES, ROOT, Golden
 from .strategies import journeys
 
 CASE = CASES / "scenarios" / "click_collect.journey"
@@ -465,3 +465,16 @@ def test_navigation_finds_what_scenarios_and_processes_name() -> None:
     declaration = next(o for o in found.occurrences if o.name == "b" and o.declaration)
     lines = sorted(o.span.line for o in found.references(declaration, include_declaration=False))
     assert lines == [6, 8, 9, 11, 12, 13]  # a -> b, b -> g, supports, change, remove, b -> x
+
+
+def test_cli_diff_for_one_persona() -> None:
+    shop = str(ROOT / "examples" / "online-shop.journey")
+    journey = cjdsl.load(shop).journey
+    assert journey is not None and journey.personas
+    persona = journey.personas[0].id
+    code, out, _ = run("diff", shop, shop, "--persona", persona, "--format", "json")
+    assert code == 0
+    own = analysis.analyze(journey, persona=persona).conversion.probability
+    assert json.loads(out)["figures"][0]["before"] == own
+    code, _, err = run("diff", shop, shop, "--persona", "niemand")
+    assert code == 2 and "niemand" in err

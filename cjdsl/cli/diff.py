@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .. import files
+from .. import files, personas
 from . import common, progress
 
 __all__ = ["diff_command"]
@@ -37,6 +37,7 @@ _SUFFIXES = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
     "`goal-drop=1%`, `drop-off-rise=2pp`, `cost-per-conversion-rise=5%`, `emotion-drop=1`, "
     "`dead-ends=0`, `unreachable=0` (repeatable).",
 )
+@click.option("--persona", help="The figures of this persona (default: everyone).")
 @click.option("-o", "--output", default="-", show_default=True, help="Write to this file.")
 @progress.interruptible
 def diff_command(
@@ -45,6 +46,7 @@ def diff_command(
     format_: str | None,
     fail_on: tuple[str, ...],
     output: str,
+    persona: str | None = None,
 ) -> None:
     """Compare two journeys (A B), or a journey with one of its scenarios (A --scenario ID):
     touchpoints and transitions added, removed and changed, emotion, new dead ends, and the
@@ -73,9 +75,14 @@ def diff_command(
         common.report(shown, "text", len(set(paths)))
     if not (before.ok and after.ok) or before.journey is None or after.journey is None:
         sys.exit(common.EXIT_PROBLEMS)
+    try:
+        personas.choose(before.journey, persona)
+        personas.choose(after.journey, persona)
+    except ValueError as error:
+        raise common.Fail(str(error)) from error
     names = (before_path, f"{after_path} --scenario {scenario}" if scenario else after_path)
     with progress.status("analysing both"):
-        result = diffing.compare(before.journey, after.journey, names=names)
+        result = diffing.compare(before.journey, after.journey, names=names, persona=persona)
     format_ = format_ or _SUFFIXES.get(pathlib.PurePath(output).suffix.lower(), "text")
     writer = {"json": formats.json_text, "markdown": formats.markdown}.get(format_, formats.text)
     try:

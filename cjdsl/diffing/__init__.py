@@ -124,9 +124,11 @@ def compare(
     *,
     names: tuple[str, str] = ("before", "after"),
     time_limit: float | None = analysis.DEFAULT_TIME_LIMIT,
+    persona: str | None = None,
 ) -> Diff:
-    """What ``after`` changes of ``before``; ``names`` say what each is in the output."""
-    figures, notes = _figures(before, after, time_limit)
+    """What ``after`` changes of ``before``; ``names`` say what each is in the output, and
+    the figures are ``persona``'s (everyone's when ``None``)."""
+    figures, notes = _figures(before, after, time_limit, persona)
     return Diff(
         before=names[0],
         after=names[1],
@@ -213,11 +215,11 @@ def _new(
 
 
 def _figures(
-    before: model.Journey, after: model.Journey, time_limit: float | None
+    before: model.Journey, after: model.Journey, time_limit: float | None, persona: str | None
 ) -> tuple[tuple[Figure, ...], tuple[str, ...]]:
     try:
-        a = analysis.analyze(before, time_limit=time_limit)
-        b = analysis.analyze(after, time_limit=time_limit)
+        a = analysis.analyze(before, time_limit=time_limit, persona=persona)
+        b = analysis.analyze(after, time_limit=time_limit, persona=persona)
     except (ValueError, budget.TimeLimitError) as error:
         return (), (f"no figures: {error}",)
     figures = [
