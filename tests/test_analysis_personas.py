@@ -243,3 +243,40 @@ def test_personas_who_meet_the_same_share_one_analysis() -> None:
         approx(0.4),
         approx(0.1),
     ]
+
+
+RATES = """\
+persona a "A" { share 25% }
+persona b "B"
+stage x "X" {
+  entry touchpoint s
+  touchpoint m
+}
+stage y "Y" {
+  goal g
+}
+s -> m 40% for a
+s -> m 80% for b
+m -> g 50% for a
+m -> g 10% for b
+"""
+
+
+def test_who_converts_from_a_touchpoint_and_who_ends_there() -> None:
+    a = analyze(RATES, persona="a").node("m")
+    assert a is not None and a.converts_from == approx(0.5) and a.ends_rate == approx(0.5)
+    m = analyze(RATES).node("m")
+    assert m is not None
+    # of everyone at m: 25% × 40% from a (half convert), 75% × 80% from b (a tenth convert)
+    there_a, there_b = 0.25 * 0.4, 0.75 * 0.8
+    assert m.converts_from == approx((there_a * 0.5 + there_b * 0.1) / (there_a + there_b))
+    # journeys that end at m, of those who reach it: 25% × 0.2 + 75% × 0.72 of 0.7
+    assert m.ends_rate == approx((0.25 * 0.4 * 0.5 + 0.75 * 0.8 * 0.9) / (there_a + there_b))
+    g = analyze(RATES).node("g")
+    assert g is not None and g.converts_from == approx(1.0)
+    stage = analyze(RATES).stages[0]
+    ends = 0.25 * (0.6 + 0.2) + 0.75 * (0.2 + 0.72)  # at s and at m
+    assert stage.ends_rate == approx(ends)
+    data = json.loads(analysis.to_json(analyze(RATES)))
+    assert data["stages"][0]["ends_rate"] == pytest.approx(ends)
+    jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))

@@ -172,7 +172,11 @@ def _everyone(
             if core is None:
                 continue
             report_, chain = _finish(journey, group[0].id, top, core)
-            out += [mixture.Segment(p.id, p.label, found.of(p.id), report_, chain) for p in group]
+            before = core[1].reached  # reached before converting: who converts from a node
+            out += [
+                mixture.Segment(p.id, p.label, found.of(p.id), report_, chain, before)
+                for p in group
+            ]
     order = {p.id: i for i, p in enumerate(journey.personas)}
     base.sort(key=lambda s: order[s.persona])
     changed.sort(key=lambda s: order[s.persona])
@@ -357,7 +361,7 @@ def _finish(
         entries=conversion.entries(journey, chain, solution),
         goals=tuple(goal_reports),
         stages=funnel.stages(journey, chain, funnel_),
-        nodes=_nodes(journey, chain, funnel_, credit),
+        nodes=_nodes(journey, chain, funnel_, credit, solution),
         channels=channel_reports,
         top_paths=best if best is not None else report.TopPaths((), False, 0),
         moments=moment_ids,
@@ -395,9 +399,11 @@ def _nodes(
     chain: markov.Chain,
     funnel_: funnel.Funnel,
     credit: attribution.Attribution,
+    solution: conversion.Solution,
 ) -> tuple[report.Node, ...]:
     out = []
     for i, id_ in enumerate(chain.nodes):
+        reach = float(funnel_.reached[i])
         node = journey.touchpoint(id_)
         visits = float(funnel_.visits[i])
         effect, share = float(credit.effect[i]), float(credit.share[i])
@@ -416,6 +422,8 @@ def _nodes(
                 removal_effect=None if np.isnan(effect) else effect,
                 share=None if np.isnan(share) else share,
                 removed=bool(chain.removed[i]),
+                converts_from=float(solution.h[i]),
+                ends_rate=markov.ratio(float(funnel_.drop_off[i]), reach),
             )
         )
     return tuple(out)

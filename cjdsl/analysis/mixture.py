@@ -28,6 +28,7 @@ from typing import Final
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import NDArray
 
 from .. import model
 from . import budget, emotion, markov, order, report
@@ -46,6 +47,8 @@ class Segment:
     share: float
     report: report.Report
     chain: markov.Chain
+    before: NDArray[np.float64] | None = None
+    """Per state of ``chain``, the probability of reaching it before converting."""
 
 
 def path_in(
@@ -457,10 +460,11 @@ class _Mixer:
             first = parts[0][1]
             infinite = any(n.visits is None and n.reach > 0 for _, n in parts)
             effect = effects[id_]
+            reach = sum(s.share * n.reach for s, n in parts)
             out.append(
                 dataclasses.replace(
                     first,
-                    reach=sum(s.share * n.reach for s, n in parts),
+                    reach=reach,
                     visits=None if infinite else sum(s.share * (n.visits or 0.0) for s, n in parts),
                     drop_off=sum(s.share * n.drop_off for s, n in parts),
                     implicit=sum(s.share * n.implicit for s, n in parts),
@@ -468,9 +472,26 @@ class _Mixer:
                     removal_effect=effect,
                     share=None if effect is None or total <= 0 else effect / total,
                     removed=any(n.removed for _, n in parts),
+                    converts_from=self.converts_from(parts),
+                    ends_rate=markov.ratio(sum(s.share * n.drop_off for s, n in parts), reach),
                 )
             )
         return tuple(out)
+
+    def converts_from(self, parts: list[tuple[Segment, report.Node]]) -> float | None:
+        """Of everyone who is at a node before converting, the share who convert: each
+        persona's weighted by its customers who get there (``Σ share · r · h / Σ share · r``)."""
+        weighted = total = 0.0
+        for s, n in parts:
+            if s.before is None or n.converts_from is None:
+                return None
+            there = s.share * float(s.before[s.chain.index(n.id)])
+            weighted += there * n.converts_from
+            total += there
+        if total <= 1e-15:
+            values = {n.converts_from for _, n in parts}
+            return values.pop() if len(values) == 1 else None
+        return weighted / total
 
     def lowest(
         self, nodes: tuple[report.Node, ...]

@@ -188,6 +188,10 @@ class Node:
     removal_effect: float | None
     share: float | None
     removed: bool
+    converts_from: float | None = None
+    """The probability that a customer here, not converted yet, converts (1 on goals)."""
+    ends_rate: float | None = None
+    """Of the customers who reach the node, the share whose journey ends there."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -200,6 +204,11 @@ class Stage:
     drop_off: float
     lost_conversion: float
     nodes: tuple[str, ...]
+
+    @property
+    def ends_rate(self) -> float | None:
+        """Of the customers who reach the stage, the share whose journey ends in it."""
+        return None if self.reach <= 1e-15 else self.drop_off / self.reach
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -467,7 +476,7 @@ def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = (f for f in dataclasses.fields(value) if f.init)  # not derived lookups
         out = {f.name: _plain(getattr(value, f.name)) for f in fields}
-        for name in ("change", "count", "online_offline"):
+        for name in ("change", "count", "online_offline", "ends_rate"):
             if hasattr(type(value), name) and isinstance(getattr(type(value), name), property):
                 out[name] = _plain(getattr(value, name))
         return out
