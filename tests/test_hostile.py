@@ -150,6 +150,36 @@ def test_a_long_run_of_spaces_or_tabs_with_no_separator_after_it_is_checked_in_l
     assert sixteen < 0.5 and sixty_four < 1.0, (sixteen, sixty_four)  # quadratic: 5 s and 80 s
 
 
+@pytest.mark.parametrize("habit", [" %", " €", ",5", " Min"])
+def test_the_hints_for_german_habits_read_back_only_the_number_and_its_blanks(
+    habit: str,
+) -> None:
+    """`30 %`, `35 €`, `0,45`, `after 30 Min` look back at the number before them: a number
+    of 64,000 digits and as many blanks takes no longer than a short one, give or take."""
+    result = bounded(
+        f"""
+        import time
+        from cjdsl import pipeline
+        from cjdsl.source import SourceFile
+        def seconds(width):
+            habit = {habit!r}
+            blanks = "" if habit.startswith(",") else " " * width
+            text = 'journey "x"\\nentry touchpoint a\\ngoal b\\na -> b after '
+            text += "1" * width + blanks + habit + "\\n"
+            start = time.process_time()
+            doc = pipeline.compile_source(SourceFile("habits.journey", text), read=None)
+            assert doc.diagnostics and doc.diagnostics[0].hint, doc.diagnostics
+            return time.process_time() - start
+        seconds(10)
+        print(seconds(16_000), seconds(64_000))
+        """,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    sixteen, sixty_four = map(float, result.stdout.split())
+    assert sixteen < 0.5 and sixty_four < 1.0, (sixteen, sixty_four)
+
+
 # -- F2: -o never replaces what is not a regular file -------------------------------------
 
 

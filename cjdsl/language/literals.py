@@ -15,13 +15,16 @@ from .. import model
 
 __all__ = [
     "CURRENCY",
+    "CURRENCY_SIGNS",
     "DURATION_UNITS",
     "MAX_DIGITS",
     "NUMBER_UNITS",
+    "UNIT_WORDS",
     "quantity",
     "quote",
     "text",
     "too_large",
+    "unit_word",
 ]
 
 DURATION_UNITS: Final = {
@@ -41,11 +44,32 @@ NUMBER_UNITS: Final = {
     "kpi": ("", "%", *DURATION_UNITS),
 }
 """The units each place of a number accepts (``""``: none)."""
+_UNIT_WORDS: Final = {
+    "s": ("s", "sec", "secs", "second", "seconds", "sek", "sekunde", "sekunden"),
+    "m": ("min", "mins", "minute", "minutes", "minuten"),
+    "h": ("hr", "hrs", "hour", "hours", "std", "stunde", "stunden"),
+    "d": ("day", "days", "t", "tg", "tag", "tage", "tagen"),
+    "w": ("wk", "wks", "week", "weeks", "wo", "woche", "wochen"),
+    "mo": ("mon", "month", "months", "monat", "monate", "monaten"),
+    "y": ("yr", "yrs", "year", "years", "j", "jahr", "jahre", "jahren"),
+}
+UNIT_WORDS: Final = {word: unit for unit, words in _UNIT_WORDS.items() for word in words}
+"""Words people write after a number for a duration (English and German, lower case),
+and the unit of the language each means: the hint for ``after 30 Min`` is ``30m``."""
+CURRENCY_SIGNS: Final = {"€": "EUR", "$": "USD", "£": "GBP"}
+"""Currency signs and the ISO 4217 code the language writes for them (``35 €``: ``35 EUR``)."""
 MAX_DIGITS: Final = 15
 """The most digits a number may have before its point. Such numbers are exact in a float,
 and sums of them (reach over entries, money and durations along paths) stay far from
 overflow: a 400-digit reach read as infinity made the conversion `nan%`."""
 CURRENCY: Final = re.compile(r"[A-Z]{3}")
+
+
+def unit_word(word: str) -> str | None:
+    """The duration unit a word written after a number means (``Wochen``: ``w``), if any."""
+    return UNIT_WORDS.get(word.lower().rstrip("."))
+
+
 _NUMBER: Final = re.compile(r"([+-]?(?:\d+(?:\.\d+)?|\.\d+))(.*)")
 _ESCAPE: Final = re.compile(r"\\(.)", re.DOTALL)
 _ESCAPES: Final = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}

@@ -9,6 +9,7 @@ wrong. ``lowering`` adds the statements on top.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import TypeGuard, cast
 
@@ -81,6 +82,20 @@ class Reader(Reporter):
         quantity = literals.quantity(written, units)
         if quantity is None:
             allowed = ", ".join(f"`{u}`" if u else "no unit" for u in units)
+            if "" not in units and literals.quantity(written, ("",)) is not None:
+                self.report(  # `after 30`: the unit is missing, not wrong
+                    codes.INVALID_NUMBER,
+                    f"`{token}` has no unit",
+                    self.span(token),
+                    label=f"a unit is needed here: {allowed}",
+                    hint="write the unit right after the number, for example "
+                    + (
+                        f"`after {written}d` or `after {written}m`"
+                        if place == "duration"
+                        else f"`{example}`"
+                    ),
+                )
+                return None
             self.report(
                 codes.INVALID_NUMBER,
                 f"`{token}` has a unit that does not fit here",
@@ -109,6 +124,17 @@ class Reader(Reporter):
     def duration(self, token: lark.Token) -> model.Quantity | None:
         return self.quantity(token, "duration", example="after 2d")
 
+    def _decimal_comma(self, attribute: Attribute, values: Sequence[Value], form: str) -> None:
+        """``cost 6,50 EUR``: a German decimal comma, with the amount as the language writes it."""
+        amount = f"{values[0].token}.{values[2].token} {values[3].token}"
+        self.report(
+            codes.INVALID_VALUE,
+            f"`{attribute.name}` expects `{form}`",
+            attribute.span,
+            label="a decimal comma",
+            hint=f"use a decimal point: `{amount}`",
+        )
+
     def emotion(self, attribute: Attribute) -> model.Emotion | None:
         values = attribute.values
         kinds = [v.kind for v in values]
@@ -122,7 +148,11 @@ class Reader(Reporter):
         return model.Emotion(score.value, word, attribute.span)
 
     def money(self, attribute: Attribute, values: Sequence[Value], form: str) -> model.Money | None:
-        if [v.kind for v in values] != ["NUMBER", "NAME"]:
+        kinds = [v.kind for v in values]
+        if kinds != ["NUMBER", "NAME"]:
+            if kinds == ["NUMBER", "COMMA", "NUMBER", "NAME"] and _touching(values[:3]):
+                self._decimal_comma(attribute, values, form)
+                return None
             self.invalid(attribute, form)
             return None
         amount = self.quantity(values[0].token, "plain", example=form)
@@ -260,3 +290,8 @@ def is_token(item: object) -> TypeGuard[lark.Token]:
 def text(token: lark.Token) -> str:
     """The text of a STRING token (of either parser)."""
     return literals.text(str(token))
+
+
+def _touching(values: Sequence[Value]) -> bool:
+    """Whether the values stand with no blank between them (``6,50``, not ``6, 50``)."""
+    return all(a.span.end == b.span.start for a, b in itertools.pairwise(values))
