@@ -83,9 +83,24 @@ class _Applying(Reporter):
         self.journey = journey
         self.nodes = {node.id: node for node in journey.touchpoints}
         self.stages = {stage.id: stage for stage in journey.stages}
-        self.transitions = list(journey.transitions)
+        # Transitions by position (``None``: removed), indexed by pair, key and node, so
+        # each operation costs what it touches, not the whole journey.
+        self.transitions: list[model.Transition | None] = []
+        self.by_pair: dict[tuple[str, str], list[int]] = {}
+        self.by_node: dict[str, list[int]] = {}
+        self.by_key: dict[tuple[str, str, frozenset[str]], int] = {}
+        for transition in journey.transitions:
+            self.append(transition)
         self.gone: set[str] = set()
         self.added: list[model.Transition] = []
+
+    def append(self, transition: model.Transition) -> None:
+        k = len(self.transitions)
+        self.transitions.append(transition)
+        self.by_pair.setdefault((transition.source, transition.target), []).append(k)
+        self.by_node.setdefault(transition.source, []).append(k)
+        self.by_node.setdefault(transition.target, []).append(k)
+        self.by_key.setdefault(_key(transition), k)
 
     def run(self, scenario: model.Scenario) -> None:
         for removal in scenario.removals:
@@ -121,24 +136,29 @@ class _Applying(Reporter):
             self.journey,
             stages=stages,
             touchpoints=tuple(self.nodes.values()),
-            transitions=tuple(self.transitions),
+            transitions=tuple(t for t in self.transitions if t is not None),
             scenarios=(),
         )
 
     # -- 1, 2: removals ------------------------------------------------------
     def remove_transition(self, removal: model.Removal) -> None:
         personas = frozenset(ref.id for ref in removal.persona_refs)
-        kept = [
-            t
-            for t in self.transitions
-            if not (
-                t.source == removal.id
-                and t.target == removal.target
-                and (not removal.persona_refs or frozenset(t.personas) == personas)
-            )
+        matched = [
+            k
+            for k in self.by_pair.get((removal.id, removal.target or ""), ())
+            if (t := self.transitions[k]) is not None
+            and (not removal.persona_refs or frozenset(t.personas) == personas)
         ]
-        if len(kept) == len(self.transitions):
-            targets = [t.target for t in self.transitions if t.source == removal.id]
+        for k in matched:
+            self.transitions[k] = None
+        if not matched:
+            targets = list(
+                dict.fromkeys(
+                    t.target
+                    for k in self.by_node.get(removal.id, ())
+                    if (t := self.transitions[k]) is not None and t.source == removal.id
+                )
+            )
             written = f"{removal.id} -> {removal.target}"
             self.report(
                 codes.SCENARIO_UNKNOWN_TARGET,
@@ -153,7 +173,6 @@ class _Applying(Reporter):
                     else f"`{removal.id}` has no transitions"
                 ),
             )
-        self.transitions = kept
 
     def remove(self, removal: model.Removal) -> None:
         id_ = removal.id
@@ -169,9 +188,9 @@ class _Applying(Reporter):
         for id_ in ids:
             del self.nodes[id_]
         self.gone |= ids
-        self.transitions = [
-            t for t in self.transitions if t.source not in ids and t.target not in ids
-        ]
+        for id_ in ids:
+            for k in self.by_node.get(id_, ()):
+                self.transitions[k] = None
 
     def not_there(self, id_: str, at: Span, verb: str) -> None:
         already = id_ in self.gone
@@ -243,13 +262,12 @@ class _Applying(Reporter):
         self.nodes[node.id] = node
 
     def add_transition(self, transition: model.Transition) -> None:
-        key = (transition.source, transition.target, frozenset(transition.personas))
-        for k, old in enumerate(self.transitions):
-            if (old.source, old.target, frozenset(old.personas)) == key:
-                self.transitions[k] = transition
-                break
+        k = self.by_key.get(_key(transition))
+        if k is not None and self.transitions[k] is not None:
+            self.transitions[k] = transition  # re-weighted, where it stood
         else:
-            self.transitions.append(transition)
+            self.by_key.pop(_key(transition), None)
+            self.append(transition)
         self.added.append(transition)
 
     def references(self, scenario: model.Scenario) -> None:
@@ -284,3 +302,8 @@ class _Applying(Reporter):
             label=f"no {what} named `{id_}`",
             hint=did_you_mean(id_, known) or f"declare `{id_}` in the journey or the scenario",
         )
+
+
+def _key(transition: model.Transition) -> tuple[str, str, frozenset[str]]:
+    """What a scenario's transition replaces: the one with the same ends and personas."""
+    return transition.source, transition.target, frozenset(transition.personas)

@@ -125,10 +125,12 @@ def compare(
     names: tuple[str, str] = ("before", "after"),
     time_limit: float | None = analysis.DEFAULT_TIME_LIMIT,
     persona: str | None = None,
+    figures: bool = True,
 ) -> Diff:
     """What ``after`` changes of ``before``; ``names`` say what each is in the output, and
-    the figures are ``persona``'s (everyone's when ``None``)."""
-    figures, notes = _figures(before, after, time_limit, persona)
+    the figures are ``persona``'s (everyone's when ``None``; ``figures=False``: none, the
+    structure only, without running the analysis)."""
+    found, notes = _figures(before, after, time_limit, persona) if figures else ((), ())
     return Diff(
         before=names[0],
         after=names[1],
@@ -136,7 +138,7 @@ def compare(
         transitions=tuple(_transitions(before, after)),
         new_dead_ends=_new(before, after, _dead_ends),
         new_unreachable=_new(before, after, _unreachable),
-        figures=figures,
+        figures=found,
         notes=notes,
     )
 
