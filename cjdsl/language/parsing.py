@@ -34,7 +34,7 @@ from lark import exceptions as lark_errors
 from .. import codes
 from ..diagnostics import Diagnostic
 from ..source import SourceFile, Span
-from . import literals
+from . import habits
 
 __all__ = [
     "Comment",
@@ -335,7 +335,7 @@ def _diagnose(
                 hint='close it with `"`; text over several lines goes in `"""…"""`',
             )
         else:
-            label, hint = _character_hint(char, _number_before(text, at))
+            label, hint = habits.character(char, text, at)
             diagnostic = Diagnostic(
                 codes.UNEXPECTED_CHARACTER,
                 f"unexpected character `{char}`",
@@ -383,7 +383,7 @@ def _diagnose(
         f"unexpected {_describe(token)}",
         Span(source, min(at, len(source.text)), end),
         label=f"expected {_expected(expected)}",
-        hint=_habit_hint(token, text, at) or _hint(token, expected, before),
+        hint=habits.token(token, text, at) or _hint(token, expected, before),
     )
     return diagnostic, _blank(text, *_statement_range(text, max(0, min(at, len(text) - 1))))
 
@@ -396,63 +396,6 @@ def _acceptable(error: lark_errors.UnexpectedToken) -> set[str]:
         return set(accepted)
     except Exception:
         return set(error.expected)
-
-
-_NUMBER_CHARS: Final = frozenset("0123456789.,")
-
-
-def _back(text: str, at: int, chars: str | frozenset[str]) -> int:
-    """Where the run of ``chars`` that ends at ``at`` begins (only the run is read)."""
-    while at > 0 and text[at - 1] in chars:
-        at -= 1
-    return at
-
-
-def _number_before(text: str, at: int) -> tuple[str, bool]:
-    """The number written just before ``at`` (``""``: none) and whether blanks part them."""
-    end = _back(text, at, " \t")
-    number = text[_back(text, end, _NUMBER_CHARS) : end].strip(".,")
-    return (number if number[:1].isdigit() else ""), end < at
-
-
-def _after_before(text: str, at: int) -> bool:
-    """Whether the number before ``at`` follows the keyword ``after`` (``after 30 Min``)."""
-    start = _back(text, _back(text, _back(text, at, " \t"), _NUMBER_CHARS), " \t")
-    return text[max(0, start - 5) : start] == "after" and not text[start - 6 : start - 5].isalnum()
-
-
-def _character_hint(char: str, before: tuple[str, bool]) -> tuple[str, str]:
-    """The label and hint of an unexpected character, for the habits of other languages
-    (German: ``30 %``, ``35 €``) as well as for a stray one."""
-    number, spaced = before
-    shown = number.replace(",", ".")
-    if char == "%" and number:
-        if spaced:
-            return "a percentage has no space before `%`", f"no space: `{shown}%`"
-        return "not part of the language", f"write the percentage as `{shown}%`"
-    if char in literals.CURRENCY_SIGNS and number:
-        amount = f"{shown} {literals.CURRENCY_SIGNS[char]}"
-        return "amounts take an ISO 4217 currency code", f"write the code: `{amount}`"
-    return "not part of the language", "remove it, or put the text inside a string"
-
-
-def _habit_hint(token: lark.Token, text: str, at: int) -> str | None:
-    """A hint for what German habits write where the language expects something else: a
-    decimal comma (``0,45``) and a unit word after a blank (``after 30 Min``)."""
-    number, spaced = _number_before(text, at)
-    if not number:
-        return None
-    if token.type == "COMMA" and not spaced and text[at + 1 : at + 2].isdigit():
-        after = at + 1
-        while after < len(text) and text[after].isdigit():
-            after += 1
-        return f"use a decimal point: `{number}.{text[at + 1 : after]}`"
-    unit = None
-    if token.type == "NAME" and spaced and _after_before(text, at):
-        unit = literals.unit_word(str(token))
-    if unit is not None:
-        return f"write the unit right after the number: `{number}{unit}`"
-    return None
 
 
 def _hint(token: lark.Token, expected: set[str], before: str) -> str | None:
