@@ -75,3 +75,21 @@ def test_spark_reads_the_session_in_utc_and_names_bad_times(
     (tmp_path / "l.csv").write_text("user_id,timestamp,event\nu,morgen,a\n")
     with pytest.raises(observed.LogError, match=r"l\.csv row 1: 'morgen'"):
         observed.open_log(str(tmp_path / "l.csv"), engine=spark)
+
+
+def test_spark_reads_a_time_format_as_duckdb_does(
+    spark: observed.Engine, tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "de.csv"
+    path.write_text(
+        "user_id,timestamp,event\n"
+        "u,31.12.2024 14:30,a\nu,31.12.2024 14:45,b\nv,01.01.2025 09:00,a\n"
+    )
+    fmt = "%d.%m.%Y %H:%M"
+    on_spark = observed.open_log(str(path), engine=spark, time_format=fmt)
+    assert_same(table(on_spark, {}), table(observed.open_log(str(path), time_format=fmt), {}))
+    gaps = {c.target: c.median_s for c in observed.counts(on_spark) if c.source == "a"}
+    assert gaps == {"b": 900.0, "(null)": None}
+    path.write_text("user_id,timestamp,event\nu,31.12.2024 14:30,a\nu,2024-12-31,b\n")
+    with pytest.raises(observed.LogError, match=r"de\.csv row 2: '2024-12-31'"):
+        observed.open_log(str(path), engine=spark, time_format=fmt)

@@ -83,6 +83,7 @@ def analyze_command(
     events: tuple[str, ...] = (),
     events_columns: str | None = None,
     events_map: str | None = None,
+    events_time_format: str | None = None,
     scenario: str | None = None,
 ) -> None:
     """Analyse a journey: conversion, funnel, paths, moments of truth, attribution, emotion."""
@@ -94,7 +95,7 @@ def analyze_command(
     if not doc.ok or doc.journey is None:
         sys.exit(common.EXIT_PROBLEMS)
     removed = tuple(i for value in without for i in _ids(value))
-    fit = cli_events.fitted(doc, events, events_columns, events_map)
+    fit = cli_events.fitted(doc, events, events_columns, events_map, events_time_format)
     numbers = cli_events.numbers_for(fit, persona) if fit else graph.NO_NUMBERS
     try:
         with progress.status(f"analysing {path}"):

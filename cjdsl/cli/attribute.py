@@ -11,6 +11,7 @@ import click
 
 from .. import files
 from . import common
+from .logs import time_format_option
 
 if TYPE_CHECKING:
     from ..observed.pathtables import Paths
@@ -158,6 +159,7 @@ def _names(value: str) -> tuple[str, ...]:
 )
 @click.option("--user", "user_column", metavar="COLUMN", help="Event logs: the user column.")
 @click.option("--time", "time_column", metavar="COLUMN", help="Event logs: the time column.")
+@time_format_option()
 @click.option("--event", "event_column", metavar="COLUMN", help="Event logs: the channel/event.")
 @click.option(
     "--conversion", "conversion_column", metavar="COLUMN", help="Event logs: converts (1/0)."
@@ -224,6 +226,7 @@ def attribute_command(
     conversion_events: tuple[str, ...],
     user_column: str | None,
     time_column: str | None,
+    time_format: str | None,
     event_column: str | None,
     conversion_column: str | None,
     value_column_log: str | None,
@@ -304,6 +307,7 @@ def attribute_command(
             session_gap=gap,
             conversion_events=tuple(e for value in conversion_events for e in _names(value)),
             with_times="time-decay" in settings.models,
+            time_format=time_format,
         )
     try:
         result = attribution.attribute(paths, settings)
@@ -367,6 +371,7 @@ def _read_log(
     session_gap: float | None,
     conversion_events: tuple[str, ...],
     with_times: bool,
+    time_format: str | None = None,
 ) -> tuple[Paths, str | None]:
     """The journeys of the log, cut and aggregated in the engine (``observed.logpaths``)."""
     from ..observed import engines, events, logpaths
@@ -380,7 +385,9 @@ def _read_log(
             raise common.Fail(f"cannot read the mapping {mapping}: {error}") from error
     name: engines.EngineName = "spark" if engine == "spark" else "duckdb"
     connection = engines.connect(name, memory_limit=memory_limit, spark_master=spark_master)
-    opened = events.open_log(log, engine=connection, roles=roles, mapping=text)
+    opened = events.open_log(
+        log, engine=connection, roles=roles, mapping=text, time_format=time_format
+    )
     paths, left = logpaths.paths(
         opened,
         lookback=lookback,

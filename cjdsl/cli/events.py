@@ -26,7 +26,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def events_options(command: F) -> F:
-    """``--events LOG`` (repeatable), ``--events-columns FILE``, ``--events-map FILE``."""
+    """``--events LOG`` (repeatable), ``--events-columns FILE``, ``--events-map FILE``,
+    ``--events-time-format FORMAT``."""
+    from .logs import time_format_option
+
+    command = time_format_option("--events-time-format", "events_time_format")(command)
     command = click.option(
         "--events-map",
         metavar="FILE",
@@ -49,7 +53,11 @@ def events_options(command: F) -> F:
 
 
 def fitted(
-    document: Document, events: tuple[str, ...], columns: str | None, table: str | None
+    document: Document,
+    events: tuple[str, ...],
+    columns: str | None,
+    table: str | None,
+    time_format: str | None = None,
 ) -> Fit | None:
     """The fit of ``document`` to ``events`` (``None`` without a log)."""
     if not events:
@@ -57,7 +65,7 @@ def fitted(
     from .fit import fit_log
     from .logs import Cut, LogArgs
 
-    args = LogArgs({}, columns, Cut(), "duckdb", None, None, None)
+    args = LogArgs({}, columns, Cut(), "duckdb", None, None, None, time_format)
     return fit_log(document, events, args, table)
 
 

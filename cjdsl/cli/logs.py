@@ -2,8 +2,9 @@
 and opening the log with the errors turned into one line and exit 2.
 
 ``log_options`` adds ``--user --time --event --conversion --value --segment --columns
---session-gap --no-cut --engine --spark-master --memory-limit --temp-dir``; ``open_log``
-takes the parsed values (``LogArgs.of(kwargs)``) and returns the opened log and the cut.
+--time-format --session-gap --no-cut --engine --spark-master --memory-limit --temp-dir``;
+``open_log`` takes the parsed values (``LogArgs.of(kwargs)``) and returns the opened log
+and the cut.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from .common import Fail
 if TYPE_CHECKING:
     from ..observed import Log
 
-__all__ = ["LOG_OPTIONS", "Cut", "LogArgs", "log_options", "open_log", "parse_gap"]
+__all__ = [
+    "LOG_OPTIONS",
+    "Cut",
+    "LogArgs",
+    "log_options",
+    "open_log",
+    "parse_gap",
+    "time_format_option",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,6 +41,7 @@ LOG_OPTIONS: Final = (
     "value",
     "segment",
     "columns",
+    "time_format",
     "session_gap",
     "no_cut",
     "engine",
@@ -61,6 +71,7 @@ class LogArgs:
     spark_master: str | None
     memory_limit: str | None
     temp_dir: str | None
+    time_format: str | None = None
 
     @classmethod
     def of(cls, kwargs: dict[str, Any]) -> LogArgs:
@@ -76,6 +87,7 @@ class LogArgs:
             values["spark_master"],
             values["memory_limit"],
             values["temp_dir"],
+            values["time_format"],
         )
 
 
@@ -90,6 +102,17 @@ def parse_gap(text: str) -> float:
     if quantity is None or quantity.value <= 0:
         raise Fail(f"--session-gap {text}: a duration such as 30m, 2h or 1d")
     return quantity.value
+
+
+def time_format_option(name: str = "--time-format", dest: str = "time_format") -> Callable[[F], F]:
+    """``--time-format FORMAT``: text timestamps in a strptime format instead of ISO 8601."""
+    return click.option(
+        name,
+        dest,
+        metavar="FORMAT",
+        help="Read the time column with this strptime format, e.g. '%d.%m.%Y %H:%M' "
+        "for 31.12.2024 14:30 (default: ISO 8601).",
+    )
 
 
 def log_options(command: F) -> F:
@@ -107,6 +130,7 @@ def log_options(command: F) -> F:
             type=click.Path(dir_okay=False),
             help='A mapping file: user = "kd_nr" a line (TOML); flags win.',
         ),
+        time_format_option(),
         click.option(
             "--session-gap",
             metavar="DURATION",
@@ -153,7 +177,13 @@ def open_log(specs: tuple[str, ...] | list[str], args: LogArgs) -> Log:
             temp_directory=args.temp_dir,
             spark_master=args.spark_master,
         )
-        return observed.open_log(list(specs), engine=engine, roles=args.roles, mapping=mapping)
+        return observed.open_log(
+            list(specs),
+            engine=engine,
+            roles=args.roles,
+            mapping=mapping,
+            time_format=args.time_format,
+        )
     except observed.LogError as error:
         raise Fail(str(error)) from None
     except (OSError, UnicodeDecodeError) as error:

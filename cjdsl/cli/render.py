@@ -73,6 +73,7 @@ def render_command(
     events: tuple[str, ...] = (),
     events_columns: str | None = None,
     events_map: str | None = None,
+    events_time_format: str | None = None,
     scenario: str | None = None,
     draw_diff: bool = False,
     view: str = "diagram",
@@ -106,7 +107,7 @@ def render_command(
             failed = True
             continue
         if events:  # the fitted figures, drawn as the file would write them
-            fit = cli_events.fitted(doc, events, events_columns, events_map)
+            fit = cli_events.fitted(doc, events, events_columns, events_map, events_time_format)
             assert fit is not None
             doc = cli_events.fitted_document(doc, fit)
         journey = doc.journey

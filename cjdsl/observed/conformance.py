@@ -3,9 +3,11 @@
 
 It lists observed moves the design lacks (with counts), designed moves never observed,
 touchpoints never visited, events that map to no touchpoint, journeys that start where the
-design has no entry, observed moves back to an
-earlier stage, and per designed probability the observed one with a 95% Wilson interval,
-flagging designs outside it. Pure: from a ``Fit`` and the journey to values and text.
+design has no entry, observed moves back to an earlier stage, the journeys per persona and
+entry where the log has a segment column (the personas' reach, which the language has no
+place for, so ``fit`` reports it rather than writing it), and per designed probability the
+observed one with a 95% Wilson interval, flagging designs outside it. Pure: from a ``Fit``
+and the journey to values and text.
 """
 
 from __future__ import annotations
@@ -79,6 +81,8 @@ class Report:
     checks: tuple[Check, ...]
     starts: tuple[tuple[str, int], ...] = ()
     """Journeys that start at a touchpoint the design has no ``entry`` for."""
+    personas: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+    """Per persona (segment), the journeys that start at each touchpoint, most first."""
 
     def counts(self) -> dict[str, float]:
         """Per ``KINDS`` entry, how many (``unmapped``: events, not names)."""
@@ -152,6 +156,10 @@ def check(journey: model.Journey, fitted: Fit) -> Report:
                 ),
                 key=lambda s: (-s[1], s[0]),
             )
+        ),
+        tuple(
+            (persona, tuple(sorted(starts.items(), key=lambda s: (-s[1], s[0]))))
+            for persona, starts in sorted(fitted.persona_starts.items())
         ),
     )
 
@@ -251,6 +259,16 @@ def render(report: Report, format_: str = "text", *, top: int = 10) -> str:
         + _more(report.starts, top, bullet),
         f"{bullet}none",
     )
+    if report.personas:
+        section(
+            "Journeys per persona and entry (reach)",
+            [
+                f"{bullet}{persona}: {sum(n for _, n in starts)} journeys; "
+                + ", ".join(f"{node} {n}" for node, n in starts)
+                for persona, starts in report.personas
+            ],
+            f"{bullet}none",
+        )
     section(
         "Moves back to an earlier stage",
         [f"{bullet}{e.source} -> {e.target}: {e.n}" for e in report.backward[:top]]
@@ -295,6 +313,10 @@ def _data(report: Report) -> dict[str, object]:
         "unmapped": [{"event": name, "n": n} for name, n in report.unmapped],
         "backward": [_edge(e) for e in report.backward],
         "starts": [{"touchpoint": node, "n": n} for node, n in report.starts],
+        "personas": {
+            persona: [{"touchpoint": node, "n": n} for node, n in starts]
+            for persona, starts in report.personas
+        },
         "probabilities": [dataclasses.asdict(c) | {"outside": c.outside} for c in report.checks],
         "counts": report.counts(),
     }

@@ -66,6 +66,13 @@ class Engine:
             first = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
             raise LogError(f"{source.path}: cannot read it as {source.format}: {first}") from error
 
+    def parse_time(self, text: ir.StringValue, time_format: str) -> ir.TimestampValue:
+        """``text`` read with a strptime ``time_format`` (``%d.%m.%Y %H:%M``), in the engine:
+        DuckDB's ``try_strptime``, Spark's ``try_to_timestamp`` with the pattern in Java's
+        letters. A value that does not fit is ``NULL`` (``events`` names its rows); with
+        ``%z`` the offset is converted to UTC, without it the time is read as UTC."""
+        return _parse_time(self.name, text, time_format)
+
 
 def connect(
     name: EngineName = "duckdb",
@@ -131,6 +138,30 @@ def spark_session(master: str | None = None, *, memory: str = "2g", partitions: 
         raise LogError(f"cannot start Spark: {first}") from error
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def _parse_time(name: EngineName, text: ir.StringValue, time_format: str) -> ir.TimestampValue:
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    if name == "duckdb":
+        function, pattern = "try_strptime", time_format
+    else:
+        from sqlglot import time
+        from sqlglot.dialects.spark import Spark
+
+        function = "try_to_timestamp"
+        pattern = str(
+            time.format_time(time_format, Spark.INVERSE_TIME_MAPPING, Spark.INVERSE_TIME_TRIE)
+        )
+    parse = ibis.udf.scalar.builtin(
+        name=function, signature=((dt.string, dt.string), dt.Timestamp(timezone="UTC"))
+    )(_builtin)
+    return parse(text, pattern).cast("timestamp")
+
+
+def _builtin(text: str, pattern: str) -> Any:
+    """The signature of an engine's own time parser (``_parse_time``); never called."""
 
 
 def _read_duckdb(backend: Any, source: Source) -> ir.Table:

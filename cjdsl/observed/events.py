@@ -50,6 +50,8 @@ class Log:
     sources: tuple[Source, ...]
     columns: Columns
     name: str
+    time_format: str | None = None
+    """The strptime format text timestamps are read with (``None``: ISO 8601)."""
 
     def count(self) -> int:
         """The number of usable events (runs a query)."""
@@ -72,11 +74,14 @@ def open_log(
     roles: Mapping[str, str | None] | None = None,
     mapping: str | None = None,
     check_times: bool = True,
+    time_format: str | None = None,
 ) -> Log:
     """Open the log at ``specs`` (files, globs, folders) on ``engine`` (a new DuckDB
     connection by default). ``roles`` names columns (``{"user": "kd_nr"}``), ``mapping``
     is the text of a mapping file (``user = "kd_nr"``); flags win over the file, the file
-    over common names. Raises ``LogError`` for anything that does not fit."""
+    over common names. ``time_format`` reads text timestamps with a strptime format
+    (``%d.%m.%Y %H:%M`` for ``31.12.2024 14:30``) instead of as ISO 8601. Raises
+    ``LogError`` for anything that does not fit."""
     specs = [specs] if isinstance(specs, str) else list(specs)
     if not specs:
         raise LogError("no event log given")
@@ -88,13 +93,13 @@ def open_log(
     present = [c for c in _with_partitions(raws[0], sources[0]).columns if c != "_row"]
     columns = Columns.find(present, **given)
     parts = [
-        _typed(_with_partitions(raw, source), columns, index, source)
+        _typed(_with_partitions(raw, source), columns, index, source, engine, time_format)
         for index, (raw, source) in enumerate(zip(raws, sources, strict=True))
     ]
     import ibis
 
     table = parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
-    log = Log(table, engine, tuple(sources), columns, ", ".join(specs))
+    log = Log(table, engine, tuple(sources), columns, ", ".join(specs), time_format)
     if check_times:
         _check_times(log)
     return log
@@ -107,7 +112,21 @@ def _with_partitions(raw: ir.Table, source: Source) -> ir.Table:
     return raw.mutate(**extra) if extra else raw
 
 
-def _typed(raw: ir.Table, columns: Columns, index: int, source: Source) -> ir.Table:
+def _parsed(text: ir.StringValue, engine: Engine, time_format: str | None) -> ir.TimestampValue:
+    """Text timestamps as naive UTC: ISO 8601, or ``time_format``; ``NULL`` if not."""
+    if time_format:
+        return engine.parse_time(text, time_format)
+    return text.try_cast("timestamp('UTC')").cast("timestamp")
+
+
+def _typed(
+    raw: ir.Table,
+    columns: Columns,
+    index: int,
+    source: Source,
+    engine: Engine,
+    time_format: str | None,
+) -> ir.Table:
     """One file's events in the log's columns and types (the module's table)."""
     import ibis
 
@@ -127,7 +146,7 @@ def _typed(raw: ir.Table, columns: Columns, index: int, source: Source) -> ir.Ta
     elif kind.is_numeric():  # Unix seconds
         parsed = time.cast("int64").as_timestamp("s")
     else:
-        parsed = time.cast("string").strip().try_cast("timestamp('UTC')").cast("timestamp")
+        parsed = _parsed(time.cast("string").strip(), engine, time_format)
     if columns.conversion is None:
         conversion = ibis.literal(0, "int64")
     else:
@@ -176,7 +195,7 @@ def _check_times(log: Log) -> None:
         if not time.type().is_string():
             continue
         text = time.strip()
-        parsed = text.try_cast("timestamp('UTC')")
+        parsed = _parsed(text, log.engine, log.time_format)
         bad = raw.filter(text.notnull(), text != "", parsed.isnull()).select(
             _file=ibis.literal(index, "int64"), _row=raw["_row"].cast("int64"), text=text
         )
@@ -191,8 +210,14 @@ def _check_times(log: Log) -> None:
     shown = "; ".join(
         f"{log.sources[r['_file']].path} row {r['_row'] + 1}: {r['text']!r}" for r in first
     )
+    if log.time_format:
+        hint = f"not in --time-format {log.time_format!r}; fix the rows or the format"
+    else:
+        hint = (
+            "write ISO 8601, as in 2024-03-01 10:15:00 or 2024-03-01T10:15:00+01:00 (naive "
+            "times are read as UTC), or name the format: --time-format '%d.%m.%Y %H:%M'"
+        )
     raise LogError(
         f"{total} timestamp{'s' if total != 1 else ''} in column '{log.columns.time}' "
-        f"do not parse ({shown}); write ISO 8601, as in 2024-03-01 10:15:00 or "
-        "2024-03-01T10:15:00+01:00 (naive times are read as UTC)"
+        f"{'do' if total != 1 else 'does'} not parse ({shown}); {hint}"
     )

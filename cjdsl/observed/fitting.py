@@ -165,6 +165,11 @@ class Fit:
     unmapped: tuple[tuple[str, int], ...] = ()
     events: int = 0
     duplicates: int = 0
+    persona_starts: Mapping[str, Mapping[str, int]] = dataclasses.field(default_factory=dict)
+    """Per persona (a segment of its id), the journeys that start at each touchpoint: the
+    persona's reach per entry. The language has no per-persona ``reach`` (only a persona's
+    ``share``), so ``fit`` reports these instead of writing them; ``personas`` carries
+    them as ``reach`` to the analysis."""
 
 
 def fit(
@@ -185,12 +190,14 @@ def fit(
     edges, visits, starts = _edges(overall, events.conversion_goal)
     designed = {(t.source, t.target) for t in journey.transitions}
     personas = {}
+    persona_starts: dict[str, dict[str, int]] = {}
     ids = {p.id for p in journey.personas}
     for segment in sorted({c.segment for c in rows if c.segment in ids}):
         seg_edges, _, seg_starts = _edges(
             [c for c in rows if c.segment == segment], events.conversion_goal
         )
         personas[str(segment)] = _numbers(journey, designed, seg_edges, seg_starts)
+        persona_starts[str(segment)] = dict(seg_starts)
     journeys = sum(starts.values())
     converted = sum(c.n for c in overall if c.target == CONVERSION)
     return Fit(
@@ -204,6 +211,7 @@ def fit(
         unmapped,
         total_events,
         duplicates,
+        persona_starts,
     )
 
 
