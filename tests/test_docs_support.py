@@ -23,7 +23,7 @@ def test_options_are_validated_with_the_allowed_values() -> None:
     for values, message in [
         ({"theme": "darkk"}, "unknown theme `darkk` (choose from auto, light, dark, print)"),
         ({"colour": "x"}, "unknown option `colour`"),
-        ({"view": "chart"}, "unknown view `chart` (choose from diagram, map)"),
+        ({"view": "chart"}, "unknown view `chart` (choose from diagram, map, blueprint)"),
         ({"view": "map", "format": "png"}, "the `map` view is HTML in the page"),
         ({"view": "map", "highlight": "probable"}, "`highlight` is for diagrams"),
         ({"zoom": "3"}, "`zoom` is `fit` or a number from 0 to 1"),

@@ -314,6 +314,10 @@ def test_the_mkdocs_plugin_shows_a_scenario(
     (tmp_path / "docs" / "shop.journey").write_text(CASE.read_text("utf-8"), "utf-8")
     page = "# Shop\n\n![Soll](shop.journey){scenario=click_collect}\n\n![Ist](shop.journey)\n"
     page += "\n![Karte](shop.journey){view=map scenario=click_collect}\n"
+    (tmp_path / "docs" / "bp.journey").write_text(
+        (CASES / "blueprint" / "click_collect.journey").read_text("utf-8"), "utf-8"
+    )
+    page += "\n![Blueprint](bp.journey){view=blueprint}\n"
     (tmp_path / "docs" / "index.md").write_text(page, "utf-8")
     (tmp_path / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - cjdsl\n", "utf-8")
     config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
@@ -327,6 +331,7 @@ def test_the_mkdocs_plugin_shows_a_scenario(
         :2
     ]
     assert html.count('class="cjm-line-before"') == 1  # the map's as-is curve
+    assert "line of visibility" in html and "lane_backstage" in html  # the blueprint view
     assert "Abholung" in to_be and "Zahlung" not in to_be
     assert "Zahlung" in as_is and "Abholung" not in as_is
 

@@ -44,7 +44,7 @@ from .. import (
 from ..diagnostics import Severity, did_you_mean
 from ..errors import RenderError
 from ..language import vocabulary
-from ..rendering import journey_map
+from ..rendering import blueprint_view, journey_map
 from ..rendering import options as choices
 from ..source import SourceFile
 
@@ -78,7 +78,7 @@ THEMES: Final = choices.PAGE_THEMES
 """``auto`` renders light and dark and lets the site's colour scheme pick one."""
 FORMATS: Final = ("inline", "svg", "png")
 """``inline`` puts the SVG into the page (links clickable); ``svg``/``png`` link an image file."""
-VIEWS: Final = ("diagram", "map")
+VIEWS: Final = ("diagram", "map", "blueprint")
 """``diagram``: the Graphviz diagram; ``map``: the journey map (HTML table, persona, highlights)."""
 SOURCES: Final = ("none", "above", "below", "only")
 """Where to show the journey's source text beside its diagram (``only``: no diagram)."""
@@ -140,6 +140,8 @@ class Options:
         )
         if new.format_ == "png" and manual_highlight(new.highlight):
             raise OptionError("`highlight` needs SVG: use format `inline` or `svg`, not `png`")
+        if new.view == "blueprint" and new.highlight:
+            raise OptionError("`highlight` is for the diagram; the `blueprint` view draws lanes")
         if new.view == "map":
             # A site-wide `format` is for diagrams; one written beside `view=map` is a mistake.
             if "format" in values and new.format_ != "inline":
@@ -563,6 +565,9 @@ def render(
         own = f"{prefix}-dark" if options.theme == choices.AUTO and theme == "dark" else prefix
         key = _key(compiled, options, theme=theme, prefix=own, fmt=fmt, graphviz=version)
         data = cache.load(key, fmt)
+        if data is None and options.view == "blueprint":
+            drawing = dataclasses.replace(options.drawing, theme=theme)
+            data = blueprint_view.render(journey, format_=fmt, options=drawing, prefix=own)
         if data is None:
             data = views.render(
                 journey,

@@ -36,13 +36,20 @@ def to_dot(journey: model.Journey, *, options: Options = DEFAULTS, prefix: str =
     return "\n".join(_Emitter(journey, options, prefix).lines()) + "\n"
 
 
-def render(journey: model.Journey, *, format_: str = "svg", options: Options = DEFAULTS) -> bytes:
-    """The blueprint view laid out by Graphviz (``dot`` gives the DOT source).
+def render(
+    journey: model.Journey,
+    *,
+    format_: str = "svg",
+    options: Options = DEFAULTS,
+    prefix: str | None = None,
+) -> bytes:
+    """The blueprint view laid out by Graphviz (``dot`` gives the DOT source); ``prefix``
+    makes its SVG ids unique on a page (default: from the title).
 
     Raises:
         RenderError: Graphviz is missing, fails or takes too long.
     """
-    prefix = "bp-" + (journey.title or "journey").encode("utf-8").hex()[:8]
+    prefix = prefix or "bp-" + (journey.title or "journey").encode("utf-8").hex()[:8]
     source = to_dot(journey, options=options, prefix=prefix)
     if format_ == "dot":
         return source.encode("utf-8")
