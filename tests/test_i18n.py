@@ -280,3 +280,19 @@ def test_highlight_captions_and_the_collapsed_view_in_german(path: object) -> No
     assert english - SAME_IN_BOTH, "the English captions show no UI word"
     left = (english & deutsch) - SAME_IN_BOTH
     assert not left, f"English UI words in the German captions: {sorted(left)}"
+
+
+def test_the_analysis_notes_that_name_nothing_of_the_journey_s_are_translated() -> None:
+    from cjdsl import analysis
+    from cjdsl.analysis import tables
+
+    doc = cjdsl.loads(
+        'journey "T"\nentry touchpoint a\nentry touchpoint b\ngoal g\na -> g\nb -> g\n'
+    )
+    assert doc.journey is not None
+    result = analysis.analyze(doc.journey)
+    assert "entries weighted equally: none has a `reach`" in result.notes
+    shown = tables.markdown(result, lang="de")
+    assert (
+        "## Hinweise" in shown and "- Einstiege gleich gewichtet: keiner hat eine `reach`" in shown
+    )

@@ -248,6 +248,16 @@ def _late(t: i18n.Locale) -> str:
 
 
 N_("not computed: time limit")  # report.NOT_COMPUTED, for the catalogs
+# The notes of the analysis that name nothing of the journey's, translated where shown; a
+# note with figures or ids in it (a loop's bound, a persona's starts) stays as the analysis
+# wrote it.
+_NOTES: Final = (
+    N_("the journey has no goal: nothing counts as converting"),
+    N_("no goal can be reached from the entries: the conversion is 0"),
+    N_("the journey has no start: no `entry` and no touchpoint without a way in"),
+    N_("entries weighted equally: every entry's `reach` is 0"),
+    N_("entries weighted equally: none has a `reach`"),
+)
 
 
 def _sections(r: report.Report, t: i18n.Locale = _EN) -> list[_Section]:
@@ -345,7 +355,8 @@ def _sections(r: report.Report, t: i18n.Locale = _EN) -> list[_Section]:
     out.append(_emotions(r, t))
     out.append(_order(r, t))
     if r.notes:
-        out.append(_Section(t._("Notes"), tuple(f"- {note}" for note in r.notes)))
+        notes = tuple("- " + (t._(note) if note in _NOTES else note) for note in r.notes)
+        out.append(_Section(t._("Notes"), notes))
     return out
 
 
