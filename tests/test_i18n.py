@@ -296,3 +296,36 @@ def test_the_analysis_notes_that_name_nothing_of_the_journey_s_are_translated() 
     assert (
         "## Hinweise" in shown and "- Einstiege gleich gewichtet: keiner hat eine `reach`" in shown
     )
+
+
+def test_analyze_speaks_the_journey_s_then_the_project_s_language(tmp_path: object) -> None:
+    """`cjdsl analyze`: `--lang` beats the journey's `lang`, which beats the project's; JSON
+    is the same whatever the language."""
+    import pathlib
+
+    from click.testing import CliRunner
+
+    from cjdsl.cli import cli
+
+    folder = pathlib.Path(str(tmp_path))
+    body = "entry touchpoint a { reach 173000 }\ngoal g\na -> g 40%\n"
+    (folder / "cjdsl.toml").write_text('lang = "de"\n', encoding="utf-8")
+    (folder / "project.journey").write_text('journey "P"\n' + body, encoding="utf-8")
+    (folder / "own.journey").write_text('journey "O"\n  lang "en"\n' + body, encoding="utf-8")
+
+    def analyze(*args: str) -> str:
+        result = CliRunner().invoke(cli, ["analyze", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    project = str(folder / "project.journey")
+    assert "Konversion: 40,0\xa0% der Kunden" in analyze(project)
+    assert "(69.200 von 173.000)" in analyze(project, "--format", "markdown")
+    assert "Conversion: 40.0% of customers" in analyze(project, "--lang", "en")
+    assert "Conversion: 40.0%" in analyze(str(folder / "own.journey"))
+    assert "Konversion" in analyze(str(folder / "own.journey"), "--lang", "de")
+    same = (
+        analyze(project, "--format", "json"),
+        analyze(project, "--format", "json", "--lang", "en"),
+    )
+    assert same[0] == same[1] and '"probability": 0.4' in same[0]
