@@ -27,10 +27,31 @@ from .findings import Findings
 from .options import DEFAULTS, Options
 from .overlay import Overlay
 
-__all__ = ["PER_PERSONA", "id_prefix", "to_dot"]
+__all__ = [
+    "BIG_LAYOUT_LINE",
+    "BIG_NODES",
+    "HUGE_LAYOUT_LINE",
+    "HUGE_NODES",
+    "PER_PERSONA",
+    "id_prefix",
+    "to_dot",
+]
 
 PER_PERSONA: Final = 12
 """Personas up to which an edge for everyone shows each one's probability (more: ``for …``)."""
+
+BIG_NODES: Final = 150
+"""From this many drawn nodes on, edge labels are external (``xlabel``): a label node
+doubles the ranks Graphviz lays out, and halving them cuts 200 nodes from 8–16 s to about
+1 s CPU (``bench/bench_layout.py``). Below it labels stay real nodes, which never overlap."""
+HUGE_NODES: Final = 280
+"""From this many drawn nodes on, the position and crossing phases are capped as well
+(``HUGE_LAYOUT_LINE``): uncapped, 300 nodes take 12 s and 500 over 20 s even with external
+labels. The cap costs straightness (stages drift diagonally); ``docs/big-journeys.md``."""
+BIG_LAYOUT_LINE: Final = '  graph [forcelabels="true"]'
+"""The graph attributes of a big diagram, one line (the benchmark removes it)."""
+HUGE_LAYOUT_LINE: Final = '  graph [nslimit="3", mclimit="0.5"]'
+"""The graph attributes of a huge diagram, one line (the benchmark removes it)."""
 
 
 def id_prefix(
@@ -95,6 +116,7 @@ class _Emitter:
         self.overlay = overlay
         self.t = i18n.locale(options.lang_for(journey.lang))
         self.graph = graphs.build(journey, persona=self.persona)
+        self.big = self.graph.number_of_nodes() >= BIG_NODES
         # for everyone: each persona's own graph, for the edges whose probability differs
         # (up to PER_PERSONA personas: a label cannot name more, and the graphs stay few)
         self.by_persona = (
@@ -264,7 +286,7 @@ class _Emitter:
                 colour, text, width = marked[0], marked[0], width + 1.5
             yield f"  {_node(source)} -> {_node(target)} " + dotlang.attrs(
                 id=f"{self.prefix}-e{index}",
-                label=self.label(lines) if lines else None,
+                **{"xlabel" if self.big else "label": self.label(lines) if lines else None},
                 penwidth=width,
                 style="dashed" if not data["explicit"] or (marked and marked[1]) else None,
                 constraint="false" if backwards else None,
@@ -478,6 +500,10 @@ class _Emitter:
                 fontcolor=theme.text,
             ),
         ]
+        if self.big:
+            out.append(BIG_LAYOUT_LINE)
+        if self.graph.number_of_nodes() >= HUGE_NODES:
+            out.append(HUGE_LAYOUT_LINE)
         out += self.stages()
         staged = {n for s in journey.stages for n in s.touchpoints}
         out += (

@@ -62,14 +62,14 @@ DEFAULT_TIMEOUT: Final = 60.0
 """Seconds Graphviz may take before it is stopped."""
 DEFAULT_MEMORY_MB: Final = 4096
 """Megabytes of memory Graphviz may use."""
-DEFAULT_MAX_NODES: Final = 200
+DEFAULT_MAX_NODES: Final = 500
 """The largest journey laid out node by node unless asked for more (``max_nodes``).
 
-Measured with ``bench/bench_pipeline.py`` on realistic generated journeys (five
-stage clusters, three transitions a touchpoint, loops), 2 cores: Debian's
-Graphviz 2.43 lays out 100 nodes in about a second, 200 in 12–18 s, 300 in
-65–110 s (past the default 60 s timeout) and 400 not within 120 s. Past the
-limit, ``collapse_by`` draws the journey by stage or channel instead."""
+Measured with ``bench/bench_layout.py`` on generated journeys (five stage clusters, three
+transitions a touchpoint, loops), Debian's Graphviz 2.43, CPU time: with the big-graph
+settings of ``dot`` (external edge labels from 150 nodes, capped phases from 280) 200 nodes
+take about 2 s (12 s before), 500 nodes about 7 s (over 60 s before). Past the limit,
+``collapse_by`` draws the journey by stage or channel instead."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
