@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final
 import click
 
 from .. import files, rendering, reporting, views
+from ..rendering import paper
 from . import common, progress, render_options
 from . import events as cli_events
 
@@ -62,6 +63,12 @@ FORMATS: Final = (*rendering.FORMATS, "html")
     help="`blueprint`: a horizontal band per lane (customer, frontstage, backstage, support, "
     "process) with the processes behind the touchpoints (docs/blueprint.md).",
 )
+@click.option(
+    "--page",
+    type=click.Choice(tuple(paper.PAPERS)),
+    help="With -f pdf: the diagram scaled to fit this paper (1 cm margin), centred.",
+)
+@click.option("--landscape", is_flag=True, help="With --page: the paper turned sideways.")
 @progress.interruptible
 def render_command(
     paths: tuple[str, ...],
@@ -77,6 +84,8 @@ def render_command(
     scenario: str | None = None,
     draw_diff: bool = False,
     view: str = "diagram",
+    page: str | None = None,
+    landscape: bool = False,
 ) -> None:
     """Render journey files to SVG, PNG, PDF, DOT, Graphviz JSON or an HTML journey map."""
     if draw_diff:
@@ -90,6 +99,7 @@ def render_command(
         raise common.Fail(
             "--diagnostics json goes to stdout, where the output goes too; use -o FILE"
         )
+    _check_paper(fmt, page, landscape)
     if fmt == "html" and options.highlight:
         raise common.Fail("--highlight draws on diagrams; the journey map (html) shows them all")
     if fmt == "html" and options.collapse_by:
@@ -120,6 +130,8 @@ def render_command(
         else:
             with progress.status(f"laying out {path} with Graphviz{of}"):
                 data = _diagram(journey, fmt, options, view)
+            if page is not None:
+                data = paper.fit(data, page, landscape=landscape)
         try:
             if target != "-" and out_dir:
                 pathlib.Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -129,6 +141,19 @@ def render_command(
         if target != "-":
             click.echo(f"wrote {target}", err=True)
     sys.exit(common.EXIT_PROBLEMS if failed else common.EXIT_OK)
+
+
+def _check_paper(fmt: str, page: str | None, landscape: bool) -> None:
+    """``--page`` sizes a PDF; the journey map has its own print layout."""
+    if landscape and page is None:
+        raise common.Fail("--landscape turns the paper of --page; add --page A4, A3 or letter")
+    if page is not None and fmt == "html":
+        raise common.Fail(
+            "--page sizes a PDF diagram; the journey map (html) prints itself to A3/A4 "
+            "landscape from the browser"
+        )
+    if page is not None and fmt != "pdf":
+        raise common.Fail(f"--page sizes a PDF; add -f pdf (the format is {fmt})")
 
 
 def _diagram(journey: model.Journey, fmt: str, options: rendering.Options, view: str) -> bytes:
