@@ -281,3 +281,12 @@ def test_command_refuses_a_broken_diagram_and_writes_nothing(tmp_path: pathlib.P
     assert done.returncode == 2
     assert "error[CJ601]" in done.stderr and "bad.mmd:3:10" in done.stderr
     assert not (tmp_path / "bad.journey").exists()
+
+
+def test_a_name_repeated_many_times_gets_numbered_ids() -> None:
+    """Each repeat takes the next number (kept per id: bench/bench_interop.py showed the
+    search from `_2` on every repeat growing with the square of the repeats)."""
+    j = journey("journey\n" + "  Kasse: 3\n" * 3000)
+    ids = [t.id for t in j.touchpoints]
+    assert len(set(ids)) == 3000 and ids[:3] == ["kasse", "kasse_2", "kasse_3"]
+    assert ids[-1] == "kasse_3000"

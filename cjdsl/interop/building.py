@@ -68,6 +68,7 @@ class Ids:
 
     def __init__(self, *, prefix: str = "tp") -> None:
         self._taken: set[str] = set()
+        self._next: dict[str, int] = {}
         self._prefix = prefix
 
     def make(self, name: str) -> str:
@@ -75,11 +76,16 @@ class Ids:
         return self.claim(make_id(name, prefix=self._prefix))
 
     def claim(self, wanted: str) -> str:
-        """``wanted``, or ``wanted_2`` … if it is taken; marks the result taken."""
-        made, number = wanted, 1
-        while made in self._taken:
+        """``wanted``, or ``wanted_2`` … if it is taken; marks the result taken. The number
+        to try next is kept per id, so a name repeated n times costs n steps, not n²."""
+        made, number = wanted, self._next.get(wanted, 1)
+        if made in self._taken:
             number += 1
             made = f"{wanted}_{number}"
+            while made in self._taken:
+                number += 1
+                made = f"{wanted}_{number}"
+        self._next[wanted] = number
         self._taken.add(made)
         return made
 
