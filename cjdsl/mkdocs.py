@@ -43,8 +43,10 @@ from mkdocs.utils import get_relative_url
 from pymdownx.superfences import SuperFencesException
 
 from . import files, pipeline
+from .cli import progress as terminal
 from .diagnostics import Severity
 from .docsites import pages, support
+from .docsites import progress as build_progress
 from .errors import RenderError
 from .rendering import options as choices
 
@@ -82,6 +84,7 @@ class PluginConfig(base.Config):  # type: ignore[no-untyped-call]
     cache_dir = c.Type(str, default=".cache/cjdsl")
     cache = c.Type(bool, default=True)
     allow_imports_outside = c.Type(bool, default=False)
+    progress_every = c.Type(int, default=build_progress.EVERY)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -96,6 +99,8 @@ class _Site:
     system: bool
     imports_root: pathlib.Path | None
     """Imports must stay inside this folder (the project's) unless the site allows otherwise."""
+    tally: build_progress.Tally = dataclasses.field(default_factory=build_progress.Tally)
+    """The build's diagrams so far: a log line every ``progress_every`` renders, a summary."""
 
     def display(self, path: str) -> str:
         """Paths under the project are shown relative to it, as MkDocs shows pages."""
@@ -207,6 +212,7 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             self.config.diagnostics,
             self.config.scheme == "system",
             None if self.config.allow_imports_outside else root,
+            build_progress.Tally(self.config.progress_every),
         )
         global _ACTIVE
         _ACTIVE = self.site
@@ -264,6 +270,9 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._leave()
+        summary = self.site.tally.summary() if self.site is not None else None
+        if summary:
+            log.info(summary)
         folder = pathlib.Path(config.site_dir) / IMAGES_URI
         for name, data in sorted(self.images.items()):
             folder.mkdir(parents=True, exist_ok=True)
@@ -365,10 +374,14 @@ def _show(
         return pages.error_html(p for p in found if p.severity is Severity.ERROR)
     # With a caption the figure carries the anchor; the frame inside it must not repeat it.
     inner = dataclasses.replace(options, caption=None, name=None) if options.caption else options
-    if options.view == "map":
-        body, shown = _map(compiled, inner, site, prefix, where)
-    else:
-        body, shown = _diagram(compiled, inner, site, prefix, where, images, page)
+    misses, timer = site.cache.misses, build_progress.Timer()
+    with terminal.status(f"cjdsl: rendering {where}"):  # a spinner only on a terminal's stderr
+        if options.view == "map":
+            body, shown = _map(compiled, inner, site, prefix, where)
+        else:
+            body, shown = _diagram(compiled, inner, site, prefix, where, images, page)
+    if shown and (line := site.tally.add(site.cache.misses > misses, timer())):
+        log.info(line)
     if not shown:
         return body
     body = pages.figure_html(body, options)

@@ -33,6 +33,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxTranslator
 from . import __version__, files, pipeline
 from .diagnostics import Severity
 from .docsites import pages, support
+from .docsites import progress as build_progress
 from .errors import RenderError
 from .rendering import options as choices
 
@@ -41,6 +42,7 @@ __all__ = ["JourneyDirective", "journey", "setup"]
 logger = logging.getLogger(__name__)
 
 _OUTDATED: Final = "cjdsl_outdated"
+_TALLY: Final = "cjdsl_tally"
 _LEVELS: Final = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 
 
@@ -70,6 +72,23 @@ def _cache(env: BuildEnvironment) -> support.Cache:
     if folder is None:
         return support.Cache(pathlib.Path(env.doctreedir) / "cjdsl")
     return support.Cache(pathlib.Path(env.srcdir) / folder if folder else None)
+
+
+def _tally(env: BuildEnvironment) -> build_progress.Tally:
+    """The diagrams of this build so far (kept on the environment, merged after parallel
+    reading, started afresh by each build)."""
+    found = getattr(env, _TALLY, None)
+    if not isinstance(found, build_progress.Tally):
+        found = build_progress.Tally(env.config.cjdsl_progress_every)
+        setattr(env, _TALLY, found)
+    return found
+
+
+def _count(env: BuildEnvironment, cache: support.Cache, seconds: float) -> None:
+    """Count one diagram; every ``cjdsl_progress_every`` renders a line on Sphinx's status."""
+    line = _tally(env).add(cache.misses > 0, seconds)
+    if line:
+        logger.info(line)
 
 
 def _outdated(env: BuildEnvironment) -> set[str]:
@@ -179,7 +198,9 @@ class JourneyDirective(SphinxDirective):
         prefix = support.prefix_for(self.env.docname, self.env.new_serialno("cjdsl"))
         unnamed = dataclasses.replace(options, name=None, caption=None)
         try:
-            images = support.render(compiled, unnamed, prefix=prefix, cache=_cache(self.env))
+            cache, timer = _cache(self.env), build_progress.Timer()
+            images = support.render(compiled, unnamed, prefix=prefix, cache=cache)
+            _count(self.env, cache, timer())
         except RenderError as error:
             self._warn(f"journey directive: cannot render: {error}")
             node["error"] = pages.error_html((), what=str(error))
@@ -200,7 +221,9 @@ class JourneyDirective(SphinxDirective):
         prefix = support.prefix_for(self.env.docname, self.env.new_serialno("cjdsl"))
         unnamed = dataclasses.replace(options, name=None, caption=None)
         try:
-            found = support.render_map(compiled, unnamed, prefix=prefix, cache=_cache(self.env))
+            cache, timer = _cache(self.env), build_progress.Timer()
+            found = support.render_map(compiled, unnamed, prefix=prefix, cache=cache)
+            _count(self.env, cache, timer())
         except RenderError as error:
             self._warn(f"journey directive: cannot render: {error}")
             node["error"] = pages.error_html((), what=str(error))
@@ -322,6 +345,18 @@ def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
     _outdated(env).update(_outdated(other) & docnames)
+    _tally(env).merge(_tally(other))
+    setattr(other, _TALLY, None)
+
+
+def _start(app: Sphinx) -> None:
+    setattr(app.env, _TALLY, None)  # a pickled environment keeps the last build's counts
+
+
+def _summary(app: Sphinx, exception: Exception | None) -> None:
+    summary = _tally(app.env).summary() if exception is None else None
+    if summary:
+        logger.info(summary)
 
 
 def _check_config(app: Sphinx) -> None:
@@ -357,6 +392,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("cjdsl_scheme", support.SCHEMES[0], "env", str)
     app.add_config_value("cjdsl_cache_dir", None, "", (str, type(None)))
     app.add_config_value("cjdsl_allow_imports_outside", False, "env", bool)
+    app.add_config_value("cjdsl_progress_every", build_progress.EVERY, "", int)
     app.add_node(
         journey,
         html=(visit_html, None),
@@ -372,4 +408,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("build-finished", _write_css)
+    app.connect("builder-inited", _start)
+    app.connect("build-finished", _summary)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -469,6 +469,8 @@ class Cache:
 
     def __init__(self, folder: str | os.PathLike[str] | None) -> None:
         self.folder = pathlib.Path(folder) if folder is not None else None
+        self.misses = 0
+        """Diagrams and maps asked for and not found: rendered now (``docsites.progress``)."""
 
     def path(self, key: str, suffix: str) -> pathlib.Path | None:
         """Where the entry for ``key`` lives (``None`` without a folder)."""
@@ -479,9 +481,12 @@ class Cache:
         FIFO committed where an entry goes would block the build)."""
         path = self.path(key, suffix)
         try:
-            return files.read_regular(path, limit=-1) if path else None
+            found = files.read_regular(path, limit=-1) if path else None
         except OSError:
-            return None
+            found = None
+        if found is None and suffix != "version":
+            self.misses += 1
+        return found
 
     def store(self, key: str, suffix: str, data: bytes) -> None:
         """Keep ``data`` under ``key``; a cache that cannot be written is skipped, not fatal."""
