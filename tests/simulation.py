@@ -30,14 +30,22 @@ class Walk:
 
 
 def walk(
-    journey: model.Journey, *, persona: str | None = None, customers: int = 200_000, seed: int = 7
+    journey: model.Journey,
+    *,
+    persona: str | None = None,
+    customers: int = 200_000,
+    seed: int = 7,
+    goal: str | None = None,
+    start: str | None = None,
 ) -> Walk:
+    """``goal``: only that goal converts; ``start``: only the customers who get to that node
+    or stage are kept, and they are counted from the moment they first get there."""
     if persona is not None or not journey.personas:
-        return _walk(journey, persona, customers, seed)
+        return _walk(journey, persona, customers, seed, goal, start)
     shares = personas.shares(journey).fractions
     counts = np.random.default_rng(seed).multinomial(customers, [f for _, f in shares])
     parts = [
-        _walk(journey, p, int(c), seed + 1 + i)
+        _walk(journey, p, int(c), seed + 1 + i, goal, start)
         for i, ((p, _), c) in enumerate(zip(shares, counts, strict=True))
         if c > 0
     ]
@@ -60,7 +68,7 @@ def walk(
 
     return Walk(
         nodes,
-        customers,
+        sum(part.customers for part in parts),
         np.concatenate([part.converted for part in parts]),
         joined("goals"),
         joined("stages"),
@@ -74,7 +82,14 @@ def walk(
     )
 
 
-def _walk(journey: model.Journey, persona: str | None, customers: int, seed: int) -> Walk:
+def _walk(
+    journey: model.Journey,
+    persona: str | None,
+    customers: int,
+    seed: int,
+    goal: str | None = None,
+    start: str | None = None,
+) -> Walk:
     g = graph.build(journey, persona=persona)
     nodes = [t.id for t in journey.touchpoints if t.id in g]
     index = {node: i for i, node in enumerate(nodes)}
@@ -101,8 +116,14 @@ def _walk(journey: model.Journey, persona: str | None, customers: int, seed: int
     rng = np.random.default_rng(seed)
     state = rng.choice([index[s] for s in starts], size=customers, p=weights / weights.sum())
     alive = np.ones(customers, dtype=bool)
-    is_goal = np.array([kind[node] is model.NodeKind.GOAL for node in nodes])
+    is_goal = np.array(
+        [kind[node] is model.NodeKind.GOAL and goal in (None, node) for node in nodes], dtype=bool
+    )
     stage_of = {t.id: t.stage for t in journey.touchpoints}
+    is_start = np.array(
+        [start is None or start in (node, stage_of[node]) for node in nodes], dtype=bool
+    )
+    started = np.zeros(customers, dtype=bool)
     goal_hit = np.zeros((customers, n), dtype=bool)
     before = np.zeros((customers, n), dtype=bool)
     converted = np.zeros(customers, dtype=bool)
@@ -113,6 +134,8 @@ def _walk(journey: model.Journey, persona: str | None, customers: int, seed: int
         who = np.flatnonzero(alive)
         if who.size == 0:
             break
+        started[who] |= is_start[state[who]]
+        who = who[started[who]]
         here = state[who]
         everywhere[who, here] = True
         converted_now = is_goal[here]
@@ -120,11 +143,13 @@ def _walk(journey: model.Journey, persona: str | None, customers: int, seed: int
         before[fresh, state[fresh]] = ~is_goal[state[fresh]]
         converted[who[converted_now]] = True
         goal_hit[who, here] |= converted_now
+        who = np.flatnonzero(alive)  # those not there yet walk on too
+        here = state[who]
         u = rng.random(who.size)
         nxt = (cumulative[here] <= u[:, None]).sum(axis=1)
         ended = nxt == n
         moving = who[~ended]
-        walking = ~converted[moving]
+        walking = ~converted[moving] & started[moving]
         steps[moving[walking]] += 1
         time[moving[walking]] += after[state[moving[walking]], nxt[~ended][walking]]
         state[moving] = nxt[~ended]
@@ -140,4 +165,15 @@ def _walk(journey: model.Journey, persona: str | None, customers: int, seed: int
         for s in journey.stages
         if any(stage_of[node] == s.id for node in nodes)
     }
-    return Walk(nodes, customers, converted, goals, stages, before, steps, time, int(alive.sum()))
+    kept = started
+    return Walk(
+        nodes,
+        int(kept.sum()),
+        converted[kept],
+        {k: v[kept] for k, v in goals.items()},
+        {k: v[kept] for k, v in stages.items()},
+        before[kept],
+        steps[kept],
+        time[kept],
+        int(alive.sum()),
+    )

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Collection
-from typing import Final, TypeVar
+from collections.abc import Collection
+from typing import Final
 
 import networkx as nx
 import numpy as np
@@ -35,6 +35,7 @@ from . import (
     compare,
     conversion,
     emotion,
+    focus,
     funnel,
     markov,
     mixture,
@@ -59,6 +60,7 @@ __all__ = [
     "compare",
     "conversion",
     "emotion",
+    "focus",
     "funnel",
     "markov",
     "mixture",
@@ -86,11 +88,17 @@ def analyze(
     top: int = 3,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     numbers: graphs.Numbers = graphs.NO_NUMBERS,
+    goal: str | None = None,
+    start: str | None = None,
 ) -> Report:
     """Every figure of ``journey`` for ``persona`` (everyone when ``None``).
 
     ``numbers``: probabilities, durations and reach from outside the text (fitted from
     data, a scenario's), which take the place of the file's (``graph.Numbers``).
+
+    ``goal``: every figure toward that goal (the others are passed through, not
+    converting); ``start``: only the customers who reach that node or stage, from
+    where they first get there (``focus.aim``; ``docs/analysis.md``).
 
     ``without`` names touchpoints or channels to remove (their traffic is
     lost): the report then holds the changed figures, the original ones as
@@ -101,7 +109,7 @@ def analyze(
     time are named in ``Report.not_computed`` and hold ``None`` or nothing.
 
     Raises:
-        ValueError: an unknown persona or ``without`` id, ``top`` below 1, or
+        ValueError: an unknown persona, ``without``, ``goal`` or ``start`` id, ``top`` below 1, or
             a ``time_limit`` that is not positive.
         budget.TimeLimitError: the core figures (conversion, funnel, reach,
             removal effects of touchpoints) were not done in time; a
@@ -113,14 +121,17 @@ def analyze(
     if time_limit is not None and not time_limit > 0:
         raise ValueError(f"`time_limit` must be a positive number of seconds, not {time_limit}")
     removed = removal_targets(journey, without)
+    aim = focus.Focus(goal, start)
+    focus.check(journey, aim)
     with budget.limit(time_limit):
         if persona is None and journey.personas:
-            base, changed = _everyone(journey, removed, top, numbers, bool(without))
+            base, changed = _everyone(journey, removed, top, numbers, bool(without), aim)
         else:
             # one graph for the journey and its what-if
             graph = graphs.build(journey, persona=persona, numbers=numbers)
-            base = _analyze(journey, persona, (), top, graph)[0]
-            changed = _analyze(journey, persona, removed, top, graph)[0] if without else base
+            base = _analyze(journey, persona, (), top, graph, aim)[0]
+            changed = _analyze(journey, persona, removed, top, graph, aim)[0] if without else base
+    base, changed = _aimed(base, aim), _aimed(changed, aim)
     if not without:
         return base
     return dataclasses.replace(
@@ -138,8 +149,12 @@ def _everyone(
     top: int,
     numbers: graphs.Numbers,
     what_if: bool,
+    aim: focus.Focus = focus.EVERYTHING,
 ) -> tuple[Report, Report]:
     """The figures for everyone: each persona analysed as a segment, then mixed by share.
+
+    From a node or stage (``aim.start``), a persona's weight is its share times the
+    probability that it gets there, renormalised: the mixture of those who get there.
 
     Raises:
         ValueError: the shares are no parts of one audience (CJ306).
@@ -161,8 +176,10 @@ def _everyone(
         first = group[0].id
         view = dataclasses.replace(journey, transitions=transitions)
         own = graphs.build(view, persona=first, numbers=numbers)
-        base_core = _solved(journey, first, (), own)
-        cores.append((group, base_core, _solved(journey, first, removed, own) if what_if else None))
+        base_core = _solved(journey, first, (), own, aim)
+        cores.append(
+            (group, base_core, _solved(journey, first, removed, own, aim) if what_if else None)
+        )
     # then the baseline's optional figures, then the what-if's
     base: list[mixture.Segment] = []
     changed: list[mixture.Segment] = []
@@ -174,17 +191,52 @@ def _everyone(
             report_, chain = _finish(journey, group[0].id, top, core)
             before = core[1].reached  # reached before converting: who converts from a node
             out += [
-                mixture.Segment(p.id, p.label, found.of(p.id), report_, chain, before)
+                mixture.Segment(
+                    p.id, p.label, found.of(p.id) * chain.reached_from, report_, chain, before
+                )
                 for p in group
             ]
     order = {p.id: i for i, p in enumerate(journey.personas)}
     base.sort(key=lambda s: order[s.persona])
     changed.sort(key=lambda s: order[s.persona])
-    mixed = [
-        mixture.mix(journey, segments, everyone_entering=entering, top=top, top_paths=_top_paths)
-        for segments in ((base, changed) if what_if else (base,))
-    ]
+    mixed = []
+    for segments in (base, changed) if what_if else (base,):
+        there = sum(s.share for s in segments)  # share × P(get there), summed
+        if aim.start is not None:
+            segments = _conditioned(segments)
+        mixed.append(
+            dataclasses.replace(
+                mixture.mix(
+                    journey,
+                    segments,
+                    everyone_entering=None if entering is None else entering * there,
+                    top=top,
+                    top_paths=_top_paths,
+                ),
+                start_reach=there,
+            )
+        )
     return mixed[0], mixed[-1]
+
+
+def _aimed(result: Report, aim: focus.Focus) -> Report:
+    """The report saying which goal it is toward and from where (``start_reach``: the
+    probability of getting there, for everyone the share-weighted one)."""
+    return dataclasses.replace(
+        result,
+        toward=aim.goal,
+        start=aim.start,
+        start_reach=None if aim.start is None else result.start_reach,
+    )
+
+
+def _conditioned(segments: list[mixture.Segment]) -> list[mixture.Segment]:
+    """The segments with their weights (share × probability to get there) adding to 1;
+    as they are when nobody gets there."""
+    total = sum(s.share for s in segments)
+    if total <= 1e-15:
+        return segments
+    return [dataclasses.replace(s, share=s.share / total) for s in segments]
 
 
 def _top_paths(segment: mixture.Segment, k: int, goal: str | None) -> report.TopPaths:
@@ -201,55 +253,30 @@ def _top_paths(segment: mixture.Segment, k: int, goal: str | None) -> report.Top
     return paths.top(paths.Adjacency(chain, terminal=goals), goals, k)
 
 
-_T = TypeVar("_T")
-
-
-class _Steps:
-    """The figures left out so far; a step that runs out of time gives its fallback instead."""
-
-    def __init__(self) -> None:
-        self.missing: list[str] = []
-
-    def run(self, name: str, step: Callable[[], _T], fallback: _T) -> _T:
-        """``step()``, or ``fallback`` (and ``name`` noted) once the time limit is reached."""
-        try:
-            budget.check()
-            return step()
-        except budget.Expired:
-            self.missing.append(name)
-            return fallback
-
-    def each(self, name: str, step: Callable[[int], _T | None], count: int) -> list[_T | None]:
-        """``step(i)`` for ``i < count``; ``None`` from where the time limit is reached."""
-        out: list[_T | None] = [None] * count
-        try:
-            for i in range(count):
-                budget.check()
-                out[i] = step(i)
-        except budget.Expired:
-            self.missing.append(name)
-        return out
-
-
 def _analyze(
     journey: model.Journey,
     persona: str | None,
     removed: tuple[str, ...],
     top: int,
     graph: nx.DiGraph,
+    aim: focus.Focus = focus.EVERYTHING,
 ) -> tuple[Report, markov.Chain]:
-    return _finish(journey, persona, top, _solved(journey, persona, removed, graph))
+    return _finish(journey, persona, top, _solved(journey, persona, removed, graph, aim))
 
 
 _Core = tuple[markov.Chain, conversion.Solution, funnel.Funnel, attribution.Attribution, list[str]]
 
 
 def _solved(
-    journey: model.Journey, persona: str | None, removed: tuple[str, ...], graph: nx.DiGraph
+    journey: model.Journey,
+    persona: str | None,
+    removed: tuple[str, ...],
+    graph: nx.DiGraph,
+    aim: focus.Focus = focus.EVERYTHING,
 ) -> _Core:
     """The core figures, or the error that says the time limit did not even allow them."""
     try:
-        return _core(journey, persona, removed, graph)
+        return _core(journey, persona, removed, graph, aim)
     except budget.Expired:
         raise budget.TimeLimitError(
             f"the analysis of `{journey.title}` did not finish within the time limit of "
@@ -263,7 +290,7 @@ def _finish(
 ) -> tuple[Report, markov.Chain]:
     """Every figure from the core ones: the optional ones as far as the time limit allows."""
     chain, solution, funnel_, credit, notes = core
-    steps = _Steps()
+    steps = budget.Steps()
     goals = paths.goal_states(chain)
     walk = paths.Adjacency(chain)
     converting = paths.Adjacency(chain, terminal=goals)
@@ -361,7 +388,7 @@ def _finish(
         entries=conversion.entries(journey, chain, solution),
         goals=tuple(goal_reports),
         stages=funnel.stages(journey, chain, funnel_),
-        nodes=_nodes(journey, chain, funnel_, credit, solution),
+        nodes=funnel.nodes(journey, chain, funnel_, credit, solution),
         channels=channel_reports,
         top_paths=best if best is not None else report.TopPaths((), False, 0),
         moments=moment_ids,
@@ -372,14 +399,21 @@ def _finish(
         notes=tuple(notes),
         not_computed=missing,
         time_limit=budget.seconds(),
+        start_reach=chain.reached_from,
     ), chain
 
 
 def _core(
-    journey: model.Journey, persona: str | None, removed: tuple[str, ...], graph: nx.DiGraph
+    journey: model.Journey,
+    persona: str | None,
+    removed: tuple[str, ...],
+    graph: nx.DiGraph,
+    aim: focus.Focus = focus.EVERYTHING,
 ) -> tuple[markov.Chain, conversion.Solution, funnel.Funnel, attribution.Attribution, list[str]]:
     """What every other figure needs: the chain solved, the funnel, each node's reach."""
-    chain = markov.build(journey, persona=persona, without=removed, graph=graph)
+    chain = focus.aim(
+        journey, markov.build(journey, persona=persona, without=removed, graph=graph), aim
+    )
     solution = conversion.solve(chain)
     funnel_ = funnel.solve(journey, chain, solution)
     credit = attribution.solve(journey, chain, solution)
@@ -392,38 +426,3 @@ def _critical(walk: paths.Adjacency, goal: int) -> report.LongestPath | None:
         return None
     nodes, value, exact, method = found
     return report.LongestPath(walk.path(nodes), value, exact, method)
-
-
-def _nodes(
-    journey: model.Journey,
-    chain: markov.Chain,
-    funnel_: funnel.Funnel,
-    credit: attribution.Attribution,
-    solution: conversion.Solution,
-) -> tuple[report.Node, ...]:
-    out = []
-    for i, id_ in enumerate(chain.nodes):
-        reach = float(funnel_.reached[i])
-        node = journey.touchpoint(id_)
-        visits = float(funnel_.visits[i])
-        effect, share = float(credit.effect[i]), float(credit.share[i])
-        out.append(
-            report.Node(
-                id=id_,
-                label=node.label if node else id_,
-                kind=chain.kinds[i].value,
-                stage=chain.stages[i],
-                channel=chain.channels[i],
-                reach=float(funnel_.reached[i]),
-                visits=visits if np.isfinite(visits) else None,
-                drop_off=float(funnel_.drop_off[i]),
-                implicit=float(funnel_.implicit[i]),
-                lost_conversion=float(funnel_.lost_conversion[i]),
-                removal_effect=None if np.isnan(effect) else effect,
-                share=None if np.isnan(share) else share,
-                removed=bool(chain.removed[i]),
-                converts_from=float(solution.h[i]),
-                ends_rate=markov.ratio(float(funnel_.drop_off[i]), reach),
-            )
-        )
-    return tuple(out)

@@ -69,7 +69,7 @@ def with_channels(
     ids = list(credit.channel_nodes)
     if solution.probability <= 1e-15 or not ids:
         return credit
-    goals = chain.mask(model.NodeKind.GOAL)
+    goals = chain.targets
     blocked = np.zeros((chain.size, len(ids)), dtype=bool)
     for column, channel in enumerate(ids):
         blocked[[chain.index(node) for node in credit.channel_nodes[channel]], column] = True

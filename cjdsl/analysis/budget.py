@@ -22,11 +22,14 @@ import contextlib
 import contextvars
 import dataclasses
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from ..errors import CjdslError
 
-__all__ = ["Expired", "TimeLimitError", "check", "limit", "seconds"]
+__all__ = ["Expired", "Steps", "TimeLimitError", "check", "limit", "seconds"]
+
+_T = TypeVar("_T")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -82,3 +85,30 @@ def seconds() -> float | None:
     """The time limit in force, in seconds as given (``None``: none)."""
     deadline = _DEADLINE.get()
     return None if deadline is None else deadline.seconds
+
+
+class Steps:
+    """The figures left out so far; a step that runs out of time gives its fallback instead."""
+
+    def __init__(self) -> None:
+        self.missing: list[str] = []
+
+    def run(self, name: str, step: Callable[[], _T], fallback: _T) -> _T:
+        """``step()``, or ``fallback`` (and ``name`` noted) once the time limit is reached."""
+        try:
+            check()
+            return step()
+        except Expired:
+            self.missing.append(name)
+            return fallback
+
+    def each(self, name: str, step: Callable[[int], _T | None], count: int) -> list[_T | None]:
+        """``step(i)`` for ``i < count``; ``None`` from where the time limit is reached."""
+        out: list[_T | None] = [None] * count
+        try:
+            for i in range(count):
+                check()
+                out[i] = step(i)
+        except Expired:
+            self.missing.append(name)
+        return out

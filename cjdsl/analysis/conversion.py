@@ -51,7 +51,7 @@ class Solution:
 def solve(chain: markov.Chain) -> Solution:
     """Solve every conversion figure of the chain."""
     n = chain.size
-    kind = chain.mask(model.NodeKind.GOAL)
+    kind = chain.targets
     goals = np.flatnonzero(kind)
     count = goals.size
     value = (~chain.removed).astype(np.float64)

@@ -16,9 +16,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import model
-from . import conversion, markov, report
+from . import attribution, conversion, markov, report
 
-__all__ = ["Funnel", "bottlenecks", "solve", "stages"]
+__all__ = ["Funnel", "bottlenecks", "nodes", "solve", "stages"]
 
 Array = NDArray[np.float64]
 
@@ -49,7 +49,7 @@ def solve(journey: model.Journey, chain: markov.Chain, solution: conversion.Solu
         [[stage == s.id for s in staged] for stage in chain.stages], dtype=bool
     ).reshape(chain.size, len(staged))
     reach = markov.first_passage(chain, targets) if staged else np.zeros((chain.size, 0))
-    goals = chain.mask(model.NodeKind.GOAL)
+    goals = chain.targets
     return Funnel(
         visits=visits,
         reached=reached,
@@ -87,3 +87,39 @@ def bottlenecks(chain: markov.Chain, funnel: Funnel) -> tuple[str, ...]:
         key=lambda i: (-funnel.lost_conversion[i], i),
     )
     return tuple(chain.nodes[i] for i in ranked)
+
+
+def nodes(
+    journey: model.Journey,
+    chain: markov.Chain,
+    funnel_: Funnel,
+    credit: attribution.Attribution,
+    solution: conversion.Solution,
+) -> tuple[report.Node, ...]:
+    """Per node: reach, visits, drop-off, removal effect, and who converts from there."""
+    out = []
+    for i, id_ in enumerate(chain.nodes):
+        reach = float(funnel_.reached[i])
+        node = journey.touchpoint(id_)
+        visits = float(funnel_.visits[i])
+        effect, share = float(credit.effect[i]), float(credit.share[i])
+        out.append(
+            report.Node(
+                id=id_,
+                label=node.label if node else id_,
+                kind=chain.kinds[i].value,
+                stage=chain.stages[i],
+                channel=chain.channels[i],
+                reach=float(funnel_.reached[i]),
+                visits=visits if np.isfinite(visits) else None,
+                drop_off=float(funnel_.drop_off[i]),
+                implicit=float(funnel_.implicit[i]),
+                lost_conversion=float(funnel_.lost_conversion[i]),
+                removal_effect=None if np.isnan(effect) else effect,
+                share=None if np.isnan(share) else share,
+                removed=bool(chain.removed[i]),
+                converts_from=float(solution.h[i]),
+                ends_rate=markov.ratio(float(funnel_.drop_off[i]), reach),
+            )
+        )
+    return tuple(out)

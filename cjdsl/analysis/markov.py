@@ -7,6 +7,9 @@ Goals are transient in the *journey* chain (the journey goes on after them)
 and absorbing in the *conversion* chain (converting is reaching one the first
 time). A removed node (``without``) keeps its incoming traffic but absorbs it:
 that traffic is lost there, and customers who start there are lost at once.
+
+``aims`` (the goals that count, ``focus``) and ``reached_from`` let a chain be turned
+toward one goal and started where customers reached a node or stage.
 """
 
 from __future__ import annotations
@@ -58,6 +61,10 @@ class Chain:
     removed: Mask
     notes: tuple[str, ...]
     system: solver.System
+    aims: Mask | None = None
+    """The goal states that count as converting (every goal when ``None``; ``focus.aim``)."""
+    reached_from: float = 1.0
+    """The probability of reaching the ``--from`` node or stage from the entries (``focus.aim``)."""
 
     @property
     def size(self) -> int:
@@ -82,8 +89,13 @@ class Chain:
 
     @property
     def goals(self) -> Mask:
-        """True for goal states that are not removed."""
-        return self.mask(model.NodeKind.GOAL) & ~self.removed
+        """True for the goal states that count as converting and are not removed."""
+        return self.targets & ~self.removed
+
+    @property
+    def targets(self) -> Mask:
+        """True for the goal states that count as converting (``--goal``: that one only)."""
+        return self.mask(model.NodeKind.GOAL) if self.aims is None else self.aims
 
     @property
     def touchpoints(self) -> Mask:

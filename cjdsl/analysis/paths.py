@@ -40,7 +40,6 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.sparse import csgraph
 
-from .. import model
 from . import budget, longest, markov, report
 
 __all__ = [
@@ -415,4 +414,4 @@ def _reach(q: sp.csr_array, sources: Sequence[int], *, stop: int) -> NDArray[np.
 
 def goal_states(chain: markov.Chain) -> list[int]:
     """The goals that are not removed, as state numbers."""
-    return [int(i) for i in np.flatnonzero(chain.mask(model.NodeKind.GOAL) & ~chain.removed)]
+    return [int(i) for i in np.flatnonzero(chain.targets & ~chain.removed)]

@@ -391,6 +391,12 @@ class Report:
     time_limit: float | None = None
     segments: tuple[Segment, ...] = ()
     """For everyone in a journey with personas: each persona's share and headline."""
+    toward: str | None = None
+    """``--goal``: the one goal that counts as converting (``None``: any goal)."""
+    start: str | None = None
+    """``--from``: the node or stage the customers analysed reached (``None``: all)."""
+    start_reach: float | None = None
+    """With ``start``: the probability that a customer who enters gets there."""
     _by_id: dict[str, Node] = dataclasses.field(init=False, repr=False, compare=False, hash=False)
     _reach_by: dict[str, list[tuple[str, float]]] = dataclasses.field(
         init=False, repr=False, compare=False, hash=False

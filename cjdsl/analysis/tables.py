@@ -207,6 +207,14 @@ def _headline(r: report.Report, t: i18n.Locale) -> _Section:
     if r.without:
         removed = ", ".join(f"`{w}`" for w in r.without)
         lines.append(t._("Without {ids}.").format(ids=removed))
+    if r.toward is not None:
+        toward = t._(
+            "Toward {goal}: only reaching it counts as converting; other goals are passed."
+        )
+        lines.append(toward.format(goal=f"`{r.toward}`"))
+    if r.start is not None:
+        there = t._("Of the customers who reach {start} ({share} of those who enter), from there.")
+        lines.append(there.format(start=f"`{r.start}`", share=percent(r.start_reach or 0.0, t)))
     if r.weighting == "none":  # nobody enters: no conversion and no loss to speak of (F11)
         lines.append(
             t._(

@@ -33,6 +33,18 @@ def _ids(value: str | None) -> tuple[str, ...]:
 )
 @click.option("--persona", help="Analyse what this persona meets (default: everyone).")
 @click.option(
+    "--goal",
+    metavar="ID",
+    help="Every figure toward this goal (default: the first goal reached); the other goals "
+    "are passed through.",
+)
+@click.option(
+    "--from",
+    "start",
+    metavar="ID",
+    help="Only the customers who reach this node or stage, from where they first get there.",
+)
+@click.option(
     "--top",
     type=click.IntRange(min=1, max=1000),
     default=3,
@@ -85,6 +97,8 @@ def analyze_command(
     events_map: str | None = None,
     events_time_format: str | None = None,
     scenario: str | None = None,
+    goal: str | None = None,
+    start: str | None = None,
 ) -> None:
     """Analyse a journey: conversion, funnel, paths, moments of truth, attribution, emotion."""
     files.refuse_input(path, output)
@@ -106,6 +120,8 @@ def analyze_command(
                 top=top,
                 time_limit=time_limit or None,
                 numbers=numbers,
+                goal=goal,
+                start=start,
             )
     except ValueError as error:  # an unknown id, or not even the conversion in time
         raise common.Fail(str(error)) from error
