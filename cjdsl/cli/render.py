@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Final
 import click
 
 from .. import files, rendering, reporting, views
-from ..rendering import paper
+from ..rendering import aspect, paper
 from . import common, progress, render_options
 from . import events as cli_events
 
@@ -132,6 +132,8 @@ def render_command(
                 data = _diagram(journey, fmt, options, view)
             if page is not None:
                 data = paper.fit(data, page, landscape=landscape)
+            elif note := aspect.hint(data, fmt, options.direction):
+                click.echo(f"note: {path}: {note}", err=True)
         try:
             if target != "-" and out_dir:
                 pathlib.Path(out_dir).mkdir(parents=True, exist_ok=True)
