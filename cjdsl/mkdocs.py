@@ -45,6 +45,7 @@ from pymdownx.superfences import SuperFencesException
 from . import files, pipeline
 from .cli import progress as terminal
 from .diagnostics import Severity
+from .docsites import events as docsite_events
 from .docsites import pages, support
 from .docsites import progress as build_progress
 from .errors import RenderError
@@ -85,6 +86,7 @@ class PluginConfig(base.Config):  # type: ignore[no-untyped-call]
     cache = c.Type(bool, default=True)
     allow_imports_outside = c.Type(bool, default=False)
     progress_every = c.Type(int, default=build_progress.EVERY)
+    events = c.Optional(c.Type(str))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -197,6 +199,8 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
             }
             if self.config.lang:
                 site["lang"] = self.config.lang
+            if self.config.events:
+                site["events"] = self.config.events
             options = support.Options().replace(support.project_options(site, root))
             theme = config.theme
             locale = theme.get("language") or theme.get("locale") if theme is not None else None
@@ -374,6 +378,7 @@ def _show(
         return pages.error_html(p for p in found if p.severity is Severity.ERROR)
     # With a caption the figure carries the anchor; the frame inside it must not repeat it.
     inner = dataclasses.replace(options, caption=None, name=None) if options.caption else options
+    inner = docsite_events.resolve(inner, site.docs_dir)
     misses, timer = site.cache.misses, build_progress.Timer()
     with terminal.status(f"cjdsl: rendering {where}"):  # a spinner only on a terminal's stderr
         if options.view == "map":

@@ -32,6 +32,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxTranslator
 
 from . import __version__, files, pipeline
 from .diagnostics import Severity
+from .docsites import events as docsite_events
 from .docsites import pages, support
 from .docsites import progress as build_progress
 from .errors import RenderError
@@ -62,6 +63,8 @@ def _settings(env: BuildEnvironment) -> support.Options:
     }
     if config.cjdsl_lang:
         site["lang"] = config.cjdsl_lang
+    if config.cjdsl_events:
+        site["events"] = config.cjdsl_events
     folder = pathlib.Path(env.srcdir)
     options = support.Options().replace(support.project_options(site, folder))
     return support.site_language(options, config.language, folder)
@@ -121,6 +124,7 @@ class JourneyDirective(SphinxDirective):
         "timeout": directives.unchanged_required,
         "zoom": directives.unchanged_required,
         "scenario": directives.unchanged_required,
+        "events": directives.unchanged_required,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -196,7 +200,9 @@ class JourneyDirective(SphinxDirective):
             for message in highlight.check(compiled):
                 self._warn(f"journey directive: {message}")
         prefix = support.prefix_for(self.env.docname, self.env.new_serialno("cjdsl"))
-        unnamed = dataclasses.replace(options, name=None, caption=None)
+        unnamed = docsite_events.resolve(
+            dataclasses.replace(options, name=None, caption=None), pathlib.Path(self.env.srcdir)
+        )
         try:
             cache, timer = _cache(self.env), build_progress.Timer()
             images = support.render(compiled, unnamed, prefix=prefix, cache=cache)
@@ -219,7 +225,9 @@ class JourneyDirective(SphinxDirective):
     def _map(self, node: journey, compiled: pipeline.Compiled, options: support.Options) -> None:
         """The journey map, embedded as HTML (no Graphviz)."""
         prefix = support.prefix_for(self.env.docname, self.env.new_serialno("cjdsl"))
-        unnamed = dataclasses.replace(options, name=None, caption=None)
+        unnamed = docsite_events.resolve(
+            dataclasses.replace(options, name=None, caption=None), pathlib.Path(self.env.srcdir)
+        )
         try:
             cache, timer = _cache(self.env), build_progress.Timer()
             found = support.render_map(compiled, unnamed, prefix=prefix, cache=cache)
@@ -392,6 +400,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("cjdsl_scheme", support.SCHEMES[0], "env", str)
     app.add_config_value("cjdsl_cache_dir", None, "", (str, type(None)))
     app.add_config_value("cjdsl_allow_imports_outside", False, "env", bool)
+    app.add_config_value("cjdsl_events", None, "env", (str, type(None)))
     app.add_config_value("cjdsl_progress_every", build_progress.EVERY, "", int)
     app.add_node(
         journey,

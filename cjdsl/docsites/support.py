@@ -47,6 +47,7 @@ from ..language import vocabulary
 from ..rendering import blueprint_view, journey_map
 from ..rendering import options as choices
 from ..source import SourceFile
+from . import events
 
 __all__ = [
     "DIAGNOSTICS",
@@ -117,6 +118,8 @@ class Options:
     """Inline SVG shrinks to the column but not below this share of its size (0: ``fit``)."""
     scenario: str | None = None
     """Show this scenario of the journey (docs/scenarios.md); ``None``: the journey itself."""
+    events: str | None = None
+    """An event log to fit the numbers to (``docsites.events``), from the docs folder."""
 
     def replace(self, values: Mapping[str, str | None]) -> Options:
         """These options with ``values`` (option names as users write them) applied.
@@ -170,6 +173,7 @@ _FIELDS: Final = (
     "timeout",
     "zoom",
     "scenario",
+    "events",
 )
 """Every option, in the order an unknown one's message lists them."""
 _OPTION_NAMES: Final = tuple(
@@ -564,7 +568,8 @@ def render(
         raise RenderError("the journey has errors and cannot be rendered")
     fmt = "png" if options.format_ == "png" else "svg"
     version = graphviz_version(options.drawing.engine, cache)
-    overlay = functools.cache(lambda: _analysis_overlay(journey, options))  # on a miss, once
+    shown = functools.cache(lambda: _shown(compiled, options))  # on a miss, once
+    overlay = functools.cache(lambda: _analysis_overlay(shown(), options))
     out = []
     for theme in choices.page_themes(options.theme):
         own = f"{prefix}-dark" if options.theme == choices.AUTO and theme == "dark" else prefix
@@ -575,7 +580,7 @@ def render(
             data = blueprint_view.render(journey, format_=fmt, options=drawing, prefix=own)
         if data is None:
             data = views.render(
-                journey,
+                shown(),
                 format_=fmt,
                 options=dataclasses.replace(options.drawing, theme=theme),
                 prefix=own,
@@ -613,6 +618,7 @@ def render_map(
     cached = cache.load(key, "html")
     if cached is not None:
         return MapHtml(cached.decode("utf-8"), key)
+    journey = _shown(compiled, options)
     try:
         persona = options.drawing.persona
         report, note = views.map_report(journey, persona=persona)
@@ -633,6 +639,15 @@ def render_map(
     if note is None:
         cache.store(key, "html", html.encode("utf-8"))
     return MapHtml(html, key, note)
+
+
+def _shown(compiled: pipeline.Compiled, options: Options) -> model.Journey:
+    """The journey to draw: as written, or fitted to ``options.events``."""
+    if options.events:
+        compiled = events.fitted(compiled, options.events)
+    journey = compiled.document.journey
+    assert journey is not None
+    return journey
 
 
 def _as_is(compiled: pipeline.Compiled) -> dict[str, float]:
@@ -681,6 +696,7 @@ def _key(
         ],
         "highlight": options.highlight,
         "scenario": options.scenario,
+        "events": events.stamp(options.events),
         "alt": options.alt if fmt == "html" else None,
         "prefix": prefix,
         "format": fmt,
