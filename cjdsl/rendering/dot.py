@@ -361,7 +361,7 @@ class _Emitter:
         """The legend's key for a channel: its marker where the theme has them, else its colour."""
         marker = self.channel_marker.get(channel.id)
         if marker:
-            return f'<td width="14" height="14" fixedsize="true">{marker}</td>'
+            return f"<td>{marker}</td>"  # a glyph sizes its own cell (no fixed-size warning)
         colour = self.channel_colour[channel.id]
         return f'<td width="14" height="14" fixedsize="true" bgcolor="{colour}"></td>'
 
