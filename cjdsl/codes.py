@@ -352,6 +352,25 @@ PERSONA_SHARES_SHORT: Final = Code(
     'journey "Shop"\npersona a "A" { share 30% }\npersona b "B" { share 40% }',
     "Make the shares add up to 100%, or leave one persona without a share: it gets the rest.",
 )
+COST_BASIS: Final = Code(
+    "CJ308",
+    "cost-basis",
+    N,
+    "A `cost` says no basis: it is read as a period's budget, not as a price per contact.",
+    'journey "Shop"\ntouchpoint shop "Shop consultation" {\n  cost 35 EUR\n}',
+    "Say what it is paid for: `cost 35 EUR per contact` (each time a customer passes, "
+    "times the expected visits) or `cost 4200 EUR per month` (a budget).",
+)
+MIXED_CURRENCIES: Final = Code(
+    "CJ309",
+    "mixed-currencies",
+    E,
+    "Amounts that are added up (the costs of one channel, or a journey's costs and its "
+    "goals' values) are in different currencies.",
+    'journey "Shop"\nchannel web "Web"\ntouchpoint a "A" @web {\n  cost 10 EUR per contact\n}\n'
+    'touchpoint b "B" @web {\n  cost 5 USD per contact\n}',
+    "Write every amount of the journey in one currency: cjdsl does not convert them.",
+)
 
 # CJ4xx: style and completeness -------------------------------------------
 EMPTY_STAGE: Final = Code(

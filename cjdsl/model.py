@@ -76,11 +76,23 @@ class Quantity:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Money:
-    """An amount with its ISO 4217 currency code."""
+    """An amount with its ISO 4217 currency code, and what it is paid for.
+
+    ``basis`` is ``contact`` (paid each time a customer passes: ``cost 35 EUR per
+    contact``), a period (``month``…: a budget, as a cost without a basis is read), or
+    ``None`` when none is written. ``text`` is the value as written, basis included."""
 
     amount: float
     currency: str
     text: str
+    basis: str | None = None
+    span: Span | None = dataclasses.field(default=None, compare=False)
+    """Where it is written (for a message naming two amounts); not part of its value."""
+
+    @property
+    def per_contact(self) -> bool:
+        """Whether it is paid each time a customer passes (multiplied by the visits)."""
+        return self.basis == "contact"
 
     def __str__(self) -> str:
         return self.text
@@ -168,6 +180,8 @@ class Touchpoint:
     name_span: Span
     lane: str | None = None
     """Who performs it (``lane frontstage``); ``None``: the customer (docs/blueprint.md)."""
+    value: Money | None = None
+    """What reaching it is worth (``value 89 EUR`` on a goal): the return on spend."""
 
     @property
     def channel(self) -> str | None:

@@ -34,6 +34,7 @@ from . import (
     budget,
     compare,
     conversion,
+    costs,
     emotion,
     focus,
     funnel,
@@ -132,8 +133,10 @@ def analyze(
             base = _analyze(journey, persona, (), top, graph, aim)[0]
             changed = _analyze(journey, persona, removed, top, graph, aim)[0] if without else base
     base, changed = _aimed(base, aim), _aimed(changed, aim)
+    base = costs.apply(journey, base)
     if not without:
         return base
+    changed = costs.apply(journey, changed)
     return dataclasses.replace(
         changed,
         notes=(*changed.notes, *removal.ambiguous(journey, without)),

@@ -120,6 +120,7 @@ def nodes(
                 removed=bool(chain.removed[i]),
                 converts_from=float(solution.h[i]),
                 ends_rate=markov.ratio(float(funnel_.drop_off[i]), reach),
+                visits_before=before if np.isfinite(before := float(solution.visits[i])) else None,
             )
         )
     return tuple(out)

@@ -474,6 +474,9 @@ class _Mixer:
                     removed=any(n.removed for _, n in parts),
                     converts_from=self.converts_from(parts),
                     ends_rate=markov.ratio(sum(s.share * n.drop_off for s, n in parts), reach),
+                    visits_before=None
+                    if any(n.visits_before is None for _, n in parts)
+                    else sum(s.share * (n.visits_before or 0.0) for s, n in parts),
                 )
             )
         return tuple(out)

@@ -192,6 +192,10 @@ class Node:
     """The probability that a customer here, not converted yet, converts (1 on goals)."""
     ends_rate: float | None = None
     """Of the customers who reach the node, the share whose journey ends there."""
+    visits_before: float | None = None
+    """Expected visits before converting (per customer entering): the acquisition part."""
+    cost_per_conversion: float | None = None
+    """Its acquisition cost per conversion credited to it (its ``share``), if it costs."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -209,6 +213,26 @@ class Stage:
     def ends_rate(self) -> float | None:
         """Of the customers who reach the stage, the share whose journey ends in it."""
         return None if self.reach <= 1e-15 else self.drop_off / self.reach
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Costs:
+    """What the journey costs per converting customer, split at the goal analysed.
+
+    ``acquisition`` is spent before converting, ``service`` after it (support,
+    retention); ``per contact`` costs are their amount times the expected visits, period
+    budgets are divided by the customers entering per period and split by the visits
+    before and after. ``value`` is the goals' ``value`` per conversion (each goal counted
+    once per customer who reaches it), ``return_on_spend`` value over all costs.
+    ``per_period`` is the sum of both per period, when entries have a reach.
+    """
+
+    currency: str
+    acquisition: float | None
+    service: float | None
+    value: float | None
+    return_on_spend: float | None
+    per_period: float | None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -397,6 +421,8 @@ class Report:
     """``--from``: the node or stage the customers analysed reached (``None``: all)."""
     start_reach: float | None = None
     """With ``start``: the probability that a customer who enters gets there."""
+    costs: Costs | None = None
+    """What converting costs and returns, when touchpoints have a ``cost`` (one currency)."""
     _by_id: dict[str, Node] = dataclasses.field(init=False, repr=False, compare=False, hash=False)
     _reach_by: dict[str, list[tuple[str, float]]] = dataclasses.field(
         init=False, repr=False, compare=False, hash=False

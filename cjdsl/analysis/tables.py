@@ -360,6 +360,8 @@ def _sections(r: report.Report, t: i18n.Locale = _EN) -> list[_Section]:
     out.append(_Section(t._("Touchpoints"), (_table(headers, nodes, range(4, 10)),)))
     out.append(_paths(r, t))
     out.append(_attribution(r, t))
+    if r.costs is not None:
+        out.append(_costs(r, r.costs, t))
     out.append(_emotions(r, t))
     out.append(_order(r, t))
     if r.notes:
@@ -486,6 +488,34 @@ def _attribution(r: report.Report, t: i18n.Locale) -> _Section:
             _table((t._("touchpoint"), t._("lost"), t._("removal effect")), bottlenecks, (1, 2)),
         ),
     )
+
+
+def _costs(r: report.Report, c: report.Costs, t: i18n.Locale) -> _Section:
+    """Acquisition against service costs per conversion, value, and each touchpoint's."""
+    split = t._("Per conversion: acquisition {acquisition}, service and retention {service}")
+    lines = [
+        split.format(
+            acquisition=_money(c.acquisition, c.currency, t),
+            service=_money(c.service, c.currency, t),
+        )
+    ]
+    if c.per_period is not None:
+        spent = t._("All costs per period: {amount}")
+        lines.append(spent.format(amount=_money(c.per_period, c.currency, t)))
+    if c.value is not None:
+        worth = t._("Value per conversion: {value}; return on spend: {ratio}")
+        ratio = "–" if c.return_on_spend is None else _number(c.return_on_spend, t) + "×"
+        lines.append(worth.format(value=_money(c.value, c.currency, t), ratio=ratio))
+    rows = [
+        (n.id, _money(n.cost_per_conversion, c.currency, t))
+        for n in r.nodes
+        if n.cost_per_conversion is not None
+    ]
+    if rows:
+        lines.append(t._("Acquisition cost per conversion credited to each touchpoint:"))
+        headers = (t._("touchpoint"), t._("cost per conversion"))
+        return _Section(t._("Costs"), (*lines, _table(headers, rows, (1,))))
+    return _Section(t._("Costs"), tuple(lines))
 
 
 def _emotions(r: report.Report, t: i18n.Locale) -> _Section:

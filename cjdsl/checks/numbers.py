@@ -14,6 +14,8 @@ from ..source import Span
 from . import check
 
 __all__ = [
+    "cost_bases",
+    "currencies",
     "emotions",
     "links",
     "negative_quantities",
@@ -238,3 +240,47 @@ def _negative(what: str, owner: str, span: Span) -> Diagnostic:
         label=f"a {what} is zero or more",
         hint=f"write the {what} as zero or more",
     )
+
+
+@check(codes.COST_BASIS)
+def cost_bases(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """A cost without ``per contact`` or ``per month``: today's reading is a budget."""
+    for node in journey.touchpoints:
+        cost = node.cost
+        if cost is None or cost.basis is not None:
+            continue
+        yield Diagnostic(
+            codes.COST_BASIS,
+            f"cost of `{node.id}` says no basis: read as a period's budget",
+            cost.span or node.name_span,
+            label="per contact, or per month?",
+            hint=f"write `cost {cost.text} per contact` (each time a customer passes) or "
+            f"`cost {cost.text} per month` (a budget)",
+        )
+
+
+@check(codes.MIXED_CURRENCIES)
+def currencies(journey: model.Journey, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+    """Costs and goal values are added up per channel and per journey: one currency."""
+    first: model.Money | None = None
+    owner = ""
+    for node in journey.touchpoints:
+        for money in (node.cost, node.value):
+            if money is None:
+                continue
+            if first is None:
+                first, owner = money, node.id
+                continue
+            if money.currency == first.currency:
+                continue
+            here = money.span or node.name_span
+            there = first.span or here
+            yield Diagnostic(
+                codes.MIXED_CURRENCIES,
+                f"`{node.id}` is in {money.currency}, `{owner}` in {first.currency}",
+                here,
+                label=f"{money.currency} here",
+                hint=f"write every amount in {first.currency} (or every one in "
+                f"{money.currency}): cjdsl does not convert currencies",
+                related=(Related(there, f"{first.currency} here"),),
+            )

@@ -368,7 +368,7 @@ class _Lowering(variants.Reader):
             kpi = self.kpi(attribute)
             return None if kpi is None else [kpi]
         if shape == "money":
-            return self.money(attribute, attribute.values, known.form)
+            return self.money(attribute, attribute.values, known.form, known.bases)
         if shape == "names":
             return self.names(attribute)
         if shape == "share":

@@ -16,7 +16,7 @@ from typing import TypeGuard, cast
 import lark
 
 from .. import codes, model
-from ..diagnostics import Reporter
+from ..diagnostics import Reporter, did_you_mean
 from ..source import SourceFile, Span
 from . import literals
 from .declarations import Declarations
@@ -147,8 +147,30 @@ class Reader(Reporter):
         word = text(values[1].token) if len(values) == 2 else None
         return model.Emotion(score.value, word, attribute.span)
 
-    def money(self, attribute: Attribute, values: Sequence[Value], form: str) -> model.Money | None:
+    def money(
+        self,
+        attribute: Attribute,
+        values: Sequence[Value],
+        form: str,
+        bases: tuple[str, ...] = (),
+    ) -> model.Money | None:
+        """An amount and its currency, then ``per <basis>`` where ``bases`` allows one."""
         kinds = [v.kind for v in values]
+        basis: str | None = None
+        per = len(kinds) >= 4 and kinds[-2:] == ["NAME", "NAME"]
+        if bases and per and str(values[-2].token) == "per":
+            basis = str(values[-1].token)
+            if basis not in bases:
+                self.report(
+                    codes.INVALID_VALUE,
+                    f"`{attribute.name}` is not paid per `{basis}`",
+                    values[-1].span,
+                    label="unknown basis",
+                    hint=did_you_mean(basis, bases)
+                    or "write " + ", ".join(f"`per {b}`" for b in bases),
+                )
+                return None
+            values, kinds = values[:-2], kinds[:-2]
         if kinds != ["NUMBER", "NAME"]:
             if kinds == ["NUMBER", "COMMA", "NUMBER", "NAME"] and _touching(values[:3]):
                 self._decimal_comma(attribute, values, form)
@@ -168,8 +190,8 @@ class Reader(Reporter):
             return None
         if amount is None:
             return None
-        text = f"{values[0].token} {currency}"
-        return model.Money(amount.value, currency, text)
+        text = f"{values[0].token} {currency}" + (f" per {basis}" if basis else "")
+        return model.Money(amount.value, currency, text, basis, attribute.span)
 
     def kpi(self, attribute: Attribute) -> model.Kpi | None:
         values = attribute.values

@@ -19,6 +19,7 @@ from typing import Final, Literal
 
 __all__ = [
     "ATTRIBUTES",
+    "COST_BASES",
     "ID",
     "ID_PATTERN",
     "KEYWORDS",
@@ -49,6 +50,10 @@ LANES: Final = ("customer", "frontstage", "backstage", "support", "process")
 """Who performs a step of the service blueprint (docs/blueprint.md), from the customer's own
 actions (a touchpoint's default) down to the processes behind them."""
 
+COST_BASES: Final = ("contact", "day", "week", "month", "quarter", "year")
+"""What a ``cost`` may be paid per (``cost 35 EUR per contact``): each time a customer
+passes, or a period's budget."""
+
 Shape = Literal["text", "texts", "number", "share", "emotion", "kpi", "money", "names", "lane"]
 """How an attribute's value is written and read: ``text`` one string (the last one counts),
 ``texts`` one string a line, repeatable; ``number`` a plain number; ``emotion`` a score and
@@ -68,6 +73,8 @@ class Attribute:
     field: str
     form: str
     doc: str
+    bases: tuple[str, ...] = ()
+    """For a ``money`` value: the words an optional ``per …`` after it may name."""
 
     @property
     def repeatable(self) -> bool:
@@ -167,8 +174,20 @@ ATTRIBUTES: Final[tuple[Attribute, ...]] = (
         ("node",),
         "money",
         "cost",
-        "cost 1200 EUR",
-        "what the touchpoint costs per period",
+        "cost 35 EUR per contact",
+        "what the touchpoint costs: `per contact` is paid each time a customer passes "
+        "(times the expected visits), `per month` (or `day`, `week`, `quarter`, `year`) "
+        "is a period's budget, as a cost without a basis is read (CJ308)",
+        bases=COST_BASES,
+    ),
+    Attribute(
+        "value",
+        ("node",),
+        "money",
+        "value",
+        "value 89 EUR",
+        "what reaching a goal is worth (an order value, a customer lifetime value): the "
+        "report's return on spend",
     ),
     Attribute(
         "owner",

@@ -1,0 +1,121 @@
+"""Costs as written (per contact, per period), split at the goal, against hand computations."""
+
+from __future__ import annotations
+
+import pytest
+
+import cjdsl
+from cjdsl import analysis
+from cjdsl.analysis import Report, tables
+
+SHOP = """\
+journey "Costs"
+channel web "Web"
+channel store "Store"
+entry touchpoint ad "Ad" @web { reach 1000; cost 2000 EUR per month }
+touchpoint shop "Shop" @store { cost 35 EUR per contact }
+goal bought "Bought" { value 89 EUR }
+touchpoint hotline "Hotline" @store { cost 5 EUR per contact }
+ad -> shop 40%
+shop -> shop 20%
+shop -> bought 50%
+bought -> hotline 60%
+hotline -> hotline 50%
+"""
+# By hand: ad is visited once; shop 0.4 / (1 - 0.2) = 0.5 times; conversion 0.5 · 0.5 = 0.25.
+# After the goal: hotline 0.25 · 0.6 / (1 - 0.5) = 0.3 times.
+# Per customer entering: acquisition 2000 / 1000 + 35 · 0.5 = 19.5; service 5 · 0.3 = 1.5.
+# Removal effects: ad 1, shop 1 (web and store each carry every conversion): shares ½ each,
+# 0.125 conversions per customer credited to each.
+
+
+def analyze(text: str) -> Report:
+    journey = cjdsl.loads(text).journey
+    assert journey is not None
+    return analysis.analyze(journey)
+
+
+def diagnostics(text: str, code: str) -> list[cjdsl.Diagnostic]:
+    found = cjdsl.loads(text, raise_on_error=False).diagnostics
+    return [d for d in found if d.code.id == code]
+
+
+def channel(found: Report, id_: str) -> analysis.report.Channel:
+    return next(c for c in found.channels if c.id == id_)
+
+
+def approx(value: float) -> object:
+    return pytest.approx(value, rel=1e-9)
+
+
+def test_costs_per_contact_are_times_the_visits_split_at_the_goal() -> None:
+    costs = analyze(SHOP).costs
+    assert costs is not None
+    assert costs.currency == "EUR"
+    assert costs.acquisition == approx(19.5 / 0.25)  # 78 EUR per conversion
+    assert costs.service == approx(1.5 / 0.25)  # 6 EUR per conversion
+    assert costs.value == approx(89.0)
+    assert costs.return_on_spend == approx(0.25 * 89 / 21.0)
+    assert costs.per_period == approx(21.0 * 1000)
+
+
+def test_channels_and_touchpoints_carry_their_acquisition_cost_per_conversion() -> None:
+    found = analyze(SHOP)
+    web, store = channel(found, "web"), channel(found, "store")
+    assert web.cost == approx(2000.0)
+    assert web.cost_per_conversion == approx(2.0 / 0.125)
+    assert store.cost == approx(17.5 * 1000)  # the hotline is service, not acquisition
+    assert store.cost_per_conversion == approx(17.5 / 0.125)
+    by_id = {n.id: n for n in found.nodes}
+    assert by_id["ad"].cost_per_conversion == approx(16.0)
+    assert by_id["shop"].cost_per_conversion == approx(140.0)
+    assert by_id["hotline"].cost_per_conversion is None  # credited with no conversion
+
+
+def test_a_budget_without_reach_has_no_cost_per_conversion_but_contacts_do() -> None:
+    text = SHOP.replace("reach 1000; ", "")
+    found = analyze(text)
+    assert found.costs is not None
+    assert found.costs.acquisition is None  # the month's budget needs the customers
+    store = channel(found, "store")
+    assert store.cost is None
+    assert store.cost_per_conversion == approx(140.0)
+
+
+def test_a_cost_without_basis_keeps_its_meaning_and_check_suggests_one() -> None:
+    text = SHOP.replace("2000 EUR per month", "2000 EUR")
+    assert analyze(text).costs == analyze(SHOP).costs
+    found = diagnostics(text, "CJ308")
+    assert [d.message for d in found] == ["cost of `ad` says no basis: read as a period's budget"]
+    assert found[0].span.text == "cost 2000 EUR"
+    assert "per contact" in (found[0].hint or "")
+
+
+def test_different_currencies_are_an_error_naming_both_places() -> None:
+    text = SHOP.replace("cost 5 EUR", "cost 5 USD")
+    found = diagnostics(text, "CJ309")
+    assert len(found) == 1
+    assert found[0].message == "`hotline` is in USD, `ad` in EUR"
+    assert found[0].span.text == "cost 5 USD per contact"
+    assert [r.span.text for r in found[0].related] == ["cost 2000 EUR per month"]
+
+
+def test_an_unknown_basis_is_refused_with_a_hint() -> None:
+    bad = diagnostics(SHOP.replace("per contact }", "per contakt }", 1), "CJ107")
+    assert bad and bad[0].hint == "did you mean `contact`?"
+
+
+def test_the_basis_round_trips_through_dumps_and_fmt() -> None:
+    journey = cjdsl.loads(SHOP).journey
+    assert journey is not None
+    again = cjdsl.loads(cjdsl.dumps(journey)).journey
+    assert again is not None
+    assert [n.cost for n in again.touchpoints] == [n.cost for n in journey.touchpoints]
+    assert [n.value for n in again.touchpoints] == [n.value for n in journey.touchpoints]
+    assert "cost 35 EUR per contact" in cjdsl.dumps(journey)
+
+
+def test_the_table_shows_the_split_and_the_return() -> None:
+    text = tables.text(analyze(SHOP))
+    assert "Per conversion: acquisition 78.00 EUR, service and retention 6.00 EUR" in text
+    assert "Value per conversion: 89.00 EUR; return on spend: 1.06×" in text
