@@ -140,11 +140,29 @@ def test_stdin_and_hostile_text_stay_inert(project: pathlib.Path) -> None:
 CI_PAGE = ROOT / "docs" / "ci.md"
 
 
+def yaml_blocks() -> list[Any]:
+    """Every YAML example of the page, parsed: the whole workflow and the steps it adds."""
+    return [
+        yaml.safe_load(block)
+        for block in re.findall(r"```yaml\n(.*?)```", CI_PAGE.read_text("utf-8"), re.DOTALL)
+    ]
+
+
 def workflow() -> dict[Any, Any]:
-    (block,) = re.findall(r"```yaml\n(.*?)```", CI_PAGE.read_text("utf-8"), re.DOTALL)
-    loaded = yaml.safe_load(block)
-    assert isinstance(loaded, dict)
+    (loaded,) = [block for block in yaml_blocks() if isinstance(block, dict)]
     return loaded
+
+
+def test_the_pull_request_steps_parse_and_name_diff_options_that_exist() -> None:
+    (steps,) = [block for block in yaml_blocks() if isinstance(block, list)]
+    runs = [s["run"] for s in steps if "cjdsl diff" in s.get("run", "")]
+    assert runs, "the pull-request example runs no `cjdsl diff`"
+    _, usage, _ = run("diff", "--help")
+    for text in runs:
+        line = text[text.index("cjdsl diff") :].replace("\\\n", " ").split(">>")[0]
+        for word in shlex.split(line):
+            if word.startswith("--"):
+                assert word in usage, f"cjdsl diff has no {word}"
 
 
 def test_the_workflow_example_parses_and_uploads_sarif() -> None:
