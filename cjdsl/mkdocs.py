@@ -344,6 +344,7 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
                 return pages.error_html((), what=str(error))
             inline_at = None
         self.watched.update(compiled.dependencies)
+        self.watched.update(docsite_events.files(docsite_events.resolve(options, site.docs_dir)))
         found = support.problems(compiled, display=site.display, inline_at=inline_at)
         for problem in support.reported(found, site.level):
             context = "" if block.text is not None else f" (shown in {where})"

@@ -163,6 +163,9 @@ class JourneyDirective(SphinxDirective):
             return self._fail("journey directive: give a path to a .journey file or content")
         for dependency in compiled.dependencies:
             self.env.note_dependency(dependency)
+        srcdir = pathlib.Path(self.env.srcdir)
+        for log in docsite_events.files(docsite_events.resolve(options, srcdir)):
+            self.env.note_dependency(log)  # a changed log re-reads the page
         found = support.reported(
             support.problems(compiled, inline_at=inline_at), self.config.cjdsl_diagnostics
         )

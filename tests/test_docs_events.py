@@ -119,3 +119,9 @@ def test_sphinx_takes_a_site_wide_log_relative_to_the_sources(tmp_path: pathlib.
     assert run.returncode == 0, run.stderr.decode("utf-8")
     html = (tmp_path / "out" / "index.html").read_text("utf-8")
     assert "66.7%" in html and "10%" not in html
+    with (src / "data" / "log.csv").open("a", encoding="utf-8") as log:
+        log.write("u4,2024-03-02 09:00,Website\n")
+    again = subprocess.run(argv, capture_output=True, env=_env(), timeout=300)  # not -E
+    assert again.returncode == 0, again.stderr.decode("utf-8")
+    html = (tmp_path / "out" / "index.html").read_text("utf-8")
+    assert "50%" in html and "66.7%" not in html  # the log is the page's dependency

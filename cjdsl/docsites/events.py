@@ -5,7 +5,8 @@ a glob or a folder, as ``cjdsl render --events LOG`` takes) fits the journey to 
 with the CLI's own code (``cjdsl.cli.events``), so a page shows what ``render --events``
 shows. The log is in the render cache's key by each file's path, size and modification
 time (``stamp``), so an unchanged log rebuilds from the cache without opening DuckDB, and
-a changed one re-renders. Without the data extra the build says ``pip install
+a changed one re-renders; its files are the page's dependencies (``files``: Sphinx reads
+the page again, ``mkdocs serve`` watches them). Without the data extra the build says ``pip install
 'cjdsl[data]'`` at the journey; the journey file is never changed.
 """
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from .. import pipeline
     from .support import Options
 
-__all__ = ["fitted", "resolve", "stamp"]
+__all__ = ["files", "fitted", "resolve", "stamp"]
 
 
 def resolve(options: Options, folder: pathlib.Path) -> Options:
@@ -30,6 +31,20 @@ def resolve(options: Options, folder: pathlib.Path) -> Options:
     if not options.events or os.path.isabs(options.events):
         return options
     return dataclasses.replace(options, events=os.fspath(folder / options.events))
+
+
+def files(options: Options) -> list[str]:
+    """The files of ``options.events`` (resolved), for the site to watch and rebuild on;
+    none for a log that names no file (rendering says why)."""
+    if not options.events:
+        return []
+    from ..observed.columns import LogError
+    from ..observed.sources import expand
+
+    try:
+        return [source.path for source in expand([options.events])]
+    except LogError:
+        return []
 
 
 def stamp(spec: str | None) -> list[list[object]] | None:
