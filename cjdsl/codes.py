@@ -223,6 +223,16 @@ UNKNOWN_LANGUAGE: Final = Code(
     'journey "Shop"\n  lang "deutsch"',
     'Write `lang "de"` or `lang "en"`; diagnostics stay English whatever the language.',
 )
+UNKNOWN_LOSS: Final = Code(
+    "CJ116",
+    "unknown-loss",
+    E,
+    "A `loss` names no kind of loss (`abandon`, `churn`, `return`, `complaint`), or is not "
+    "on an exit.",
+    'journey "Tarif"\nentry touchpoint kuendigung "Kündigung"\nexit weg "Kunde verloren" {\n'
+    "  loss churned\n}\nkuendigung -> weg 40%",
+    "Write one of the kinds on an exit (the hint suggests the nearest): `loss churn`.",
+)
 
 # CJ2xx: graph structure --------------------------------------------------
 DEAD_END: Final = Code(

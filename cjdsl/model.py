@@ -182,6 +182,8 @@ class Touchpoint:
     """Who performs it (``lane frontstage``); ``None``: the customer (docs/blueprint.md)."""
     value: Money | None = None
     """What reaching it is worth (``value 89 EUR`` on a goal): the return on spend."""
+    loss: str | None = None
+    """An exit's kind of loss (``loss churn``, one of ``vocabulary.LOSSES``); ``None``: not said."""
 
     @property
     def channel(self) -> str | None:

@@ -98,6 +98,8 @@ def test_every_form_is_a_valid_attribute_of_each_owner(attribute: vocabulary.Att
         "process": f'journey "J"\nprocess p {{ {attribute.form} }}\n{node}\n'
         "touchpoint checkout; touchpoint pay; a -> checkout -> pay",
     }
+    if attribute.name == "loss":  # only an exit is a loss
+        blocks["node"] = f'journey "J"\n{node}\nexit x {{ {attribute.form} }}\na -> x 10%'
     for owner in attribute.owners:
         doc = cjdsl.loads(blocks[owner] + "\ngoal g\na -> g\n", raise_on_error=False)
         errors = [d for d in doc.diagnostics if d.code.id.startswith(("CJ0", "CJ1"))]

@@ -234,6 +234,15 @@ class _Lowering(variants.Reader):
             value = self.value(attribute, known, is_entry=entry is not None)
             if value is None:
                 continue
+            if known.name == "loss" and kind is not model.NodeKind.EXIT:
+                self.report(
+                    codes.UNKNOWN_LOSS,
+                    f"only an exit is a loss, not {_A_NODE[kind]}",
+                    attribute.span,
+                    label="not an exit",
+                    hint=f"declare `exit {name} …` with `loss {value}`, or remove `loss`",
+                )
+                continue
             if known.repeatable:
                 fields.setdefault(known.field, []).extend(value)
             else:
@@ -375,6 +384,8 @@ class _Lowering(variants.Reader):
             return self.share(attribute)
         if shape == "lane":
             return self.lane(attribute, vocabulary.LANES)
+        if shape == "loss":
+            return self.loss(attribute)
         return self.reach(attribute, is_entry)
 
     def persona_refs(self, tree: object) -> tuple[model.Ref, ...]:

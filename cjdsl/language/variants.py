@@ -227,6 +227,23 @@ class Reader(values.Reader):
             return None
         return None if word == "customer" else word
 
+    def loss(self, attribute: Attribute) -> str | None:
+        """An exit's kind of loss, one of ``vocabulary.LOSSES``."""
+        values = attribute.values
+        word = str(values[0].token) if len(values) == 1 else ""
+        allowed = vocabulary.LOSSES
+        if len(values) != 1 or values[0].kind != "NAME" or word not in allowed:
+            self.report(
+                codes.UNKNOWN_LOSS,
+                f"`loss` expects one of {', '.join(allowed)}" + (f", not `{word}`" if word else ""),
+                attribute.span,
+                label="not a kind of loss",
+                hint=did_you_mean(word, allowed)
+                or "write `loss churn` on an exit customers take when they cancel",
+            )
+            return None
+        return word
+
 
 _PROCESS_LANES = ("backstage", "frontstage", "support", "process")
 _SCENARIO_WORDS = ("description", "stage", "touchpoint", "goal", "exit", "change", "remove")

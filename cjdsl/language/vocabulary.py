@@ -24,6 +24,7 @@ __all__ = [
     "ID_PATTERN",
     "KEYWORDS",
     "LANES",
+    "LOSSES",
     "OWNERS",
     "STATEMENTS",
     "Attribute",
@@ -54,12 +55,19 @@ COST_BASES: Final = ("contact", "day", "week", "month", "quarter", "year")
 """What a ``cost`` may be paid per (``cost 35 EUR per contact``): each time a customer
 passes, or a period's budget."""
 
-Shape = Literal["text", "texts", "number", "share", "emotion", "kpi", "money", "names", "lane"]
+LOSSES: Final = ("abandon", "churn", "return", "complaint")
+"""What kind of loss an exit is (``loss churn``): a customer who gives up before buying,
+one who cancels after it (the churn figures of ``cjdsl analyze`` count these), one who
+sends the goods back, one who leaves with a complaint."""
+
+Shape = Literal[
+    "text", "texts", "number", "share", "emotion", "kpi", "money", "names", "lane", "loss"
+]
 """How an attribute's value is written and read: ``text`` one string (the last one counts),
 ``texts`` one string a line, repeatable; ``number`` a plain number; ``emotion`` a score and
 an optional word; ``kpi`` a name and a number or an amount; ``money`` an amount and an ISO
 4217 code; ``names`` ids separated by commas; ``share`` a percentage or a count; ``lane``
-one of ``LANES``."""
+one of ``LANES``; ``loss`` one of ``LOSSES``."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -214,6 +222,15 @@ ATTRIBUTES: Final[tuple[Attribute, ...]] = (
         "clickable in SVG; only http(s), mailto and relative links (CJ304)",
     ),
     Attribute("tags", ("node",), "names", "tags", "tags paid, top-of-funnel", "free labels"),
+    Attribute(
+        "loss",
+        ("node",),
+        "loss",
+        "loss",
+        "loss churn",
+        "an exit's kind of loss: `abandon`, `churn` (counted as churn by `cjdsl analyze`), "
+        "`return` or `complaint`",
+    ),
     Attribute(
         "event",
         ("node",),

@@ -145,7 +145,7 @@ def _attribute(attribute: vocabulary.Attribute, value: object) -> Iterator[str]:
         yield f"{name} {value.text}"
     elif shape == "names":
         yield f"{name} " + ", ".join(value)  # type: ignore[arg-type]
-    elif shape == "lane":
+    elif shape in ("lane", "loss"):
         yield f"{name} {value}"
 
 

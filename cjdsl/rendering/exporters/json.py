@@ -106,6 +106,7 @@ def _node(node: model.Touchpoint) -> dict[str, Any]:
         "tags": list(node.tags),
         "events": list(node.events),
         "lane": node.lane,
+        "loss": node.loss,
     }
 
 
