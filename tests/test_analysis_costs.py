@@ -119,3 +119,67 @@ def test_the_table_shows_the_split_and_the_return() -> None:
     text = tables.text(analyze(SHOP))
     assert "Per conversion: acquisition 78.00 EUR, service and retention 6.00 EUR" in text
     assert "Value per conversion: 89.00 EUR; return on spend: 1.06×" in text
+
+
+# --- what to fix first -------------------------------------------------------------------
+
+FUNNEL = """\
+journey "Fix"
+entry touchpoint ad "Ad"
+touchpoint cart "Cart"
+goal order "Order"
+ad -> cart 40%
+ad -> ad 20%
+cart -> order 25%
+cart -> ad 10%
+"""
+
+
+def _with(text: str, old: str, new: str) -> float:
+    return analyze(text.replace(old, new)).conversion.probability
+
+
+@pytest.mark.parametrize(
+    ("edge", "line"),
+    [(("cart", "order"), "cart -> order 25%"), (("ad", "cart"), "ad -> cart 40%")],
+)
+def test_sensitivities_equal_finite_differences(edge: tuple[str, str], line: str) -> None:
+    found = analyze(FUNNEL)
+    effect = next(x.effect for x in found.sensitivities if (x.source, x.target) == edge)
+    written = float(line.rsplit(" ", 1)[1].rstrip("%")) / 100
+    step = 1e-4
+    head = line.rsplit(" ", 1)[0]
+    up = _with(FUNNEL, line, f"{head} {100 * (written + step):.6f}%")
+    down = _with(FUNNEL, line, f"{head} {100 * (written - step):.6f}%")
+    assert effect == pytest.approx((up - down) / (2 * step), rel=1e-6)
+
+
+def test_sensitivity_by_hand_and_ranked() -> None:
+    # h(cart) = 0.25 + 0.1·h(ad); h(ad) = 0.4·h(cart) + 0.2·h(ad) → h(ad) = 0.1/0.76,
+    # visits: v(ad) = 1 + 0.2 v(ad) + 0.1 v(cart), v(cart) = 0.4 v(ad) → v(ad) = 1/0.76.
+    found = analyze(FUNNEL)
+    h_ad = 0.1 / 0.76
+    v_ad, v_cart = 1 / 0.76, 0.4 / 0.76
+    by_edge = {(x.source, x.target): x.effect for x in found.sensitivities}
+    assert by_edge["cart", "order"] == approx(v_cart * 1.0)
+    assert by_edge["ad", "cart"] == approx(v_ad * (0.25 + 0.1 * h_ad))
+    assert by_edge["ad", "ad"] == approx(v_ad * h_ad)
+    effects = [x.effect for x in found.sensitivities]
+    assert effects == sorted(effects, reverse=True)
+    text = tables.text(found)
+    assert "+1 pp on `ad -> cart` (now 40.0%) adds 0.35 pp conversion" in text
+
+
+def test_for_everyone_a_persona_s_transition_moves_its_share() -> None:
+    text = """\
+journey "Mix"
+persona a "A" { share 25% }
+persona b "B"
+entry touchpoint ad "Ad"
+goal buy "Buy"
+ad -> buy 10% for a
+ad -> buy 2% for b
+"""
+    found = analyze(text)
+    by_edge = {(x.source, x.target): x for x in found.sensitivities}
+    assert by_edge["ad", "buy"].effect == approx(1.0)  # 25% · 1 + 75% · 1

@@ -45,6 +45,7 @@ from . import (
     paths,
     removal,
     report,
+    sensitivity,
     solver,
 )
 from .budget import TimeLimitError
@@ -398,6 +399,7 @@ def _finish(
         bottlenecks=funnel.bottlenecks(chain, funnel_),
         emotion=report.Emotion(points, average, low, pains),
         moves=order.moves(journey, chain, funnel_.visits),
+        sensitivities=sensitivity.solve(chain, solution),
         switches=order.switches(journey, main_path),
         notes=tuple(notes),
         not_computed=missing,

@@ -202,6 +202,7 @@ class _Mixer:
             ),
             emotion=report.Emotion(points, average, low, pains),
             moves=self.moves(nodes),
+            sensitivities=self.sensitivities(),
             switches=order.switches(self.journey, main),
             notes=self.notes(),
             not_computed=missing,
@@ -584,6 +585,25 @@ class _Mixer:
                 else sum(w * m.probability for w, m in parts) / sum(w for w, _ in parts)
             )
             out.append(dataclasses.replace(parts[0][1], probability=probability, traffic=traffic))
+        return tuple(out)
+
+    def sensitivities(self) -> tuple[report.Sensitivity, ...]:
+        """A transition's effect for everyone: each persona's weighted by its share
+        (a transition only some personas take moves only their conversion)."""
+        found: dict[tuple[str, str], list[tuple[float, report.Sensitivity]]] = {}
+        for s in self.segments:
+            for x in s.report.sensitivities:
+                found.setdefault((x.source, x.target), []).append((s.share, x))
+        out = [
+            report.Sensitivity(
+                key[0],
+                key[1],
+                sum(w * x.probability for w, x in parts) / sum(w for w, _ in parts),
+                sum(w * x.effect for w, x in parts),
+            )
+            for key, parts in found.items()
+        ]
+        out.sort(key=lambda x: (-x.effect, self.order[x.source], self.order[x.target]))
         return tuple(out)
 
     def notes(self) -> tuple[str, ...]:

@@ -216,6 +216,19 @@ class Stage:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Sensitivity:
+    """What one more point of a transition's probability adds to conversion.
+
+    ``effect`` is ``∂conversion/∂probability``: +1 pp on the transition adds ``effect`` pp
+    of conversion (taken from those who leave its source unwritten)."""
+
+    source: str
+    target: str
+    probability: float
+    effect: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Costs:
     """What the journey costs per converting customer, split at the goal analysed.
 
@@ -423,6 +436,8 @@ class Report:
     """With ``start``: the probability that a customer who enters gets there."""
     costs: Costs | None = None
     """What converting costs and returns, when touchpoints have a ``cost`` (one currency)."""
+    sensitivities: tuple[Sensitivity, ...] = ()
+    """What to fix first: every transition's effect on conversion, largest first."""
     _by_id: dict[str, Node] = dataclasses.field(init=False, repr=False, compare=False, hash=False)
     _reach_by: dict[str, list[tuple[str, float]]] = dataclasses.field(
         init=False, repr=False, compare=False, hash=False

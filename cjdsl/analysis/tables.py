@@ -362,6 +362,8 @@ def _sections(r: report.Report, t: i18n.Locale = _EN) -> list[_Section]:
     out.append(_attribution(r, t))
     if r.costs is not None:
         out.append(_costs(r, r.costs, t))
+    if r.sensitivities:
+        out.append(_fix_first(r, t))
     out.append(_emotions(r, t))
     out.append(_order(r, t))
     if r.notes:
@@ -488,6 +490,26 @@ def _attribution(r: report.Report, t: i18n.Locale) -> _Section:
             _table((t._("touchpoint"), t._("lost"), t._("removal effect")), bottlenecks, (1, 2)),
         ),
     )
+
+
+def _fix_first(r: report.Report, t: i18n.Locale) -> _Section:
+    """The transitions where one more point of probability buys the most conversion."""
+    line = t._("+1 pp on `{source} -> {target}` (now {probability}) adds {effect} pp conversion")
+    lines = [
+        "- "
+        + line.format(
+            source=x.source,
+            target=x.target,
+            probability=percent(x.probability, t),
+            effect=_significant(x.effect, t, 2),
+        )
+        for x in r.sensitivities[:_FIX_FIRST]
+    ]
+    return _Section(t._("What to fix first"), tuple(lines))
+
+
+_FIX_FIRST = 5
+"""How many transitions "what to fix first" lists (the JSON has every one)."""
 
 
 def _costs(r: report.Report, c: report.Costs, t: i18n.Locale) -> _Section:
