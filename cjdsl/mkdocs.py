@@ -87,6 +87,7 @@ class PluginConfig(base.Config):  # type: ignore[no-untyped-call]
     allow_imports_outside = c.Type(bool, default=False)
     progress_every = c.Type(int, default=build_progress.EVERY)
     events = c.Optional(c.Type(str))
+    events_time_format = c.Optional(c.Type(str))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -201,6 +202,8 @@ class JourneyPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-call]
                 site["lang"] = self.config.lang
             if self.config.events:
                 site["events"] = self.config.events
+            if self.config.events_time_format:
+                site["events-time-format"] = self.config.events_time_format
             options = support.Options().replace(support.project_options(site, root))
             theme = config.theme
             locale = theme.get("language") or theme.get("locale") if theme is not None else None

@@ -65,6 +65,8 @@ def _settings(env: BuildEnvironment) -> support.Options:
         site["lang"] = config.cjdsl_lang
     if config.cjdsl_events:
         site["events"] = config.cjdsl_events
+    if config.cjdsl_events_time_format:
+        site["events-time-format"] = config.cjdsl_events_time_format
     folder = pathlib.Path(env.srcdir)
     options = support.Options().replace(support.project_options(site, folder))
     return support.site_language(options, config.language, folder)
@@ -125,6 +127,7 @@ class JourneyDirective(SphinxDirective):
         "zoom": directives.unchanged_required,
         "scenario": directives.unchanged_required,
         "events": directives.unchanged_required,
+        "events-time-format": directives.unchanged_required,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -404,6 +407,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("cjdsl_cache_dir", None, "", (str, type(None)))
     app.add_config_value("cjdsl_allow_imports_outside", False, "env", bool)
     app.add_config_value("cjdsl_events", None, "env", (str, type(None)))
+    app.add_config_value("cjdsl_events_time_format", None, "env", (str, type(None)))
     app.add_config_value("cjdsl_progress_every", build_progress.EVERY, "", int)
     app.add_node(
         journey,

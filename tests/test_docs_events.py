@@ -125,3 +125,19 @@ def test_sphinx_takes_a_site_wide_log_relative_to_the_sources(tmp_path: pathlib.
     assert again.returncode == 0, again.stderr.decode("utf-8")
     html = (tmp_path / "out" / "index.html").read_text("utf-8")
     assert "50%" in html and "66.7%" not in html  # the log is the page's dependency
+
+
+def test_a_german_log_is_read_with_its_time_format(tmp_path: pathlib.Path) -> None:
+    need_dot()
+    _site(tmp_path)
+    german = LOG.replace("2024-03-01 ", "01.03.2024 ")
+    (tmp_path / "docs" / "data" / "log.csv").write_text(german, encoding="utf-8")
+    code, err, _ = _mkdocs(tmp_path)
+    assert code == 1 and "--time-format '%d.%m.%Y %H:%M'" in err  # the hint, at the fence
+    page = PAGE.replace(
+        "{events=data/log.csv}", '{events=data/log.csv events-time-format="%d.%m.%Y %H:%M"}'
+    )
+    (tmp_path / "docs" / "index.md").write_text(page, encoding="utf-8")
+    code, err, html = _mkdocs(tmp_path)
+    assert code == 0, err
+    assert "66.7%" in html

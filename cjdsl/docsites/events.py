@@ -72,8 +72,11 @@ def stamp(spec: str | None) -> list[list[object]] | None:
     return out
 
 
-def fitted(compiled: pipeline.Compiled, spec: str) -> pipeline.Compiled:
-    """``compiled`` with its numbers fitted to the log ``spec`` (in memory).
+def fitted(
+    compiled: pipeline.Compiled, spec: str, time_format: str | None = None
+) -> pipeline.Compiled:
+    """``compiled`` with its numbers fitted to the log ``spec`` (in memory); ``time_format``
+    reads its timestamps as ``--time-format`` does.
 
     Raises:
         RenderError: the data extra is missing, or the log does not fit the journey.
@@ -84,7 +87,7 @@ def fitted(compiled: pipeline.Compiled, spec: str) -> pipeline.Compiled:
     from ..cli import events
 
     try:
-        fit = events.fitted(compiled.document, (spec,), None, None)
+        fit = events.fitted(compiled.document, (spec,), None, None, time_format)
         assert fit is not None
         document = events.fitted_document(compiled.document, fit)
     except click.ClickException as error:  # the CLI's one-line message, as render --events

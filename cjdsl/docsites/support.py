@@ -120,6 +120,8 @@ class Options:
     """Show this scenario of the journey (docs/scenarios.md); ``None``: the journey itself."""
     events: str | None = None
     """An event log to fit the numbers to (``docsites.events``), from the docs folder."""
+    events_time_format: str | None = None
+    """The strptime format of the log's timestamps (``--time-format``); ``None``: ISO 8601."""
 
     def replace(self, values: Mapping[str, str | None]) -> Options:
         """These options with ``values`` (option names as users write them) applied.
@@ -174,6 +176,7 @@ _FIELDS: Final = (
     "zoom",
     "scenario",
     "events",
+    "events_time_format",
 )
 """Every option, in the order an unknown one's message lists them."""
 _OPTION_NAMES: Final = tuple(
@@ -644,7 +647,7 @@ def render_map(
 def _shown(compiled: pipeline.Compiled, options: Options) -> model.Journey:
     """The journey to draw: as written, or fitted to ``options.events``."""
     if options.events:
-        compiled = events.fitted(compiled, options.events)
+        compiled = events.fitted(compiled, options.events, options.events_time_format)
     journey = compiled.document.journey
     assert journey is not None
     return journey
@@ -696,7 +699,7 @@ def _key(
         ],
         "highlight": options.highlight,
         "scenario": options.scenario,
-        "events": events.stamp(options.events),
+        "events": [events.stamp(options.events), options.events_time_format],
         "alt": options.alt if fmt == "html" else None,
         "prefix": prefix,
         "format": fmt,
