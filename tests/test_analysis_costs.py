@@ -1,4 +1,4 @@
-"""Costs as written (per contact, per period), split at the goal, against hand computations."""
+"""Costs as written, what to fix first and the rates of those who reached, by hand."""
 
 from __future__ import annotations
 
@@ -183,3 +183,35 @@ ad -> buy 2% for b
     found = analyze(text)
     by_edge = {(x.source, x.target): x for x in found.sensitivities}
     assert by_edge["ad", "buy"].effect == approx(1.0)  # 25% · 1 + 75% · 1
+
+
+# --- of those who reached ----------------------------------------------------------------
+
+
+def test_stage_to_stage_and_drop_off_of_those_who_reached() -> None:
+    text = """\
+journey "Stages"
+stage see "See" {
+  entry touchpoint ad "Ad"
+}
+stage try "Try" {
+  touchpoint shop "Shop"
+}
+stage buy "Buy" {
+  goal bought "Bought"
+}
+ad -> shop 40%
+shop -> bought 25%
+"""
+    # reach 100%, 40%, 10%: 40% of `see` get to `try`, 25% of those to `buy`; 60% of all end
+    # in `see` (60% of those there), 30% in `try`: 75% of the 40% there.
+    rows: dict[str, list[str]] = {}
+    for line in tables.text(analyze(text)).splitlines():  # the funnel's and the nodes' rows
+        cells = line.split()
+        if cells[:1] and (cells[0] in ("see", "try", "buy") or cells[1:2] == ["touchpoint"]):
+            rows.setdefault(line.split()[0], line.split()[1:])
+    assert rows["see"][:4] == ["100%", "–", "60.0%", "60.0%"]
+    assert rows["try"][:4] == ["40.0%", "40.0%", "30.0%", "75.0%"]
+    assert rows["buy"][:2] == ["10.0%", "25.0%"]
+    assert rows["shop"][-2:] == ["75.0%", "25.0%"]  # ends there of those reached; converts
+    assert rows["ad"][-2:] == ["60.0%", "10.0%"]

@@ -21,7 +21,7 @@ from typing import Final
 
 from .. import i18n
 from ..i18n import N_
-from . import report
+from . import markov, report
 
 __all__ = ["FORMATS", "duration", "markdown", "percent", "text"]
 
@@ -324,11 +324,25 @@ def _sections(r: report.Report, t: i18n.Locale = _EN) -> list[_Section]:
     )
     out.append(_Section(t._("Goals"), (_table(headers, goals, range(1, 6)),)))
     stages = [
-        (s.id, percent(s.reach, t), percent(s.drop_off, t), percent(s.lost_conversion, t))
-        for s in r.stages
+        (
+            s.id,
+            percent(s.reach, t),
+            percent(markov.ratio(s.reach, r.stages[i - 1].reach) if i else None, t),
+            percent(s.drop_off, t),
+            percent(s.ends_rate, t),
+            percent(s.lost_conversion, t),
+        )
+        for i, s in enumerate(r.stages)
     ]
-    headers = (t._("stage"), t._("reached"), t._("journeys end"), t._("lost before converting"))
-    out.append(_Section(t._("Funnel"), (_table(headers, stages, (1, 2, 3)),)))
+    headers = (
+        t._("stage"),
+        t._("reached"),
+        t._("of the stage before"),
+        t._("journeys end"),
+        t._("end here of those reached"),
+        t._("lost before converting"),
+    )
+    out.append(_Section(t._("Funnel"), (_table(headers, stages, range(1, 6)),)))
     removed = " " + t._("(removed)")
     nodes = [
         (
@@ -342,6 +356,8 @@ def _sections(r: report.Report, t: i18n.Locale = _EN) -> list[_Section]:
             percent(n.lost_conversion, t),
             percent(n.removal_effect, t),
             percent(n.share, t),
+            percent(n.ends_rate, t),
+            percent(n.converts_from, t),
         )
         for n in r.nodes
     ]
@@ -356,8 +372,10 @@ def _sections(r: report.Report, t: i18n.Locale = _EN) -> list[_Section]:
         t._("lost"),
         t._("removal effect"),
         t._("share"),
+        t._("end here of those reached"),
+        t._("converts from here"),
     )
-    out.append(_Section(t._("Touchpoints"), (_table(headers, nodes, range(4, 10)),)))
+    out.append(_Section(t._("Touchpoints"), (_table(headers, nodes, range(4, 12)),)))
     out.append(_paths(r, t))
     out.append(_attribution(r, t))
     if r.costs is not None:
