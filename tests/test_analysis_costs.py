@@ -215,3 +215,11 @@ shop -> bought 25%
     assert rows["buy"][:2] == ["10.0%", "25.0%"]
     assert rows["shop"][-2:] == ["75.0%", "25.0%"]  # ends there of those reached; converts
     assert rows["ad"][-2:] == ["60.0%", "10.0%"]
+
+
+def test_the_journey_map_highlights_what_to_fix_first() -> None:
+    html = cjdsl.journey_map(cjdsl.loads(FUNNEL)).html
+    tile = html.split('cjm-stat-fix"', 1)[1].split("</div></div>", 1)[0]
+    assert "What to fix first" in tile
+    assert "Cart → Order" in tile
+    assert "+1 pp here adds 0.53 pp conversion (now 25%)" in tile
