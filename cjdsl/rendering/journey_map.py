@@ -127,11 +127,11 @@ def _highlights(
         stats.append(_stat("moments", truth, text(t._("None")), nothing))
     if report.sensitivities:  # what to fix first: the transition a point buys most on
         best = report.sensitivities[0]
-        names = [(n.label if (n := report.node(i)) else i) for i in (best.source, best.target)]
+        ends = [(n.label if (n := report.node(i)) else i) for i in (best.source, best.target)]
         adds = t._("+1 pp here adds {effect} pp conversion (now {probability})").format(
             effect=t.number(best.effect, 2), probability=map_table.percent(best.probability, t)
         )
-        stats.append(_stat("fix", t._("What to fix first"), text(" → ".join(names)), text(adds)))
+        stats.append(_stat("fix", t._("What to fix first"), text(" → ".join(ends)), text(adds)))
     if conversion.time:  # zero when the journey writes no durations (`after`)
         detail = t._("expected, for customers who convert")
         if conversion.steps is not None:
