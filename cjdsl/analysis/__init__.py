@@ -32,6 +32,7 @@ from .. import model, personas
 from . import (
     attribution,
     budget,
+    churn,
     compare,
     conversion,
     costs,
@@ -59,6 +60,7 @@ __all__ = [
     "analyze",
     "attribution",
     "budget",
+    "churn",
     "compare",
     "conversion",
     "emotion",
@@ -218,6 +220,7 @@ def _everyone(
                     top_paths=_top_paths,
                 ),
                 start_reach=there,
+                churn=churn.mix([(s.share, s.report) for s in segments]),
             )
         )
     return mixed[0], mixed[-1]
@@ -405,6 +408,7 @@ def _finish(
         not_computed=missing,
         time_limit=budget.seconds(),
         start_reach=chain.reached_from,
+        churn=churn.solve(journey, chain, solution),
     ), chain
 
 

@@ -164,6 +164,49 @@ class Goal:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class StageChurn:
+    """Of the customers who reach a goal, the share that leaves at a churn exit of a stage."""
+
+    stage: str
+    rate: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NodeChurn:
+    """A touchpoint after the goal: how often converted customers pass it (``reach``), the
+    share of churners who pass it (``effect``, the removal effect toward churn exits), and
+    the probability of churning from there (``churns_from``)."""
+
+    id: str
+    reach: float
+    effect: float
+    churns_from: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Churn:
+    """Outcomes after the goal, where exits say ``loss churn`` (``docs/analysis.md``, "Churn").
+
+    ``rate``: of the customers who reach a goal (the first one, or ``--goal``'s), the share
+    that reaches a churn exit afterwards; ``None`` when nobody converts. ``win_back``: of
+    the customers who make a cancellation request (a touchpoint tagged ``cancellation``,
+    from the first one they reach), the share that reaches a goal afterwards.
+    ``lifetime``: the expected time from the goal to the churn exit, of those who churn.
+    ``repurchases``: the expected number of times a converted customer reaches a goal again.
+    """
+
+    exits: tuple[str, ...]
+    rate: float | None
+    stages: tuple[StageChurn, ...]
+    touchpoints: tuple[NodeChurn, ...]
+    requests: tuple[str, ...]
+    request_reach: float
+    win_back: float | None
+    lifetime: float | None
+    repurchases: float | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Node:
     """Per node: reach, visits, where journeys end, and what removing it would cost.
 
@@ -434,6 +477,8 @@ class Report:
     """``--from``: the node or stage the customers analysed reached (``None``: all)."""
     start_reach: float | None = None
     """With ``start``: the probability that a customer who enters gets there."""
+    churn: Churn | None = None
+    """Churn and retention, when the journey has exits with ``loss churn``."""
     costs: Costs | None = None
     """What converting costs and returns, when touchpoints have a ``cost`` (one currency)."""
     sensitivities: tuple[Sensitivity, ...] = ()

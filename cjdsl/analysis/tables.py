@@ -268,6 +268,50 @@ _NOTES: Final = (
 )
 
 
+def _churn(c: report.Churn, t: i18n.Locale) -> _Section:
+    """Churn and retention after the goal, then the touchpoints churners pass most."""
+    exits = ", ".join(f"`{e}`" for e in c.exits)
+    lines: list[str | _Table] = []
+    if c.rate is None:
+        lines.append(t._("Nobody reaches a goal, so nobody can churn."))
+    else:
+        rate = t._("Of the customers who reach a goal, {share} leave at a churn exit ({exits}).")
+        lines.append(rate.format(share=percent(c.rate, t), exits=exits))
+        if c.lifetime is not None and c.lifetime > 0:
+            lifetime = t._("Those who churn stay {time} on average after the goal.")
+            lines.append(lifetime.format(time=duration(c.lifetime, t)))
+        if c.repurchases:
+            again = t._("A converted customer reaches a goal again {count} times on average.")
+            lines.append(again.format(count=_number(c.repurchases, t)))
+    if c.win_back is not None:
+        requests = ", ".join(f"`{q}`" for q in c.requests)
+        back = t._(
+            "Of those who ask to cancel ({requests}, {share} of customers), {back} reach a goal "
+            "again."
+        )
+        lines.append(
+            back.format(
+                requests=requests, share=percent(c.request_reach, t), back=percent(c.win_back, t)
+            )
+        )
+    if c.stages:
+        rows = [(s.stage, percent(s.rate, t)) for s in c.stages]
+        lines.append(_table((t._("stage"), t._("churn")), rows, (1,)))
+    if c.touchpoints:
+        passed = [
+            (n.id, percent(n.reach, t), percent(n.effect, t), percent(n.churns_from, t))
+            for n in c.touchpoints
+        ]
+        headers = (
+            t._("touchpoint"),
+            t._("reached after the goal"),
+            t._("of churners pass it"),
+            t._("churn from there"),
+        )
+        lines.append(_table(headers, passed, (1, 2, 3)))
+    return _Section(t._("Churn"), tuple(lines))
+
+
 def _sections(r: report.Report, t: i18n.Locale = _EN) -> list[_Section]:
     out = [_headline(r, t)]
     if r.differences:
@@ -376,6 +420,8 @@ def _sections(r: report.Report, t: i18n.Locale = _EN) -> list[_Section]:
         t._("converts from here"),
     )
     out.append(_Section(t._("Touchpoints"), (_table(headers, nodes, range(4, 12)),)))
+    if r.churn is not None:
+        out.append(_churn(r.churn, t))
     out.append(_paths(r, t))
     out.append(_attribution(r, t))
     if r.costs is not None:
