@@ -223,3 +223,14 @@ def test_the_journey_map_highlights_what_to_fix_first() -> None:
     assert "What to fix first" in tile
     assert "Cart → Order" in tile
     assert "+1 pp here adds 0.53 pp conversion (now 25%)" in tile
+
+
+def test_the_json_export_carries_the_basis_and_the_value() -> None:
+    from cjdsl.rendering.exporters import json as json_export
+
+    journey = cjdsl.loads(SHOP).journey
+    assert journey is not None
+    nodes = {n["id"]: n for n in json_export.to_data(journey)["touchpoints"]}
+    assert nodes["shop"]["cost"]["basis"] == "contact"
+    assert nodes["ad"]["cost"]["basis"] == "month"
+    assert nodes["bought"]["value"] == {"amount": 89.0, "currency": "EUR", "text": "89 EUR"}

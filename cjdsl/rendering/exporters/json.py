@@ -101,6 +101,7 @@ def _node(node: model.Touchpoint) -> dict[str, Any]:
         "opportunities": list(node.opportunities),
         "kpis": [{"name": k.name, **_figure(k.value)} for k in node.kpis],
         "cost": _figure(node.cost) if node.cost is not None else None,
+        "value": _figure(node.value) if node.value is not None else None,
         "owner": node.owner,
         "link": node.link,
         "tags": list(node.tags),
@@ -125,5 +126,6 @@ def _figure(value: model.Quantity | model.Money) -> dict[str, Any]:
     """A number as the model holds it: a quantity's normalised value and unit, or an
     amount and its currency, each with the text it was written as."""
     if isinstance(value, model.Money):
-        return {"amount": value.amount, "currency": value.currency, "text": value.text}
+        money = {"amount": value.amount, "currency": value.currency, "text": value.text}
+        return money if value.basis is None else {**money, "basis": value.basis}
     return {"value": value.value, "unit": value.unit, "text": value.text}
