@@ -234,3 +234,48 @@ def test_the_json_export_carries_the_basis_and_the_value() -> None:
     assert nodes["shop"]["cost"]["basis"] == "contact"
     assert nodes["ad"]["cost"]["basis"] == "month"
     assert nodes["bought"]["value"] == {"amount": 89.0, "currency": "EUR", "text": "89 EUR"}
+
+
+# --- time to convert as a distribution --------------------------------------------------
+
+TIMED = """\
+journey "Timed"
+entry touchpoint ad "Ad"
+touchpoint shop "Shop"
+goal order "Order"
+ad -> order 30% after 1d
+ad -> shop 60% after 2d
+shop -> order 50% after 3d
+shop -> shop 30% after 1d
+"""
+# By hand: 0.3 convert at 1 d; from shop (0.6 at 2 d) 0.5 each round after k ≥ 0 loops of
+# 1 d: 0.6 · 0.3ᵏ · 0.5 at 5 + k days. P = 0.3 + 0.3 / 0.7 = 0.7286. Of the converters:
+# 0.412 at 1 d, 0.412 more at 5 d (0.824 cumulative: the median is 5 d), 0.124 at 6 d
+# (0.947: the 90th percentile is 6 d).
+
+
+def test_the_median_and_90th_percentile_of_the_time_to_convert_are_exact() -> None:
+    found = analyze(TIMED).conversion
+    day = 86400.0
+    assert found.probability == approx(0.3 + 0.3 / 0.7)
+    assert found.time_median == approx(5 * day)
+    assert found.time_p90 == approx(6 * day)
+
+
+def test_for_everyone_the_distributions_mix_not_the_quantiles() -> None:
+    text = """\
+journey "Two"
+persona fast "Fast"
+persona slow "Slow"
+entry touchpoint ad "Ad"
+goal order "Order"
+ad -> order 90% after 1d for fast
+ad -> order 10% after 10d for slow
+"""
+    # 0.45 convert at 1 d, 0.05 at 10 d: the 90th percentile of the 0.5 converters is 10 d
+    # (0.45 / 0.5 = 0.9 exactly at 1 d: the least time with 90% is 1 d).
+    found = analyze(text).conversion
+    assert found.time_median == approx(86400.0)
+    assert found.time_p90 == approx(86400.0)
+    slow = text.replace("90% after 1d", "80% after 1d")
+    assert analyze(slow).conversion.time_p90 == approx(10 * 86400.0)  # 0.4 / 0.45 < 0.9

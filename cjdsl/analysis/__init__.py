@@ -48,6 +48,7 @@ from . import (
     report,
     sensitivity,
     solver,
+    timing,
 )
 from .budget import TimeLimitError
 from .removal import removal_targets
@@ -391,7 +392,7 @@ def _finish(
         persona=persona,
         without=(),
         weighting="reach" if chain.reach else ("equal" if chain.starts else "none"),
-        conversion=conversion.summary(chain, solution),
+        conversion=_timed(conversion.summary(chain, solution), chain, solution.probability),
         entries=conversion.entries(journey, chain, solution),
         goals=tuple(goal_reports),
         stages=funnel.stages(journey, chain, funnel_),
@@ -410,6 +411,14 @@ def _finish(
         start_reach=chain.reached_from,
         churn=churn.solve(journey, chain, solution),
     ), chain
+
+
+def _timed(summary: report.Conversion, chain: markov.Chain, p: float) -> report.Conversion:
+    """The conversion with the median and 90th percentile of the time to convert."""
+    if not summary.time:
+        return summary  # no durations written: everyone converts at once
+    median, p90 = timing.quantiles([(1.0, timing.distribution(chain, p))])
+    return dataclasses.replace(summary, time_median=median, time_p90=p90)
 
 
 def _core(

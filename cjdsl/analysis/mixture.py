@@ -31,7 +31,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from .. import model
-from . import budget, emotion, markov, order, report
+from . import budget, emotion, markov, order, report, timing
 
 __all__ = ["Segment", "mix", "path_in"]
 
@@ -236,6 +236,7 @@ class _Mixer:
 
     def headline(self) -> report.Conversion:
         segments, c = self.segments, self.conversion
+        median, p90 = self.quantiles(segments)
         return report.Conversion(
             probability=c,
             customers=self.customers(c),
@@ -244,7 +245,20 @@ class _Mixer:
             time=self.mean(lambda r: (r.conversion.probability, r.conversion.time)),
             lost=sum(s.share * s.report.conversion.lost for s in segments),
             stuck=sum(s.share * s.report.conversion.stuck for s in segments),
+            time_median=median,
+            time_p90=p90,
         )
+
+    def quantiles(self, segments: Sequence[Segment]) -> tuple[float | None, ...]:
+        """Median and 90th percentile of everyone's time to convert: the personas'
+        distributions mixed by share (quantiles do not mix, distributions do)."""
+        if not any(s.report.conversion.time for s in segments):
+            return None, None
+        parts = [
+            (s.share, timing.distribution(s.chain, s.report.conversion.probability))
+            for s in segments
+        ]
+        return timing.quantiles(parts)
 
     def mean(self, pick: Callable[[report.Report], tuple[float, float | None]]) -> float | None:
         """A mean over customers: each persona's weighted by its share of them."""

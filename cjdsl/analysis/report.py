@@ -116,6 +116,10 @@ class Conversion:
     time: float | None
     lost: float
     stuck: float
+    time_median: float | None = None
+    """The time by which half the converting customers have converted (exact, seconds)."""
+    time_p90: float | None = None
+    """The same for nine in ten: the 90th percentile of the time to convert."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -236,6 +236,9 @@ def _headline(r: report.Report, t: i18n.Locale) -> _Section:
                 "Converting customers take {steps} steps and {time} on average to their first goal."
             ).format(steps=_number(c.steps, t, 1), time=duration(c.time, t))
         )
+    if c.time_median is not None and c.time_p90 is not None:
+        spread = t._("Half of them convert within {median}, nine in ten within {p90}.")
+        lines.append(spread.format(median=duration(c.time_median, t), p90=duration(c.time_p90, t)))
     lost = t._("Lost without converting: {share}").format(share=percent(c.lost, t))
     if c.stuck > 0:
         lost += t._("; stuck in a loop: {share}").format(share=percent(c.stuck, t))
