@@ -483,3 +483,35 @@ def test_cli_diff_for_one_persona() -> None:
     assert json.loads(out)["figures"][0]["before"] == own
     code, _, err = run("diff", shop, shop, "--persona", "niemand")
     assert code == 2 and "niemand" in err
+
+
+CHURN = """journey "Vertrag"
+entry touchpoint shop "Shop" { reach 1000 }
+goal vertrag "Vertrag"
+touchpoint hotline "Hotline"
+exit weg "Gekündigt" { loss churn }
+exit nie "Nie gekauft"
+shop -> vertrag 50%
+shop -> nie
+vertrag -> hotline 40%
+hotline -> weg 50%
+scenario besser "Bessere Hotline" {
+  hotline -> weg 20%
+}
+"""
+
+
+def test_the_diff_shows_churn_and_can_fail_on_its_rise() -> None:
+    journey = cjdsl.loads(CHURN).journey
+    assert journey is not None
+    better = scenarios.apply(journey, journey.scenarios[0])[0]
+    d = diffing.compare(journey, better)
+    churn = d.figure("churn")
+    assert churn is not None  # of those with a contract: 40% reach the hotline, half leave
+    assert [churn.before, churn.after] == pytest.approx([0.2, 0.08])
+    back = diffing.compare(better, journey)
+    limit = thresholds.parse("churn-rise=5pp")
+    assert list(thresholds.broken(back, (limit,))) == [
+        "churn after the goal rises by 12.00 pp (churn-rise=5pp)"
+    ]
+    assert list(thresholds.broken(d, (limit,))) == []

@@ -255,6 +255,13 @@ def _figures(
         Figure(f"drop-off:{s.id}", f"stage `{s.id}` drop-off", "probability", None, s.drop_off)
         for s in stages.values()
     ]
+    if a.churn is not None or b.churn is not None:  # exits that say `loss churn`
+        figures += [
+            Figure("churn", "churn after the goal", "probability",
+                   a.churn.rate if a.churn else None, b.churn.rate if b.churn else None),
+            Figure("win-back", "win-back after a cancellation request", "probability",
+                   a.churn.win_back if a.churn else None, b.churn.win_back if b.churn else None),
+        ]  # fmt: skip
     cost_a, cost_b = _cost_per_conversion(before, a), _cost_per_conversion(after, b)
     if cost_a[0] is not None or cost_b[0] is not None:
         figures.append(

@@ -24,13 +24,14 @@ LIMITS: Final = {
     "conversion-drop": "the conversion falls by more than the amount (pp or %)",
     "goal-drop": "any goal's conversion falls by more than the amount (pp or %)",
     "drop-off-rise": "any stage's drop-off rises by more than the amount (pp or %)",
+    "churn-rise": "the churn after the goal rises by more than the amount (pp or %)",
     "cost-per-conversion-rise": "the cost per conversion rises by more than the amount "
     "(an amount of its currency, or %)",
     "emotion-drop": "any touchpoint's emotion falls by more than the amount (a score)",
     "dead-ends": "more than the amount of new dead ends",
     "unreachable": "more than the amount of newly unreachable nodes",
 }
-_PROBABILITY: Final = ("conversion-drop", "goal-drop", "drop-off-rise")
+_PROBABILITY: Final = ("conversion-drop", "goal-drop", "drop-off-rise", "churn-rise")
 _AMOUNT: Final = re.compile(r"(\d+(?:\.\d+)?)(pp|%)?")
 
 
@@ -92,6 +93,7 @@ def _crossed(diff: Diff, limit: Limit) -> Iterator[str]:
             "conversion-drop": ("conversion", -1),
             "goal-drop": ("goal:", -1),
             "drop-off-rise": ("drop-off:", 1),
+            "churn-rise": ("churn", 1),
             "cost-per-conversion-rise": ("cost-per-conversion", 1),
         }[name]
         for figure in diff.figures:
