@@ -158,3 +158,23 @@ def test_churn_toward_a_goal_and_in_the_report(tmp_path: pathlib.Path) -> None:
     data = json.loads(out)
     jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
     assert data["churn"]["rate"] == pytest.approx(0.35 * 0.7 / 0.895)
+
+
+def test_highlight_churn_marks_the_exits_and_what_churners_pass() -> None:
+    from cjdsl.rendering import overlay
+
+    result = analyzed(TARIFF)
+    shown = overlay.from_report(result, "churn")
+    assert shown.caption == ("Churn: 27.4% of the customers who reach a goal leave at a churn exit")
+    assert {"weg", "kuendigung", "hotline", "angebot"} <= shown.nodes
+    assert shown.heat_of("kuendigung") == (1.0, "▼ 100.0% of churners pass here")
+    none = overlay.from_report(analyzed(TARIFF.replace("loss churn", "loss return")), "churn")
+    assert none.nodes == frozenset() and "no exit says `loss churn`" in none.caption
+
+
+def test_the_journey_map_shows_churn_when_exits_say_churn() -> None:
+    html = cjdsl.journey_map(cjdsl.loads(TARIFF)).html
+    assert '<div class="cjm-stat cjm-stat-churn">' in html
+    assert "30% won back after a cancellation request" in html
+    plain = cjdsl.journey_map(cjdsl.loads(TARIFF.replace("loss churn", "loss return"))).html
+    assert "cjm-stat-churn" not in plain

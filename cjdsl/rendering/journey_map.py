@@ -132,6 +132,15 @@ def _highlights(
             effect=t.number(best.effect, 2), probability=map_table.percent(best.probability, t)
         )
         stats.append(_stat("fix", t._("What to fix first"), text(" → ".join(ends)), text(adds)))
+    churn = report.churn
+    if churn is not None and churn.rate is not None:  # exits with `loss churn`
+        detail = t._("of customers who reach a goal leave at a churn exit")
+        if churn.win_back is not None:
+            detail += " · " + t._("{share} won back after a cancellation request").format(
+                share=map_table.percent(churn.win_back, t)
+            )
+        rate = map_table.percent(churn.rate, t)
+        stats.append(_stat("churn", t._("Churn"), rate, text(detail)))
     if conversion.time:  # zero when the journey writes no durations (`after`)
         detail = t._("expected, for customers who convert")
         if conversion.steps is not None:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the diagram draws an overlay without importing the analysis
 
 __all__ = ["HIGHLIGHTS", "Overlay", "from_report"]
 
-HIGHLIGHTS: Final = ("critical", "probable", "bottlenecks", "moments")
+HIGHLIGHTS: Final = ("critical", "probable", "bottlenecks", "moments", "churn")
 BOTTLENECKS_SHOWN: Final = 5
 
 
@@ -89,6 +89,8 @@ def from_report(report: reports.Report, kind: str, lang: str | None = None) -> O
         heat = tuple((n, 1.0, note) for n in sorted(moments))
         caption = t._("Moments of truth: touchpoints every converting customer passes")
         return Overlay(caption, moments, frozenset(), heat)
+    if kind == "churn":
+        return _churn(report, t)
     losing = sorted(
         (n for n in report.nodes if n.lost_conversion > 0),
         key=lambda n: (-n.lost_conversion, n.id),
@@ -109,3 +111,23 @@ def from_report(report: reports.Report, kind: str, lang: str | None = None) -> O
         len(losing),
     ).format(n=len(losing))
     return Overlay(caption, frozenset(n.id for n in losing), frozenset(), heat)
+
+
+def _churn(report: reports.Report, t: i18n.Locale) -> Overlay:
+    """The churn exits and the touchpoints most churners pass after the goal."""
+    churn = report.churn
+    if churn is None or churn.rate is None:
+        return Overlay(t._("Churn: no exit says `loss churn`, or nobody reaches a goal"))
+    carrying = [n for n in churn.touchpoints if n.effect > 0][:BOTTLENECKS_SHOWN]
+    passed = t._("{share} of churners pass here")
+    heat = tuple(
+        (n.id, n.effect, "▼ " + passed.format(share=t.percent(n.effect, places=1)))
+        for n in carrying
+    )
+    caption = t._("Churn: {share} of the customers who reach a goal leave at a churn exit")
+    return Overlay(
+        caption.format(share=t.percent(churn.rate, places=1)),
+        frozenset(n.id for n in carrying) | frozenset(churn.exits),
+        frozenset(),
+        heat,
+    )
